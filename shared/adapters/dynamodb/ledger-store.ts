@@ -1,0 +1,103 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { emptyLedger, fold, type LedgerState } from '../../domain/ledger';
+import { LedgerEventSchema, type LedgerEvent, type LedgerKey } from '../../schemas/ledger';
+import type { LedgerStore } from '../../ledger/store';
+
+/**
+ * Key layout of the county-ledger stream in the one table:
+ *   pk `Y#2028#C#01`, sk `E#000000001` … one item per event, in order;
+ *   pk `Y#2028#C#01`, sk `VIEW` the folded state (snapshot and projection), also
+ *   indexed by `byYear` (gsi1pk `Y#2028#LEDGERS`) so a year's counties read in one query.
+ */
+export const ledgerPk = ({ year, county }: LedgerKey): string => `Y#${year}#C#${county}`;
+export const eventSk = (seq: number): string => `E#${String(seq).padStart(9, '0')}`;
+const VIEW_SK = 'VIEW';
+const yearIndexPk = (year: number): string => `Y#${year}#LEDGERS`;
+
+export class DynamoLedgerStore implements LedgerStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async load(key: LedgerKey): Promise<LedgerState> {
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: { pk: ledgerPk(key), sk: VIEW_SK }, ConsistentRead: true }),
+    );
+    return this.catchUp((Item?.state as LedgerState | undefined) ?? emptyLedger(key));
+  }
+
+  async catchUp(state: LedgerState): Promise<LedgerState> {
+    return fold(state, await this.query(state, eventSk(state.version)), state);
+  }
+
+  async append(key: LedgerKey, event: LedgerEvent): Promise<boolean> {
+    const { seq, at, actor, idempotencyKey, ...body } = event;
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { pk: ledgerPk(key), sk: eventSk(seq), seq, at, actor, idempotencyKey, body },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  async saveView(state: LedgerState): Promise<void> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { pk: ledgerPk(state), sk: VIEW_SK, gsi1pk: yearIndexPk(state.year), gsi1sk: `C#${state.county}`, version: state.version, state },
+          ConditionExpression: 'attribute_not_exists(pk) OR version < :version',
+          ExpressionAttributeValues: { ':version': state.version },
+        }),
+      );
+    } catch (error) {
+      // A newer view is already stored: ours is stale and not needed.
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+
+  events(key: LedgerKey): Promise<LedgerEvent[]> {
+    return this.query(key, eventSk(0));
+  }
+
+  async views(year: number): Promise<LedgerState[]> {
+    const items = await this.paginate({
+      IndexName: 'byYear',
+      KeyConditionExpression: 'gsi1pk = :pk',
+      ExpressionAttributeValues: { ':pk': yearIndexPk(year) },
+    });
+    return items.map((item) => item.state as LedgerState);
+  }
+
+  /** Events strictly after `afterSk`, in sequence order. */
+  private async query(key: LedgerKey, afterSk: string): Promise<LedgerEvent[]> {
+    const items = await this.paginate({
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+      ExpressionAttributeValues: { ':pk': ledgerPk(key), ':from': `${afterSk}\u0000`, ':to': 'E#\uffff' },
+      ConsistentRead: true,
+    });
+    return items.map(({ seq, at, actor, idempotencyKey, body }) =>
+      LedgerEventSchema.parse({ seq, at, actor, ...(idempotencyKey ? { idempotencyKey } : {}), ...(body as object) }),
+    );
+  }
+
+  private async paginate(input: Omit<ConstructorParameters<typeof QueryCommand>[0], 'TableName'>): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(new QueryCommand({ ...input, TableName: this.tableName, ExclusiveStartKey: start }));
+      items.push(...(page.Items ?? []));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return items;
+  }
+}

@@ -1,0 +1,200 @@
+/**
+ * Yearly calendar for the redistribution of assignment shares.
+ * Pure: no I/O, no clock. All instants are UTC ISO strings ending in 'Z' with whole seconds;
+ * local times are Europe/Stockholm, converted via the platform's tz database (Intl).
+ */
+
+export interface Calendar {
+  publishAt: string;
+  reminders: string[];
+  deadline: string;
+  countyReportAt: string;
+  finalizeAt: string;
+}
+
+export type MilestoneName = 'publish' | 'reminder' | 'deadline' | 'countyReport' | 'finalize';
+
+export const TIME_ZONE = 'Europe/Stockholm';
+
+const SECOND = 1000;
+const DAY = 86_400 * SECOND;
+
+const stockholmFormat = new Intl.DateTimeFormat('en-US', {
+  timeZone: TIME_ZONE,
+  hourCycle: 'h23',
+  year: 'numeric',
+  month: 'numeric',
+  day: 'numeric',
+  hour: 'numeric',
+  minute: 'numeric',
+  second: 'numeric',
+});
+
+/** Epoch ms of a wall time read as if it were UTC (setUTCFullYear avoids Date.UTC's 0–99 → 19xx quirk). */
+function wallMs(year: number, month: number, day: number, hour = 0, minute = 0, second = 0): number {
+  const d = new Date(0);
+  d.setUTCFullYear(year, month - 1, day);
+  d.setUTCHours(hour, minute, second, 0);
+  return d.getTime();
+}
+
+/** Stockholm's UTC offset (ms) at a whole-second instant, as Intl reports it. */
+function offsetAt(utc: number): number {
+  const parts = stockholmFormat.formatToParts(utc);
+  const part = (type: Intl.DateTimeFormatPartTypes) => Number(parts.find((p) => p.type === type)?.value);
+  return wallMs(part('year'), part('month'), part('day'), part('hour'), part('minute'), part('second')) - utc;
+}
+
+function daysInMonth(year: number, month: number): number {
+  return new Date(wallMs(year, month + 1, 0)).getUTCDate();
+}
+
+function isValidDateTime(y: number, mo: number, d: number, h: number, mi: number, s: number): boolean {
+  const inRange = (v: number, min: number, max: number) => Number.isInteger(v) && v >= min && v <= max;
+  return inRange(y, 0, 9999) && inRange(mo, 1, 12) && inRange(d, 1, daysInMonth(y, mo)) &&
+    inRange(h, 0, 23) && inRange(mi, 0, 59) && inRange(s, 0, 59);
+}
+
+/** Whole-second UTC ISO string; throws if the year leaves 0000–9999 (keeps the fixed format). */
+function formatUtc(ms: number): string {
+  const iso = new Date(Math.floor(ms / SECOND) * SECOND).toISOString();
+  if (!/^\d{4}-/.test(iso)) throw new RangeError(`Instant out of range: ${iso}`);
+  return iso.slice(0, 19) + 'Z';
+}
+
+export function stockholmToUtc(year: number, month: number, day: number, hour: number, minute: number, second: number): string {
+  // Year ≥ 1000 keeps Intl probes (±1 day) clear of year 0 / BC era formatting.
+  if (year < 1000 || !isValidDateTime(year, month, day, hour, minute, second)) {
+    throw new RangeError(`Invalid local date-time: ${year}-${month}-${day} ${hour}:${minute}:${second}`);
+  }
+  const wall = wallMs(year, month, day, hour, minute, second);
+  // Offsets in force a day either side cover both sides of any single DST transition.
+  const candidates = [...new Set([offsetAt(wall - DAY), offsetAt(wall + DAY)])].map((o) => wall - o);
+  const valid = candidates.filter((utc) => utc + offsetAt(utc) === wall);
+  // Overlap (fall back): the earlier instant, i.e. the first occurrence (summer time).
+  // Gap (spring forward, nonexistent time): the later instant, i.e. the wall time moved forward by
+  // the gap (02:30 → 03:30 CEST), as java.time and Temporal's 'compatible' do.
+  return formatUtc(valid.length > 0 ? Math.min(...valid) : Math.max(...candidates));
+}
+
+/** Calendar date n days from a date, as [year, month, day]. */
+function addDays(year: number, month: number, day: number, n: number): [number, number, number] {
+  const d = new Date(wallMs(year, month, day) + n * DAY);
+  return [d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate()];
+}
+
+export function defaultCalendar(shareYear: number): Calendar {
+  if (!Number.isInteger(shareYear) || shareYear < 1001 || shareYear > 9999) {
+    throw new RangeError(`Invalid share year: ${shareYear}`);
+  }
+  const y = shareYear - 1; // the whole process runs in the year before the share year
+  const at9 = (date: [number, number, number]) => stockholmToUtc(...date, 9, 0, 0);
+  const deadlineDate: [number, number, number] = [y, 11, 2];
+  return {
+    publishAt: at9([y, 8, 15]),
+    reminders: [at9(addDays(...deadlineDate, -14)), at9(addDays(...deadlineDate, -3))],
+    deadline: stockholmToUtc(...deadlineDate, 23, 59, 59),
+    countyReportAt: at9([y, 11, 15]),
+    finalizeAt: at9([y, 12, 15]),
+  };
+}
+
+const ISO_INSTANT = new RegExp(
+  '^(?<y>\\d{4})-(?<mo>\\d{2})-(?<d>\\d{2})T(?<h>\\d{2}):(?<mi>\\d{2})(?::(?<s>\\d{2})(?:[.,](?<frac>\\d{1,9}))?)?' +
+    '(?:Z|(?<sign>[+-])(?<oh>\\d{2}):(?<om>\\d{2}))$',
+);
+
+/** Epoch ms (fraction floored to ms) of an ISO-8601 instant that carries 'Z' or ±HH:MM. */
+function parseInstant(instant: string): number {
+  const g = (typeof instant === 'string' ? ISO_INSTANT.exec(instant) : null)?.groups;
+  if (!g) throw new RangeError(`Not an ISO-8601 instant with offset: ${String(instant)}`);
+  const n = (key: string) => Number(g[key] ?? 0);
+  const [y, mo, d, h, mi, s] = [n('y'), n('mo'), n('d'), n('h'), n('mi'), n('s')] as const;
+  if (!isValidDateTime(y, mo, d, h, mi, s) || n('oh') > 23 || n('om') > 59) {
+    throw new RangeError(`Invalid ISO-8601 instant: ${instant}`);
+  }
+  const ms = Number((g.frac ?? '').padEnd(3, '0').slice(0, 3));
+  const offset = (g.sign === '-' ? -1 : 1) * (n('oh') * 60 + n('om')) * 60 * SECOND;
+  return wallMs(y, mo, d, h, mi, s) + ms - offset;
+}
+
+export function toUtcIso(instant: string): string {
+  return formatUtc(parseInstant(instant));
+}
+
+export function windowClosesAt(calendar: Pick<Calendar, 'deadline'>): string {
+  // The deadline second itself is inside the window, so it closes one second later.
+  return formatUtc(Date.parse(toUtcIso(calendar.deadline)) + SECOND);
+}
+
+export function isWithinWindow(calendar: Pick<Calendar, 'publishAt' | 'deadline'>, now: string): boolean {
+  const t = parseInstant(now);
+  return parseInstant(calendar.publishAt) <= t && t < Date.parse(windowClosesAt(calendar));
+}
+
+/** Milestones for the workflow; assumes a calendar without calendarProblems (reminders are sorted anyway). */
+export function milestones(calendar: Calendar): { name: MilestoneName; at: string }[] {
+  const reminders = calendar.reminders.map(toUtcIso).sort();
+  return [
+    { name: 'publish', at: toUtcIso(calendar.publishAt) },
+    ...reminders.map((at) => ({ name: 'reminder' as const, at })),
+    { name: 'deadline', at: windowClosesAt(calendar) },
+    { name: 'countyReport', at: toUtcIso(calendar.countyReportAt) },
+    { name: 'finalize', at: toUtcIso(calendar.finalizeAt) },
+  ];
+}
+
+const LABELS = {
+  publishAt: 'Publiceringstidpunkten (publishAt)',
+  deadline: 'Sista svarsdag (deadline)',
+  countyReportAt: 'Länsrapporten (countyReportAt)',
+  finalizeAt: 'Fastställandet (finalizeAt)',
+} as const;
+
+const reminderLabel = (i: number) => `Påminnelse ${i + 1} (reminders[${i}])`;
+
+/** Normalised value, or undefined after recording why it is unusable. */
+function checkInstant(value: unknown, label: string, problems: string[]): string | undefined {
+  if (value === undefined || value === null || value === '') {
+    problems.push(`${label} saknas.`);
+    return undefined;
+  }
+  try {
+    return toUtcIso(value as string);
+  } catch {
+    problems.push(`${label} är inte en giltig tidpunkt med tidszon (ISO 8601): ${JSON.stringify(value)}.`);
+    return undefined;
+  }
+}
+
+/** Records a problem unless a < b; skipped when either side is already invalid. */
+function checkBefore(a: string | undefined, aLabel: string, b: string | undefined, bLabel: string, problems: string[]): void {
+  if (a !== undefined && b !== undefined && !(a < b)) {
+    problems.push(`${aLabel} måste vara före ${bLabel.charAt(0).toLowerCase()}${bLabel.slice(1)}.`);
+  }
+}
+
+export function calendarProblems(calendar: Calendar): string[] {
+  const problems: string[] = [];
+  const c = (calendar ?? {}) as Partial<Record<keyof Calendar, unknown>>;
+  const publishAt = checkInstant(c.publishAt, LABELS.publishAt, problems);
+  const deadline = checkInstant(c.deadline, LABELS.deadline, problems);
+  const countyReportAt = checkInstant(c.countyReportAt, LABELS.countyReportAt, problems);
+  const finalizeAt = checkInstant(c.finalizeAt, LABELS.finalizeAt, problems);
+
+  let reminders: (string | undefined)[] = [];
+  if (c.reminders === undefined) problems.push('Påminnelser (reminders) saknas.');
+  else if (!Array.isArray(c.reminders)) problems.push('Påminnelser (reminders) måste vara en lista.');
+  else reminders = c.reminders.map((r, i) => checkInstant(r, reminderLabel(i), problems));
+
+  // Normalised strings share one fixed format, so string order is time order.
+  checkBefore(publishAt, LABELS.publishAt, deadline, LABELS.deadline, problems);
+  reminders.forEach((r, i) => {
+    checkBefore(publishAt, LABELS.publishAt, r, reminderLabel(i), problems);
+    checkBefore(r, reminderLabel(i), deadline, LABELS.deadline, problems);
+    if (i > 0) checkBefore(reminders[i - 1], reminderLabel(i - 1), r, reminderLabel(i), problems);
+  });
+  checkBefore(deadline, LABELS.deadline, countyReportAt, LABELS.countyReportAt, problems);
+  checkBefore(countyReportAt, LABELS.countyReportAt, finalizeAt, LABELS.finalizeAt, problems);
+  return problems;
+}

@@ -1,0 +1,137 @@
+import type { Actor, DecisionOutcome, LedgerEvent, LedgerKey, ProposalStatus, ReportMode } from '../../schemas/ledger';
+import type { Milli } from '../per-mille';
+
+export interface ProposalDecision {
+  outcome: DecisionOutcome;
+  reason?: string;
+  at: string;
+  by: string;
+}
+
+export interface Proposal {
+  giver: string;
+  receiver: string;
+  perMille: Milli;
+  status: ProposalStatus;
+  /** Bumped by every event that touches the proposal. */
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+  receiverConsentAt?: string;
+  decision?: ProposalDecision;
+}
+
+/** One county's year, as the fold of its events. Plain data, safe to serialise. */
+export interface LedgerState extends LedgerKey {
+  /** Sequence number of the last event folded in (0 = empty stream). */
+  version: number;
+  preliminary: Record<string, Milli> | null;
+  windowOpenedAt: string | null;
+  windowClosedAt: string | null;
+  /** The latest proposal of each giver, live or not. */
+  proposals: Record<string, Proposal>;
+  report: { mode: ReportMode; at: string; by: Actor } | null;
+  final: Record<string, Milli> | null;
+  /** Idempotency key (scoped by actor) → sequence number of the event it produced. */
+  idempotency: Record<string, number>;
+}
+
+export const LIVE_STATUSES: readonly ProposalStatus[] = ['AWAITING_RECEIVER', 'AGREED', 'APPROVED'];
+
+export function emptyLedger(key: LedgerKey): LedgerState {
+  return {
+    ...key,
+    version: 0,
+    preliminary: null,
+    windowOpenedAt: null,
+    windowClosedAt: null,
+    proposals: {},
+    report: null,
+    final: null,
+    idempotency: {},
+  };
+}
+
+export function liveProposals(state: LedgerState): Proposal[] {
+  return Object.values(state.proposals).filter((p) => LIVE_STATUSES.includes(p.status));
+}
+
+export function idempotencyScope(actor: Actor, key: string): string {
+  return `${actor.role}:${actor.id ?? ''}:${key}`;
+}
+
+/** Applies one event. Pure: returns a new state and leaves the old one untouched. */
+export function evolve(state: LedgerState, event: LedgerEvent): LedgerState {
+  const next: LedgerState = { ...state, version: event.seq };
+  if (event.idempotencyKey) {
+    next.idempotency = { ...state.idempotency, [idempotencyScope(event.actor, event.idempotencyKey)]: event.seq };
+  }
+  const touch = (giver: string, change: Partial<Proposal>): void => {
+    const current = state.proposals[giver]!;
+    next.proposals = {
+      ...state.proposals,
+      [giver]: { ...current, ...change, version: current.version + 1, updatedAt: event.at },
+    };
+  };
+  switch (event.type) {
+    case 'SharesImported':
+      next.preliminary = { ...event.shares };
+      break;
+    case 'WindowOpened':
+      next.windowOpenedAt = event.at;
+      break;
+    case 'ProposalSubmitted':
+      next.proposals = {
+        ...state.proposals,
+        [event.giver]: {
+          giver: event.giver,
+          receiver: event.receiver,
+          perMille: event.perMille,
+          status: 'AWAITING_RECEIVER',
+          version: 1,
+          createdAt: event.at,
+          updatedAt: event.at,
+        },
+      };
+      break;
+    case 'ProposalAmended':
+      touch(event.giver, { receiver: event.receiver, perMille: event.perMille, status: 'AWAITING_RECEIVER', receiverConsentAt: undefined });
+      break;
+    case 'ProposalWithdrawn':
+      touch(event.giver, { status: 'WITHDRAWN' });
+      break;
+    case 'ReceiverConsented':
+      touch(event.giver, { status: 'AGREED', receiverConsentAt: event.at });
+      break;
+    case 'ReceiverDeclined':
+      touch(event.giver, { status: 'DECLINED' });
+      break;
+    case 'WindowClosed':
+      next.windowClosedAt = event.at;
+      next.proposals = { ...state.proposals };
+      for (const giver of event.expired) {
+        const p = state.proposals[giver]!;
+        next.proposals[giver] = { ...p, status: 'EXPIRED', version: p.version + 1, updatedAt: event.at };
+      }
+      break;
+    case 'ProposalDecided':
+      touch(event.giver, {
+        status: event.outcome,
+        decision: { outcome: event.outcome, reason: event.reason, at: event.at, by: event.actor.id ?? event.actor.role },
+      });
+      break;
+    case 'CountyReportSubmitted':
+      next.report = { mode: event.mode, at: event.at, by: event.actor };
+      break;
+    case 'SharesFinalized':
+      next.final = { ...event.shares };
+      break;
+  }
+  return next;
+}
+
+export function fold(key: LedgerKey, events: Iterable<LedgerEvent>, from: LedgerState = emptyLedger(key)): LedgerState {
+  let state = from;
+  for (const event of events) state = evolve(state, event);
+  return state;
+}
