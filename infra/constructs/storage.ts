@@ -1,0 +1,32 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import { Construct } from 'constructs';
+
+/** Event store of county ledgers (single-table design). */
+export class Storage extends Construct {
+  readonly table: dynamodb.TableV2;
+
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+
+    const string = dynamodb.AttributeType.STRING;
+    // Construct id 'Ledger' fixes the logical id; changing it replaces the table.
+    this.table = new dynamodb.TableV2(this, 'Ledger', {
+      partitionKey: { name: 'pk', type: string },
+      sortKey: { name: 'sk', type: string },
+      globalSecondaryIndexes: [
+        {
+          indexName: 'byYear',
+          partitionKey: { name: 'gsi1pk', type: string },
+          sortKey: { name: 'gsi1sk', type: string },
+          projectionType: dynamodb.ProjectionType.ALL,
+        },
+      ],
+      billing: dynamodb.Billing.onDemand(),
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      deletionProtection: true,
+      // The ledger is the legal record of past redistributions: never delete it with the stack.
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+  }
+}
