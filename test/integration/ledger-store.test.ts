@@ -7,7 +7,7 @@ import { fold, type Command, type CommandContext } from '../../shared/domain/led
 import { execute } from '../../shared/ledger/execute';
 import { municipalitiesOf } from '../../shared/reference';
 import type { LedgerKey } from '../../shared/schemas/ledger';
-import { startDynalite, type LocalDynamo } from '../support/dynalite';
+import { startDynalite, type LocalDynamo } from '../../local/dynalite';
 
 const calendar = defaultCalendar(2022);
 const inWindow = '2021-09-01T10:00:00Z';

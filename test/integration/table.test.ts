@@ -5,7 +5,7 @@ import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { synthesizeTemplate } from '../../infra/synth';
-import { startDynalite, type LocalDynamo } from '../support/dynalite';
+import { startDynalite, type LocalDynamo } from '../../local/dynalite';
 
 const byName = (a: { AttributeName?: string }, b: { AttributeName?: string }) =>
   (a.AttributeName ?? '').localeCompare(b.AttributeName ?? '');

@@ -2,9 +2,9 @@ import type { AddressInfo } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import dynalite from 'dynalite';
-import { documentClient } from '../../shared/adapters/dynamodb/client';
-import { createLedgerTable } from '../../shared/adapters/dynamodb/create-table';
-import { synthesizeTemplate } from '../../infra/synth';
+import { documentClient } from '../shared/adapters/dynamodb/client';
+import { createLedgerTable } from '../shared/adapters/dynamodb/create-table';
+import { synthesizeTemplate } from '../infra/synth';
 
 export interface LocalDynamo {
   endpoint: string;
