@@ -1,0 +1,3 @@
+import { httpHandler } from '../../shared/http/handler';
+
+export const handler = httpHandler({ public: true }, async () => ({ status: 200, body: { status: 'ok' } }));

@@ -1,0 +1,36 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { CycleRecordSchema, type CycleRecord } from '../../schemas/cycle';
+
+/** One item per share year (pk `Y#2028`, sk `CYCLE`), written with a version check. */
+export class CycleStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async get(year: number): Promise<CycleRecord | undefined> {
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: key(year), ConsistentRead: true }));
+    return Item ? CycleRecordSchema.parse(Item.record) : undefined;
+  }
+
+  /** Stores `record` iff the stored version is `record.version - 1` (or none for version 1). */
+  async save(record: CycleRecord): Promise<boolean> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...key(record.year), version: record.version, record },
+          ConditionExpression: record.version === 1 ? 'attribute_not_exists(pk)' : 'version = :previous',
+          ...(record.version === 1 ? {} : { ExpressionAttributeValues: { ':previous': record.version - 1 } }),
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+}
+
+const key = (year: number) => ({ pk: `Y#${year}`, sk: 'CYCLE' });

@@ -1,0 +1,27 @@
+import type { ErrorKind } from '../domain/errors';
+
+/** A refusal at the HTTP edge (bad JSON, bad body, no access) with a stable code. */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details: unknown[] = [],
+  ) {
+    super(message);
+    this.name = 'HttpError';
+  }
+}
+
+export const STATUS_OF_KIND: Record<ErrorKind, number> = {
+  invalid: 400,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  rule: 422,
+};
+
+export const forbidden = (message = 'Du har inte behörighet till detta.'): HttpError => new HttpError(403, 'FORBIDDEN', message);
+export const unauthorized = (message = 'Inloggning krävs.'): HttpError => new HttpError(401, 'UNAUTHORIZED', message);
+export const notFound = (message: string): HttpError => new HttpError(404, 'NOT_FOUND', message);
+export const badRequest = (code: string, message: string, details: unknown[] = []): HttpError => new HttpError(400, code, message, details);
