@@ -1,6 +1,6 @@
 import { isWithinWindow, windowClosesAt } from '../calendar';
 import { RuleError, refuse } from '../errors';
-import { findMunicipality, municipalitiesOf } from '../../reference';
+import { findCounty, findMunicipality, municipalitiesOf } from '../../reference';
 import type { EventBody } from '../../schemas/ledger';
 import type { Milli } from '../per-mille';
 import type { Command, CommandContext } from './commands';
@@ -12,6 +12,7 @@ export type Decision = { ok: true; event: EventBody } | { ok: false; error: Rule
 /** The county ledger's rules (R1–R9): one command in, one event or one refusal out. */
 export function decide(state: LedgerState, command: Command, ctx: CommandContext): Decision {
   try {
+    if (!findCounty(state.county)) refuse('UNKNOWN_COUNTY', `Länet ${state.county} finns inte.`, [{ county: state.county }]);
     return { ok: true, event: handlers[command.type](state, command as never, ctx) };
   } catch (error) {
     if (error instanceof RuleError) return { ok: false, error };
@@ -22,8 +23,8 @@ export function decide(state: LedgerState, command: Command, ctx: CommandContext
 type Handler<T extends Command['type']> = (state: LedgerState, command: Extract<Command, { type: T }>, ctx: CommandContext) => EventBody;
 
 const handlers: { [T in Command['type']]: Handler<T> } = {
-  ImportShares(state, { shares }) {
-    if (Object.keys(state.proposals).length > 0 || state.windowClosedAt) refuse('SHARES_LOCKED');
+  ImportShares(state, { shares }, ctx) {
+    if (Object.keys(state.proposals).length > 0 || isClosed(state, ctx) || state.report || state.final) refuse('SHARES_LOCKED');
     checkCompleteShares(state.county, shares);
     return { type: 'SharesImported', shares };
   },
@@ -137,6 +138,7 @@ function checkRoles(state: LedgerState, giver: string, receiver: string): void {
 
 /** R5: 0 < amount ≤ the giver's preliminary share. */
 function checkAmount(state: LedgerState, giver: string, perMille: Milli): void {
+  if (!Number.isSafeInteger(perMille)) refuse('INVALID_AMOUNT');
   if (perMille <= 0) refuse('AMOUNT_NOT_POSITIVE');
   const share = state.preliminary?.[giver] ?? 0;
   if (perMille > share) refuse('AMOUNT_EXCEEDS_SHARE', undefined, [{ preliminaryPerMille: share / 1000 }]);
