@@ -6,7 +6,7 @@ import { buildApp, STACK_NAME } from './build';
 let cached: Record<string, any> | undefined;
 
 // The CLI injects cdk.json's context (feature flags); do the same so tests see the deployed template.
-function cdkJsonContext(): Record<string, unknown> {
+export function cdkJsonContext(): Record<string, unknown> {
   const cdkJson = JSON.parse(readFileSync(new URL('../cdk.json', import.meta.url), 'utf8'));
   return cdkJson.context ?? {};
 }
@@ -17,7 +17,10 @@ export function synthesizeTemplate(): Record<string, any> {
   const outdir = mkdtempSync(join(tmpdir(), 'omfordelning-synth-'));
   try {
     // Empty bundling-stacks: NodejsFunctions get placeholder assets instead of running esbuild.
-    const { app } = buildApp({ ...cdkJsonContext(), 'aws:cdk:bundling-stacks': [] }, outdir);
+    // No built-in CloudFormation validation: it dominates synth time; `cdk synth` still runs it.
+    const { app } = buildApp({ ...cdkJsonContext(), 'aws:cdk:bundling-stacks': [] }, outdir, {
+      builtinValidation: false,
+    });
     // Read the template before removing outdir: the artifact loads it lazily from disk.
     const template: Record<string, any> = app.synth().getStackByName(STACK_NAME).template;
     cached = template;

@@ -1,5 +1,6 @@
 import { refuse } from '../domain/errors';
-import { findMunicipality } from '../reference';
+import { findCounty, findMunicipality } from '../reference';
+import type { Actor } from '../schemas/ledger';
 import type { User } from '../schemas/user';
 import { forbidden } from '../http/errors';
 
@@ -9,15 +10,52 @@ export function asMunicipality(user: User | null): Extract<User, { role: 'munici
   return user;
 }
 
+/** A municipality acting as the giver named in the path: only for itself. */
+export function asGiver(user: User | null, giver: string): Extract<User, { role: 'municipality' }> {
+  const me = asMunicipality(user);
+  if (me.municipality !== giver) throw forbidden('En kommun kan bara ändra eller återkalla sitt eget förslag.');
+  return me;
+}
+
 export function asCountyOf(user: User | null, county: string): void {
   if (user?.role !== 'county' || user.county !== county) throw forbidden('Endast länsstyrelsen i länet kan göra detta.');
+}
+
+/** Reading a county's records: that county's board, or an administrator. */
+export function asCountyOrAdmin(user: User | null, county: string): void {
+  if (user?.role === 'admin') return;
+  if (user?.role !== 'county' || user.county !== county) throw forbidden('Endast länsstyrelsen i länet eller en administratör kan se detta.');
 }
 
 export function asAdmin(user: User | null): void {
   if (user?.role !== 'admin') throw forbidden('Endast administratörer kan göra detta.');
 }
 
+/**
+ * The county a signed-in user may read, given an optional `?county=`: municipalities and
+ * county boards read their own county (asking for another is refused, never filtered
+ * silently); administrators read the one asked for, or every county (undefined).
+ */
+export function readableCounty(user: User | null, requested: string | undefined): string | undefined {
+  if (requested !== undefined) requireCounty(requested);
+  if (user?.role === 'admin') return requested;
+  if (!user) throw forbidden();
+  if (requested !== undefined && requested !== user.county) throw forbidden('Du kan bara se uppgifter för ditt eget län.');
+  return user.county;
+}
+
+/** Who the ledger records as having acted. */
+export function actorOf(user: User): Actor {
+  if (user.role === 'municipality') return { role: 'municipality', id: user.municipality };
+  if (user.role === 'county') return { role: 'county', id: user.county };
+  return { role: 'admin' };
+}
+
 /** The county whose ledger holds a giver's proposal. */
 export function countyOfMunicipality(code: string): string {
   return findMunicipality(code)?.county ?? refuse('UNKNOWN_MUNICIPALITY', `Kommunen ${code} finns inte.`, [{ municipality: code }]);
+}
+
+export function requireCounty(code: string): string {
+  return findCounty(code)?.code ?? refuse('UNKNOWN_COUNTY', `Länet ${code} finns inte.`, [{ county: code }]);
 }

@@ -2,7 +2,7 @@ import type { APIGatewayProxyEventV2WithJWTAuthorizer as ApiEvent, APIGatewayPro
 import type { ZodType } from 'zod';
 import { RuleError } from '../domain/errors';
 import { LedgerBusyError } from '../ledger/execute';
-import { findMunicipality } from '../reference';
+import { findCounty, findMunicipality } from '../reference';
 import { UserSchema, type User } from '../schemas/user';
 import { HttpError, STATUS_OF_KIND, badRequest, unauthorized } from './errors';
 import { appContext, type AppContext } from '../app/context';
@@ -88,7 +88,10 @@ function caller(event: ApiEvent): User {
     if (!m) throw unauthorized('Token anger en okänd kommun.');
     return { role: 'municipality', municipality: m.code, county: m.county };
   }
-  if (c['custom:role'] === 'county') return { role: 'county', county: c['custom:county'] };
+  if (c['custom:role'] === 'county') {
+    if (!findCounty(c['custom:county'])) throw unauthorized('Token anger ett okänt län.');
+    return { role: 'county', county: c['custom:county'] };
+  }
   return { role: 'admin' };
 }
 

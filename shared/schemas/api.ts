@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DecisionOutcome, ProposalStatus } from './ledger';
+import { DecisionOutcome, ProposalStatus, ReportMode } from './ledger';
 import { CountyCode, MunicipalityCode } from './reference';
 
 /**
@@ -9,17 +9,60 @@ import { CountyCode, MunicipalityCode } from './reference';
 
 /** A per-mille amount as JSON: a number with at most 3 decimals (parsed exactly by the domain). */
 export const PerMilleAmount = z.number().meta({ id: 'PerMille', description: 'Promille, högst tre decimaler', example: 1.25 });
+const Instant = z.string().meta({ description: 'Tidpunkt (ISO 8601, UTC)', example: '2027-08-15T07:00:00Z' });
 
 export const YearParam = z.coerce.number().int().min(2000).max(2999);
-export const YearParams = z.object({ year: YearParam });
-export const GiverParams = z.object({ year: YearParam, giver: MunicipalityCode });
-export const CountyParams = z.object({ year: YearParam, county: CountyCode });
+export const YearParams = z.strictObject({ year: YearParam });
+export const GiverParams = z.strictObject({ year: YearParam, giver: MunicipalityCode });
+export const CountyParams = z.strictObject({ year: YearParam, county: CountyCode });
+
+/** `?county=01`: optional; who may ask for which county is decided by the use case. */
+export const CountyQuery = z.strictObject({ county: CountyCode.optional() });
+export type CountyQuery = z.infer<typeof CountyQuery>;
 
 export const ErrorBody = z
   .object({
     error: z.object({ code: z.string(), message: z.string(), details: z.array(z.unknown()) }),
   })
   .meta({ id: 'Error' });
+
+export const Health = z.object({ status: z.literal('ok') }).meta({ id: 'Health' });
+
+// --- Reference data ------------------------------------------------------------------
+
+export const CountyView = z.object({ code: CountyCode, name: z.string() }).meta({ id: 'County' });
+export const CountyList = z.object({ counties: z.array(CountyView) }).meta({ id: 'CountyList' });
+export const MunicipalityView = z.object({ code: MunicipalityCode, name: z.string(), county: CountyCode }).meta({ id: 'Municipality' });
+export const MunicipalityList = z.object({ municipalities: z.array(MunicipalityView) }).meta({ id: 'MunicipalityList' });
+
+// --- Shares --------------------------------------------------------------------------
+
+export const ShareInput = z.strictObject({ municipality: MunicipalityCode, perMille: PerMilleAmount });
+export const ImportSharesJson = z.strictObject({ shares: z.array(ShareInput).min(1) }).meta({ id: 'ImportShares' });
+/** CSV text `municipality_code,per_mille` (the handler passes text/* bodies as a string). */
+export const ImportSharesCsv = z.string().meta({
+  description: 'CSV med rubrikraden municipality_code,per_mille; decimalpunkt eller decimalkomma (citera eller använd semikolon som avgränsare).',
+  example: 'municipality_code,per_mille\n0114,1.234\n0115,"0,5"\n',
+});
+export const ImportSharesBody = z.union([ImportSharesCsv, ImportSharesJson]);
+export type ImportSharesBody = z.infer<typeof ImportSharesBody>;
+
+export const ShareRow = z
+  .object({
+    municipality: MunicipalityCode,
+    name: z.string(),
+    county: CountyCode,
+    preliminaryPerMille: z.number(),
+    givenPerMille: z.number(),
+    receivedPerMille: z.number(),
+    finalPerMille: z.number().nullable(),
+  })
+  .meta({ id: 'ShareRow' });
+export const ShareList = z.object({ year: z.number().int(), shares: z.array(ShareRow) }).meta({ id: 'ShareList' });
+export type ShareRow = z.infer<typeof ShareRow>;
+export type ShareList = z.infer<typeof ShareList>;
+
+// --- Proposals -----------------------------------------------------------------------
 
 export const SubmitProposalBody = z.strictObject({ receiver: MunicipalityCode, perMille: PerMilleAmount }).meta({ id: 'SubmitProposal' });
 export const AmendProposalBody = z
@@ -30,6 +73,8 @@ export const ConsentBody = z.strictObject({ accept: z.boolean() }).meta({ id: 'C
 export const DecisionBody = z
   .strictObject({ outcome: DecisionOutcome, reason: z.string().max(2000).optional() })
   .meta({ id: 'Decision' });
+export type AmendProposalBody = z.infer<typeof AmendProposalBody>;
+export type DecisionBody = z.infer<typeof DecisionBody>;
 
 export const ProposalView = z
   .object({
@@ -40,14 +85,101 @@ export const ProposalView = z
     perMille: z.number(),
     status: ProposalStatus,
     version: z.number().int(),
-    createdAt: z.string(),
-    updatedAt: z.string(),
-    receiverConsentAt: z.string().optional(),
+    createdAt: Instant,
+    updatedAt: Instant,
+    receiverConsentAt: Instant.optional(),
     decision: z
-      .object({ outcome: DecisionOutcome, reason: z.string().optional(), at: z.string(), by: z.string() })
+      .object({ outcome: DecisionOutcome, reason: z.string().optional(), at: Instant, by: z.string() })
       .optional(),
   })
   .meta({ id: 'Proposal' });
 export const ProposalList = z.object({ year: z.number().int(), proposals: z.array(ProposalView) }).meta({ id: 'ProposalList' });
 
 export type ProposalView = z.infer<typeof ProposalView>;
+export type ProposalList = z.infer<typeof ProposalList>;
+
+// --- County report -------------------------------------------------------------------
+
+export const ReportView = z
+  .object({
+    year: z.number().int(),
+    county: CountyCode,
+    countyName: z.string(),
+    mode: ReportMode,
+    submittedAt: Instant,
+    submittedBy: z.string(),
+    proposals: z.array(
+      z.object({
+        giver: MunicipalityCode,
+        giverName: z.string(),
+        receiver: MunicipalityCode,
+        receiverName: z.string(),
+        perMille: z.number(),
+        status: ProposalStatus,
+        reason: z.string().optional(),
+        decidedAt: Instant.optional(),
+      }),
+    ),
+    municipalities: z.array(
+      z.object({
+        municipality: MunicipalityCode,
+        name: z.string(),
+        preliminaryPerMille: z.number(),
+        givenPerMille: z.number(),
+        receivedPerMille: z.number(),
+        resultingPerMille: z.number(),
+      }),
+    ),
+    totals: z.object({ beforePerMille: z.number(), afterPerMille: z.number() }),
+    fixedCompensation: z.object({ amountSek: z.number().int(), unchanged: z.literal(true), statement: z.string() }),
+  })
+  .meta({ id: 'CountyReport' });
+export type ReportView = z.infer<typeof ReportView>;
+
+// --- Cycle ---------------------------------------------------------------------------
+
+const CalendarFields = {
+  publishAt: z.string(),
+  reminders: z.array(z.string()),
+  deadline: z.string(),
+  countyReportAt: z.string(),
+  finalizeAt: z.string(),
+};
+export const CalendarView = z
+  .object({ publishAt: Instant, reminders: z.array(Instant), deadline: Instant, countyReportAt: Instant, finalizeAt: Instant })
+  .meta({ id: 'Calendar' });
+/** Any of the calendar's fields, as ISO 8601 instants with an offset ('Z' or ±HH:MM). */
+export const CalendarPatch = z.strictObject(CalendarFields).partial().meta({ id: 'CalendarPatch' });
+export const StartCycleBody = z.strictObject({ calendar: CalendarPatch.optional() }).meta({ id: 'StartCycle' });
+export const MoveCalendarBody = CalendarPatch.refine((b) => Object.keys(b).length > 0, {
+  message: 'Ange minst ett av kalenderns fält.',
+});
+export type CalendarPatch = z.infer<typeof CalendarPatch>;
+
+export const Phase = z.enum(['PLANNED', 'OPEN', 'CLOSED', 'REPORTED', 'FINAL']).meta({ id: 'Phase' });
+export const CountyReportStatus = z.enum(['PENDING', 'SUBMITTED', 'AUTO_SUBMITTED']);
+export const CycleView = z
+  .object({
+    year: z.number().int(),
+    phase: Phase,
+    calendar: CalendarView,
+    counties: z.array(z.object({ county: CountyCode, report: CountyReportStatus })),
+    workflow: z.object({ status: z.string(), state: z.string().nullable() }),
+  })
+  .meta({ id: 'Cycle' });
+export type CycleView = z.infer<typeof CycleView>;
+
+// --- Audit ---------------------------------------------------------------------------
+
+export const AuditEvent = z
+  .looseObject({
+    seq: z.number().int(),
+    type: z.string(),
+    at: Instant,
+    actor: z.object({ role: z.string(), id: z.string().optional() }),
+    idempotencyKey: z.string().optional(),
+  })
+  .meta({ id: 'AuditEvent', description: 'Händelsen med sitt innehåll; belopp i promille.' });
+export const AuditList = z.object({ year: z.number().int(), county: CountyCode, events: z.array(AuditEvent) }).meta({ id: 'AuditList' });
+export type AuditEvent = z.infer<typeof AuditEvent>;
+export type AuditList = z.infer<typeof AuditList>;

@@ -1,0 +1,8 @@
+import { answerProposal } from '../../shared/app/proposals';
+import { httpHandler } from '../../shared/http/handler';
+import { ConsentBody, GiverParams } from '../../shared/schemas/api';
+
+export const handler = httpHandler({ body: ConsentBody, params: GiverParams }, async ({ body, params, ...request }) => ({
+  status: 200,
+  body: await answerProposal({ ...request, year: params.year }, params.giver, body.accept),
+}));

@@ -1,0 +1,8 @@
+import { decideProposal } from '../../shared/app/proposals';
+import { httpHandler } from '../../shared/http/handler';
+import { DecisionBody, GiverParams } from '../../shared/schemas/api';
+
+export const handler = httpHandler({ body: DecisionBody, params: GiverParams }, async ({ body, params, ...request }) => ({
+  status: 200,
+  body: await decideProposal({ ...request, year: params.year }, params.giver, body),
+}));

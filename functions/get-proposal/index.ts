@@ -1,0 +1,8 @@
+import { getProposal } from '../../shared/app/proposals';
+import { httpHandler } from '../../shared/http/handler';
+import { GiverParams } from '../../shared/schemas/api';
+
+export const handler = httpHandler({ params: GiverParams }, async ({ params, ...request }) => ({
+  status: 200,
+  body: await getProposal({ ...request, year: params.year }, params.giver),
+}));

@@ -1,0 +1,8 @@
+import { listShares } from '../../shared/app/shares';
+import { httpHandler } from '../../shared/http/handler';
+import { CountyQuery, YearParams } from '../../shared/schemas/api';
+
+export const handler = httpHandler({ params: YearParams, query: CountyQuery }, async ({ params, query, ...request }) => ({
+  status: 200,
+  body: await listShares({ ...request, year: params.year }, query),
+}));

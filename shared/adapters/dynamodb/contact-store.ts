@@ -1,0 +1,120 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { defaultContacts } from '../../notifications/default-contacts';
+import type { Contacts, ContactsImport } from '../../schemas/contacts';
+
+/**
+ * Contacts in the one table, one item per entry under one partition, so a request reads
+ * them all with one Query (about 310 small items) and an import touches only what it names:
+ *   pk `CONTACTS`, sk `M#0180` {email} · `C#01` {mailbox?, officer?} · `MIGRATIONSVERKET` {mailbox} · `ADMINISTRATORS` {mailbox}
+ * A missing item or attribute reads as the example default.
+ */
+const PK = 'CONTACTS';
+const municipalitySk = (code: string) => `M#${code}`;
+const countySk = (code: string) => `C#${code}`;
+const MIGRATIONSVERKET_SK = 'MIGRATIONSVERKET';
+const ADMINISTRATORS_SK = 'ADMINISTRATORS';
+
+type Fields = Record<string, string>;
+type Entry = { sk: string; fields: Fields };
+
+export class ContactStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async load(): Promise<Contacts> {
+    return overlay(defaultContacts(), await this.items());
+  }
+
+  /** Sets the named fields of the named entries; everything else stays as stored. */
+  async upsert(partial: ContactsImport): Promise<void> {
+    await inBatches(entriesOf(partial), (entry) => this.update(entry));
+  }
+
+  /** Stores the example default of every entry not stored yet (never overwrites an import). */
+  async seedDefaults(): Promise<number> {
+    const stored = new Set((await this.items()).map((item) => item.sk as string));
+    const missing = entriesOf(defaultContacts()).filter((e) => !stored.has(e.sk));
+    const written = await inBatches(missing, (entry) => this.putIfAbsent(entry));
+    return written.filter(Boolean).length;
+  }
+
+  private async items(): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new QueryCommand({ TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': PK }, ExclusiveStartKey: start }),
+      );
+      items.push(...(page.Items ?? []));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return items;
+  }
+
+  private async update({ sk, fields }: Entry): Promise<void> {
+    const names = Object.keys(fields);
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { pk: PK, sk },
+        UpdateExpression: `SET ${names.map((_, i) => `#f${i} = :v${i}`).join(', ')}`,
+        ExpressionAttributeNames: Object.fromEntries(names.map((n, i) => [`#f${i}`, n])),
+        ExpressionAttributeValues: Object.fromEntries(names.map((n, i) => [`:v${i}`, fields[n]])),
+      }),
+    );
+  }
+
+  private async putIfAbsent({ sk, fields }: Entry): Promise<boolean> {
+    try {
+      await this.db.send(new PutCommand({ TableName: this.tableName, Item: { pk: PK, sk, ...fields }, ConditionExpression: 'attribute_not_exists(pk)' }));
+      return true;
+    } catch (error) {
+      // An import (or a twin seeding) got there first: keep what is stored.
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+}
+
+function entriesOf(c: ContactsImport): Entry[] {
+  return [
+    ...Object.entries(c.municipalities ?? {}).map(([code, v]) => ({ sk: municipalitySk(code), fields: definedStrings(v) })),
+    ...Object.entries(c.counties ?? {}).map(([code, v]) => ({ sk: countySk(code), fields: definedStrings(v) })),
+    ...(c.migrationsverket ? [{ sk: MIGRATIONSVERKET_SK, fields: definedStrings(c.migrationsverket) }] : []),
+    ...(c.administrators ? [{ sk: ADMINISTRATORS_SK, fields: definedStrings(c.administrators) }] : []),
+  ].filter((e) => Object.keys(e.fields).length > 0);
+}
+
+/** Stored items over the defaults, attribute by attribute (an item may hold only an officer). */
+function overlay(contacts: Contacts, items: Record<string, unknown>[]): Contacts {
+  for (const item of items) {
+    const sk = String(item.sk);
+    const [kind, code] = sk.split('#') as [string, string | undefined];
+    // Only codes of the reference data: an import refuses others, so anything else is stale.
+    const municipality = kind === 'M' && code ? contacts.municipalities[code] : undefined;
+    const county = kind === 'C' && code ? contacts.counties[code] : undefined;
+    if (municipality) contacts.municipalities[code!] = { ...municipality, ...pick(item, ['email']) };
+    else if (county) contacts.counties[code!] = { ...county, ...pick(item, ['mailbox', 'officer']) };
+    else if (sk === MIGRATIONSVERKET_SK) contacts.migrationsverket = { ...contacts.migrationsverket, ...pick(item, ['mailbox']) };
+    else if (sk === ADMINISTRATORS_SK) contacts.administrators = { ...contacts.administrators, ...pick(item, ['mailbox']) };
+  }
+  return contacts;
+}
+
+function pick(item: Record<string, unknown>, names: string[]): Fields {
+  return definedStrings(Object.fromEntries(names.map((n) => [n, item[n]])));
+}
+
+function definedStrings(record: object): Fields {
+  return Object.fromEntries(Object.entries(record).filter((entry): entry is [string, string] => typeof entry[1] === 'string' && entry[1] !== ''));
+}
+
+/** A few requests at a time: a full import is ~310 writes, more than one burst should carry. */
+async function inBatches<T, R>(items: T[], run: (item: T) => Promise<R>, size = 25): Promise<R[]> {
+  const results: R[] = [];
+  for (let i = 0; i < items.length; i += size) results.push(...(await Promise.all(items.slice(i, i + size).map(run))));
+  return results;
+}

@@ -1,0 +1,33 @@
+/** One plain-text e-mail, as the notices compose it and a Mailer sends it. */
+export interface Mail {
+  to: string[];
+  cc: string[];
+  subject: string;
+  text: string;
+  /**
+   * Names what the mail is about (for a ledger event `${year}#${county}#${seq}`); with the
+   * recipient's address it is the idempotency key: one address gets one mail per key.
+   */
+  dedupeKey: string;
+}
+
+/** The port to the e-mail service (SES in the cloud, aws-ses-v2-local on one machine). */
+export interface Mailer {
+  /** Resolves once the service has accepted the mail for every recipient. */
+  send(mail: Mail): Promise<void>;
+}
+
+/** A refused or failed send; `transient` says whether trying again later may succeed. */
+export class MailDeliveryError extends Error {
+  constructor(
+    message: string,
+    readonly transient: boolean,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'MailDeliveryError';
+  }
+}
+
+/** How an address counts for "each recipient once": case-insensitive, one person, one mail. */
+export const recipientKey = (address: string): string => address.trim().toLowerCase();

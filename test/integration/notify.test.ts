@@ -1,0 +1,213 @@
+import type { APIGatewayProxyEventV2WithJWTAuthorizer as ApiEvent } from 'aws-lambda';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { importContacts } from '../../shared/app/contacts';
+import { buildContext, type AppContext } from '../../shared/app/context';
+import { notifyLedgerEvent, sendOnce } from '../../shared/app/notify';
+import { defaultCalendar } from '../../shared/domain/calendar';
+import { RuleError } from '../../shared/domain/errors';
+import type { Command, CommandContext } from '../../shared/domain/ledger';
+import { HttpError } from '../../shared/http/errors';
+import { execute, type Outcome } from '../../shared/ledger/execute';
+import { municipalitiesOf } from '../../shared/reference';
+import { startDynalite, type LocalDynamo } from '../../local/dynalite';
+import { clearEmails, sentEmails, startSes, type LocalSes, type StoredEmail } from '../../local/ses';
+
+// Uppsala län (03): Uppsala (0380) gives to Enköping (0381); Tierp (0360) gives to Heby (0331).
+const COUNTY = '03';
+const FROM = 'omfordelning@example.se';
+const RECEIVER_MAIL = 'kommun-0381@kommun.example.se';
+const COUNTY_MAILBOX = 'lansstyrelsen-03@lst.example.se';
+const COUNTY_OFFICER = 'handlaggare-03@lst.example.se';
+const admin = { role: 'admin' } as const;
+
+let dynamo: LocalDynamo;
+let ses: LocalSes;
+let app: AppContext;
+let year = 3100;
+
+beforeAll(async () => {
+  [dynamo, ses] = await Promise.all([startDynalite(), startSes()]);
+  // The handlers' own wiring: endpoints through the SDK's standard variables.
+  vi.stubEnv('AWS_ENDPOINT_URL_DYNAMODB', dynamo.endpoint);
+  vi.stubEnv('AWS_ENDPOINT_URL_SES', ses.endpoint);
+  vi.stubEnv('AWS_REGION', 'eu-north-1');
+  vi.stubEnv('AWS_ACCESS_KEY_ID', 'local');
+  vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'local');
+  vi.stubEnv('TABLE_NAME', dynamo.tableName);
+  vi.stubEnv('MAIL_FROM', FROM);
+  app = buildContext(process.env);
+});
+afterAll(async () => {
+  vi.unstubAllEnvs();
+  await Promise.all([dynamo?.stop(), ses?.stop()]);
+});
+beforeEach(() => clearEmails(ses.endpoint));
+
+/** A fresh share year of Uppsala län with shares imported, so every test has its own ledger. */
+async function newYear(): Promise<(command: Command, actor?: string) => Promise<Outcome>> {
+  const key = { year: year++, county: COUNTY };
+  const calendar = defaultCalendar(key.year);
+  const at = (actor?: string): CommandContext => ({
+    now: new Date(Date.parse(calendar.publishAt) + 86_400_000).toISOString(),
+    calendar,
+    actor: actor ? { role: 'municipality', id: actor } : admin,
+  });
+  const shares = Object.fromEntries(municipalitiesOf(COUNTY).map((m) => [m.code, 10_000]));
+  await execute(app.ledgers, key, { type: 'ImportShares', shares }, at());
+  return (command, actor) => execute(app.ledgers, key, command, at(actor));
+}
+
+const submit = { type: 'SubmitProposal', giver: '0380', receiver: '0381', perMille: 1_250 } as const;
+const addressed = (emails: StoredEmail[]) => emails.map((e) => ({ to: e.destination.to, cc: e.destination.cc, subject: e.subject }));
+
+describe('notifyLedgerEvent with aws-ses-v2-local', () => {
+  it('asks the receiver for consent and tells the county mailbox with the officer in copy, once', async () => {
+    const run = await newYear();
+    const outcome = await run(submit, '0380');
+    await notifyLedgerEvent(app, outcome);
+
+    const emails = await sentEmails(ses.endpoint);
+    expect(addressed(emails)).toEqual([
+      { to: [RECEIVER_MAIL], cc: [], subject: `Omfördelning ${outcome.state.year}: nytt förslag från Uppsala (0380) väntar på ert samtycke` },
+      { to: [COUNTY_MAILBOX], cc: [COUNTY_OFFICER], subject: `Omfördelning ${outcome.state.year}: nytt förslag från Uppsala (0380) till Enköping (0381)` },
+    ]);
+    expect(emails.every((e) => e.from === FROM)).toBe(true);
+    expect(emails[0]!.body.text).toContain('1,25 promille');
+
+    await notifyLedgerEvent(app, outcome);
+    await notifyLedgerEvent(app, { ...outcome, replayed: true });
+    expect(await sentEmails(ses.endpoint)).toHaveLength(2);
+  });
+
+  it('tells the giver and the county about the consent, even on a replay of an older event', async () => {
+    const run = await newYear();
+    await run(submit, '0380');
+    const consent = await run({ type: 'AnswerProposal', giver: '0380', respondent: '0381', accept: true }, '0381');
+    const later = await run({ type: 'AmendProposal', giver: '0380', receiver: '0382' }, '0380');
+    // A replayed request carries the current ledger: the mail still names the receiver of its time.
+    await notifyLedgerEvent(app, { event: consent.event, state: later.state, replayed: true });
+    expect(addressed(await sentEmails(ses.endpoint))).toEqual([
+      { to: ['kommun-0380@kommun.example.se'], cc: [], subject: `Omfördelning ${consent.state.year}: Enköping (0381) har samtyckt till ert förslag` },
+      { to: [COUNTY_MAILBOX], cc: [COUNTY_OFFICER], subject: `Omfördelning ${consent.state.year}: Enköping (0381) har samtyckt till förslaget från Uppsala (0380)` },
+    ]);
+  });
+
+  it('does not fail while SES is down, and sends the missing mail once it is back', async () => {
+    const run = await newYear();
+    const first = await run(submit, '0380');
+    await notifyLedgerEvent(app, first);
+    const second = await run({ type: 'SubmitProposal', giver: '0360', receiver: '0331', perMille: 500 }, '0360');
+
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
+    await ses.stop();
+    try {
+      await expect(notifyLedgerEvent(app, second)).resolves.toBeUndefined();
+      expect(errors.mock.calls.map(([line]) => JSON.parse(String(line)).message)).toEqual(['notice not sent', 'notice not sent']);
+    } finally {
+      errors.mockRestore();
+      ses = await startSes({ port: ses.port });
+    }
+
+    await notifyLedgerEvent(app, second);
+    await notifyLedgerEvent(app, first);
+    const subjects = (await sentEmails(ses.endpoint)).map((e) => e.subject);
+    expect(subjects).toHaveLength(4);
+    expect(subjects.filter((s) => s.includes('Tierp (0360)'))).toHaveLength(2);
+  });
+
+  it('sends to the imported contacts, and only to the new addresses for an event already notified', async () => {
+    const run = await newYear();
+    const outcome = await run(submit, '0380');
+    await notifyLedgerEvent(app, outcome);
+
+    const contacts = await importContacts(app, admin, {
+      municipalities: { '0381': { email: 'registrator@enkoping.example.se' } },
+      counties: { '03': { officer: 'ny.handlaggare@lst.example.se' } },
+    });
+    expect(contacts.municipalities['0381']).toEqual({ email: 'registrator@enkoping.example.se' });
+    expect(contacts.counties['03']).toEqual({ mailbox: COUNTY_MAILBOX, officer: 'ny.handlaggare@lst.example.se' });
+    expect(contacts.municipalities['0380']).toEqual({ email: 'kommun-0380@kommun.example.se' });
+
+    await notifyLedgerEvent(app, outcome);
+    const withdrawn = await run({ type: 'WithdrawProposal', giver: '0380' }, '0380');
+    await notifyLedgerEvent(app, withdrawn);
+    expect(addressed(await sentEmails(ses.endpoint)).map(({ to, cc }) => ({ to, cc }))).toEqual([
+      { to: [RECEIVER_MAIL], cc: [] },
+      { to: [COUNTY_MAILBOX], cc: [COUNTY_OFFICER] },
+      // The same event again: only the addresses that have not had it.
+      { to: ['registrator@enkoping.example.se'], cc: [] },
+      { to: ['ny.handlaggare@lst.example.se'], cc: [] },
+      // A new event: the new contacts.
+      { to: ['registrator@enkoping.example.se'], cc: [] },
+      { to: [COUNTY_MAILBOX], cc: ['ny.handlaggare@lst.example.se'] },
+    ]);
+
+    // Restore the defaults for the other tests.
+    await importContacts(app, admin, { municipalities: { '0381': { email: RECEIVER_MAIL } }, counties: { '03': { officer: COUNTY_OFFICER } } });
+  });
+
+  it('sendOnce sends a workflow notice once per recipient', async () => {
+    const mail = { to: ['a@kommun.example.se'], cc: ['b@kommun.example.se'], subject: 'Påminnelse', text: 'Hej!', dedupeKey: `test#${year++}` };
+    expect(await sendOnce(app, mail)).toEqual(['a@kommun.example.se', 'b@kommun.example.se']);
+    expect(await sendOnce(app, { ...mail, cc: ['B@kommun.example.se', 'c@kommun.example.se'] })).toEqual(['c@kommun.example.se']);
+    expect(await sendOnce(app, mail)).toEqual([]);
+    expect(addressed(await sentEmails(ses.endpoint))).toEqual([
+      { to: ['a@kommun.example.se'], cc: ['b@kommun.example.se'], subject: 'Påminnelse' },
+      { to: ['c@kommun.example.se'], cc: [], subject: 'Påminnelse' },
+    ]);
+  });
+});
+
+describe('contacts', () => {
+  it('refuses non-administrators and unknown codes, writing nothing', async () => {
+    const code = async (promise: Promise<unknown>) => promise.then(() => 'accepted', (e: RuleError | HttpError) => e.code);
+    expect(await code(importContacts(app, { role: 'county', county: COUNTY }, { administrators: { mailbox: 'x@example.se' } }))).toBe('FORBIDDEN');
+    expect(await code(importContacts(app, admin, { administrators: { mailbox: 'x@example.se' }, municipalities: { '9999': { email: 'x@example.se' } } }))).toBe(
+      'UNKNOWN_MUNICIPALITY',
+    );
+    expect(await code(importContacts(app, admin, { counties: { '02': { mailbox: 'x@example.se' } } }))).toBe('UNKNOWN_COUNTY');
+    expect((await app.contacts.load()).administrators).toEqual({ mailbox: 'admin@omfordelning.example.se' });
+  });
+
+  it('seeds the defaults where absent and keeps what was imported', async () => {
+    await importContacts(app, admin, { migrationsverket: { mailbox: 'mottagning@migrationsverket.example.se' } });
+    expect(await app.contacts.seedDefaults()).toBeGreaterThan(300);
+    expect(await app.contacts.seedDefaults()).toBe(0);
+    const contacts = await app.contacts.load();
+    expect(contacts.migrationsverket).toEqual({ mailbox: 'mottagning@migrationsverket.example.se' });
+    expect(Object.keys(contacts.municipalities)).toHaveLength(290);
+    expect(Object.keys(contacts.counties)).toHaveLength(21);
+  });
+
+  it('answers PUT /v1/contacts with the whole contacts, and 400/404 on a bad body', async () => {
+    const { handler } = await import('../../functions/import-contacts/index');
+    const put = async (body: unknown, role = 'admin') => {
+      const result = await handler(apiEvent(body, role));
+      return { status: result.statusCode, body: JSON.parse(result.body ?? 'null') };
+    };
+    const ok = await put({ administrators: { mailbox: 'drift@omfordelning.example.se' } });
+    expect(ok.status).toBe(200);
+    expect(ok.body.administrators).toEqual({ mailbox: 'drift@omfordelning.example.se' });
+    expect(Object.keys(ok.body.municipalities)).toHaveLength(290);
+
+    expect((await put({ municipalities: { '0180': { email: 'inte-en-adress' } } })).body.error.code).toBe('VALIDATION_FAILED');
+    expect((await put({ municipalities: { '0180': { email: 'a@b.se', phone: '1' } } })).status).toBe(400);
+    expect((await put({})).status).toBe(400);
+    expect(await put({ municipalities: { '0999': { email: 'a@b.se' } } })).toMatchObject({ status: 404, body: { error: { code: 'UNKNOWN_MUNICIPALITY' } } });
+    expect((await put({ administrators: { mailbox: 'a@b.se' } }, 'county')).status).toBe(403);
+  });
+});
+
+function apiEvent(body: unknown, role: string): ApiEvent {
+  const claims = role === 'county' ? { 'custom:role': 'county', 'custom:county': COUNTY } : { 'custom:role': role };
+  return {
+    version: '2.0',
+    routeKey: 'PUT /v1/contacts',
+    rawPath: '/v1/contacts',
+    rawQueryString: '',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+    isBase64Encoded: false,
+    requestContext: { http: { method: 'PUT', path: '/v1/contacts' }, timeEpoch: Date.now(), authorizer: { jwt: { claims, scopes: [] } } },
+  } as unknown as ApiEvent;
+}

@@ -1,0 +1,53 @@
+import { Validator } from '@seriousme/openapi-schema-validator';
+import { describe, expect, it } from 'vitest';
+import { openApiDocument } from '../../shared/http/openapi';
+import { ROUTES } from '../../shared/http/routes';
+
+const doc = openApiDocument() as any;
+const operation = (route: (typeof ROUTES)[number]) => doc.paths[route.path]?.[route.method.toLowerCase()];
+
+describe('OpenAPI document', () => {
+  it('is a valid OpenAPI 3.1 document', async () => {
+    const validator = new Validator();
+    const result = await validator.validate(doc);
+    expect(result.errors ?? []).toEqual([]);
+    expect(result.valid).toBe(true);
+    expect(validator.version).toBe('3.1');
+  });
+
+  it.each(ROUTES.map((r) => [`${r.method} ${r.path}`, r] as const))('describes %s', (_, route) => {
+    const op = operation(route);
+    expect(op).toBeDefined();
+    expect(op.responses).toBeDefined();
+    for (const param of route.path.match(/\{(\w+)\}/g) ?? []) {
+      expect(op.parameters).toContainEqual(expect.objectContaining({ in: 'path', name: param.slice(1, -1), required: true }));
+    }
+  });
+
+  it('requires a bearer JWT on every non-public route, and on no public one', () => {
+    expect(doc.components.securitySchemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
+    for (const route of ROUTES) {
+      const security = operation(route).security;
+      if ('public' in route && route.public) expect(security).toEqual([]);
+      else {
+        expect(security).toEqual([{ bearerAuth: [] }]);
+        expect(operation(route).responses['401']).toBeDefined();
+      }
+    }
+  });
+
+  it('uses the Error schema for refusals', () => {
+    const submit = doc.paths['/v1/years/{year}/proposals'].post;
+    for (const status of ['400', '401', '403', '404', '409', '422']) {
+      expect(submit.responses[status].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/Error' });
+    }
+  });
+
+  it('is generated from the request schemas: strict bodies, CSV import, CSV report', () => {
+    expect(doc.components.schemas.SubmitProposal).toMatchObject({ additionalProperties: false, required: ['receiver', 'perMille'] });
+    const importShares = doc.paths['/v1/years/{year}/shares'].put.requestBody.content;
+    expect(Object.keys(importShares).sort()).toEqual(['application/json', 'text/csv']);
+    expect(Object.keys(doc.paths['/v1/years/{year}/counties/{county}/report'].get.responses['200'].content).sort()).toEqual(['application/json', 'text/csv']);
+    expect(doc.paths['/v1/years/{year}/proposals'].post.responses['201'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/Proposal' });
+  });
+});
