@@ -1,0 +1,104 @@
+import { z } from 'zod';
+import { CountyCode } from '../schemas/reference';
+
+/**
+ * Shape of the machine (JSONPath; top-level state data is `{ year, next?, review? }`):
+ *   Plan the year (ResultPath null) → Check the next milestone (ResultPath $.next)
+ *   → Is a milestone due? ($.next.status: DONE → Year complete; WAIT → Wait for the
+ *     milestone (TimestampPath $.next.waitUntil) → Check …; DUE → Which milestone?)
+ *   → Which milestone? ($.next.milestone.kind) → publish | reminder | deadline → the act
+ *     (Parameters { year, milestone }, ResultPath null) → Check the next milestone;
+ *     countyReports → Prepare the county review (ResultPath $.review) → Review each county
+ *     (Map over $.review.counties, ResultPath null): Does the county have proposals?
+ *       no → Report a county without proposals (end);
+ *       yes → Wait for the county report (lambda:invoke.waitForTaskToken, Payload = item +
+ *             taskToken $$.Task.Token, TimeoutSecondsPath $.timeoutSeconds, ResultPath null;
+ *             Catch States.Timeout → Submit the report automatically (ResultPath $)
+ *             → Was the report date moved? (status WAIT_AGAIN → Wait for the county report; else end)
+ *     → Send the county reports → Check …; finalize → Fix the final shares → Check ….
+ *   Every Task: Retry States.TaskFailed (interval 2 s, backoff 2, 4 attempts; acts are
+ *   idempotent) and Catch States.ALL (ResultPath $.error) → Record the failure → Year failed.
+ *
+ * The contract between the yearly state machine (infra/constructs/workflow.ts), its task
+ * Lambdas (functions/cycle-*) and the local Step Functions endpoint. State names are what
+ * an administrator reads in the console graph; the local stack keys its overrides by them.
+ */
+export const executionName = (year: number): string => `cycle-${year}`;
+
+export const STATES = {
+  plan: 'Plan the year',
+  check: 'Check the next milestone',
+  due: 'Is a milestone due?',
+  wait: 'Wait for the milestone',
+  which: 'Which milestone?',
+  publish: 'Publish preliminary shares',
+  remind: 'Send reminders',
+  close: 'Close the submission window',
+  prepareReview: 'Prepare the county review',
+  review: 'Review each county',
+  hasProposals: 'Does the county have proposals?',
+  closeQuiet: 'Report a county without proposals',
+  awaitReport: 'Wait for the county report',
+  autoSubmit: 'Submit the report automatically',
+  moved: 'Was the report date moved?',
+  sendReports: 'Send the county reports',
+  finalize: 'Fix the final shares',
+  recordFailure: 'Record the failure',
+  failed: 'Year failed',
+  complete: 'Year complete',
+} as const;
+
+/** Task Lambdas: route-like names, code in functions/<name>/index.ts. */
+export const TASKS = {
+  plan: 'cycle-plan',
+  check: 'cycle-check',
+  publish: 'cycle-publish',
+  remind: 'cycle-remind',
+  close: 'cycle-close',
+  prepareReview: 'cycle-prepare-review',
+  closeQuiet: 'cycle-report-quiet-county',
+  awaitReport: 'cycle-await-report',
+  autoSubmit: 'cycle-auto-submit',
+  sendReports: 'cycle-send-reports',
+  finalize: 'cycle-finalize',
+  recordFailure: 'cycle-record-failure',
+} as const;
+
+export type TaskName = (typeof TASKS)[keyof typeof TASKS];
+
+export const MilestoneKind = z.enum(['publish', 'reminder', 'deadline', 'countyReports', 'finalize']);
+export const Milestone = z.object({
+  kind: MilestoneKind,
+  /** Unique within a year: 'publish', 'reminder-0', 'reminder-1', 'deadline', 'countyReports', 'finalize'. */
+  id: z.string(),
+  at: z.string(),
+});
+
+/** The execution input, and the state data every top-level task receives as `{ year }`. */
+export const YearInput = z.object({ year: z.number().int() });
+export const PlanInput = YearInput.extend({ executionId: z.string() });
+/** Acts get the milestone they act on (ResultPath null: they return nothing the machine keeps). */
+export const ActInput = YearInput.extend({ milestone: Milestone });
+
+/** Check: DUE → act on `milestone`; WAIT → Wait until `waitUntil` (UTC, Z, whole seconds), check again; DONE → complete. */
+export const CheckResult = z.discriminatedUnion('status', [
+  z.object({ status: z.literal('DUE'), milestone: Milestone }),
+  z.object({ status: z.literal('WAIT'), milestone: Milestone, waitUntil: z.string() }),
+  z.object({ status: z.literal('DONE') }),
+]);
+
+/** One Map item per county; `timeoutSeconds` runs until the county-report date. */
+export const CountyItem = z.object({ year: z.number().int(), county: CountyCode, hasProposals: z.boolean(), timeoutSeconds: z.number().int().min(1) });
+export const PrepareReviewResult = z.object({ counties: z.array(CountyItem) });
+export const AwaitReportInput = CountyItem.extend({ taskToken: z.string() });
+/**
+ * After a timeout: the county item back (it replaces the iteration's state data) with
+ * SUBMITTED, or WAIT_AGAIN and a new `timeoutSeconds` when the report date was moved later.
+ */
+export const AutoSubmitResult = CountyItem.extend({ status: z.enum(['SUBMITTED', 'WAIT_AGAIN']) });
+export const FailureInput = YearInput.extend({ error: z.object({ Error: z.string().optional(), Cause: z.string().optional() }) });
+
+export type Milestone = z.infer<typeof Milestone>;
+export type CheckResult = z.infer<typeof CheckResult>;
+export type CountyItem = z.infer<typeof CountyItem>;
+export type AutoSubmitResult = z.infer<typeof AutoSubmitResult>;
