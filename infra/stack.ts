@@ -3,13 +3,19 @@ import type { Construct } from 'constructs';
 import { Api } from './constructs/api';
 import { Identity } from './constructs/identity';
 import { Notifications } from './constructs/notifications';
+import { Observability } from './constructs/observability';
+import { START_NEXT_FUNCTION, YearlySchedule } from './constructs/schedule';
 import { Storage } from './constructs/storage';
+import { YearlyWorkflow } from './constructs/workflow';
 
 export class OmfordelningStack extends Stack {
   readonly storage: Storage;
   readonly identity: Identity;
   readonly notifications: Notifications;
   readonly api: Api;
+  readonly workflow: YearlyWorkflow;
+  readonly schedule: YearlySchedule;
+  readonly observability: Observability;
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
@@ -21,10 +27,27 @@ export class OmfordelningStack extends Stack {
       identity: this.identity,
       notifications: this.notifications,
     });
+    this.workflow = new YearlyWorkflow(this, 'Workflow', {
+      table: this.storage.table,
+      notifications: this.notifications,
+    });
+    this.workflow.connectApi(this.api.functions);
+    this.schedule = new YearlySchedule(this, 'Schedule', {
+      stateMachine: this.workflow.stateMachine,
+      table: this.storage.table,
+      notifications: this.notifications,
+    });
+    this.observability = new Observability(this, 'Observability', {
+      httpApi: this.api.httpApi,
+      stateMachine: this.workflow.stateMachine,
+      apiFunctions: this.api.functions,
+      taskFunctions: { ...this.workflow.functions, [START_NEXT_FUNCTION]: this.schedule.startNext },
+    });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url });
     new CfnOutput(this, 'UserPoolId', { value: this.identity.userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: this.identity.client.userPoolClientId });
     new CfnOutput(this, 'TableName', { value: this.storage.table.tableName });
+    new CfnOutput(this, 'StateMachineArn', { value: this.workflow.stateMachine.stateMachineArn });
   }
 }

@@ -1,12 +1,15 @@
 import { documentClient } from '../adapters/dynamodb/client';
 import { ContactStore } from '../adapters/dynamodb/contact-store';
+import { CountyReportStore } from '../adapters/dynamodb/county-report-store';
 import { CycleStore } from '../adapters/dynamodb/cycle-store';
 import { IdempotencyStore } from '../adapters/dynamodb/idempotency-store';
 import { DynamoLedgerStore } from '../adapters/dynamodb/ledger-store';
 import { SentMailStore } from '../adapters/dynamodb/sent-mail-store';
 import { SesMailer } from '../adapters/ses/ses-mailer';
+import { StepFunctionsWorkflow } from '../adapters/sfn/step-functions-workflow';
 import type { LedgerStore } from '../ledger/store';
 import type { Mailer } from '../notifications/mailer';
+import type { Workflow } from '../workflow/port';
 
 /** The adapters a use case may reach, built once per Lambda container from its environment. */
 export interface AppContext {
@@ -16,6 +19,10 @@ export interface AppContext {
   contacts: ContactStore;
   mailer: Mailer;
   sentMail: SentMailStore;
+  /** Per county and year: the waiting task's token and the report as sent. */
+  reportStore: CountyReportStore;
+  /** The yearly state machine. */
+  workflow: Workflow;
 }
 
 let cached: AppContext | undefined;
@@ -26,9 +33,22 @@ export function appContext(): AppContext {
 }
 
 /**
+ * Replaces the context every handler of this process uses (tests: a fake workflow port for
+ * the HTTP handlers); undefined builds it again from the environment at the next call.
+ */
+export function setAppContext(context: AppContext | undefined): void {
+  cached = context;
+}
+
+/**
  * Endpoints come from the SDK's standard variables (AWS_ENDPOINT_URL_DYNAMODB,
- * AWS_ENDPOINT_URL_SES, …). MAIL_FROM is required: a sender address SES has not verified
- * would fail every notice, so a missing one should fail at start, not at the first mail.
+ * AWS_ENDPOINT_URL_SES, AWS_ENDPOINT_URL_SFN, …). MAIL_FROM is required: a sender address SES
+ * has not verified would fail every notice, so a missing one should fail at start, not at the
+ * first mail. STATE_MACHINE_ARN is not: the workflow adapter is lazy (no client until its
+ * first call) and needs the ARN only to start an execution (start-cycle, cycle-start-next).
+ * Handlers that only resume a task or read a status (submit-report, get-cycle, the task
+ * Lambdas) need not be given it, which also keeps the state machine's own tasks free of a
+ * reference to it; starting without it throws WorkflowNotConfiguredError.
  */
 export function buildContext(env: NodeJS.ProcessEnv): AppContext {
   const tableName = required(env, 'TABLE_NAME');
@@ -41,6 +61,8 @@ export function buildContext(env: NodeJS.ProcessEnv): AppContext {
     contacts: new ContactStore(db, tableName),
     mailer: new SesMailer(mailFrom),
     sentMail: new SentMailStore(db, tableName),
+    reportStore: new CountyReportStore(db, tableName),
+    workflow: new StepFunctionsWorkflow(env.STATE_MACHINE_ARN || undefined),
   };
 }
 

@@ -2,15 +2,23 @@ import { defaultCalendar } from '../domain/calendar';
 import { passedMilestoneProblems } from '../domain/calendar-change';
 import { countyReports, phaseOf } from '../domain/phase';
 import { HttpError } from '../http/errors';
+import { log } from '../http/log';
 import type { CalendarPatch, CycleView } from '../schemas/api';
 import type { CycleRecord } from '../schemas/cycle';
+import { WorkflowNotConfiguredError } from '../workflow/port';
 import { asAdmin } from './access';
 import { mergeCalendar } from './calendar';
 import type { CommandInput } from './command';
+import type { AppContext } from './context';
 
 type Input = Pick<CommandInput, 'app' | 'user' | 'year' | 'now'>;
 
-/** Where the year stands: phase (from every county's ledger view, the calendar and the clock), reports, workflow. */
+/**
+ * Where the year stands: phase (from every county's ledger view, the calendar and the clock),
+ * reports, and the workflow: its status from Step Functions when an execution is recorded
+ * (the stored status when Step Functions cannot be asked), and its current state as the
+ * workflow's tasks recorded it.
+ */
 export async function getCycle({ app, year, now }: Input): Promise<CycleView> {
   const [record, views] = await Promise.all([app.cycles.get(year), app.ledgers.views(year)]);
   const calendar = record?.calendar ?? defaultCalendar(year);
@@ -19,40 +27,119 @@ export async function getCycle({ app, year, now }: Input): Promise<CycleView> {
     phase: phaseOf(views, calendar, now),
     calendar,
     counties: countyReports(views),
-    workflow: record?.workflow ? { status: record.workflow.status, state: record.workflow.state } : { status: 'NOT_STARTED', state: null },
+    workflow: await workflowView(app, record),
   };
 }
 
+async function workflowView(app: AppContext, record: CycleRecord | undefined): Promise<CycleView['workflow']> {
+  const workflow = record?.workflow;
+  if (!workflow) return { status: 'NOT_STARTED', state: null };
+  if (!workflow.executionArn) return { status: workflow.status, state: workflow.state };
+  try {
+    const { status } = await app.workflow.describe(workflow.executionArn);
+    return { status, state: workflow.state };
+  } catch (error) {
+    log.warn('execution status unavailable; showing the recorded one', { year: record.year, executionArn: workflow.executionArn, error: describe(error) });
+    return { status: workflow.status, state: workflow.state };
+  }
+}
+
 /**
- * An administrator starts the year, optionally with its own calendar. Starting twice is
- * harmless: a started year is returned as it is (created false → 200). A calendar stored
- * by an earlier PATCH, before the start, is the base the given fields are laid over.
+ * An administrator starts the year, optionally with its own calendar, and with it the year's
+ * execution (`cycle-<year>`). Starting twice is harmless: a started year keeps its calendar
+ * (created false → 200), and starting its execution again is a no-op; a start whose execution
+ * could not be started (Step Functions unavailable) is completed by the next POST. A calendar
+ * stored by an earlier PATCH, before the start, is the base the given fields are laid over.
  */
 export async function startCycle(input: Input, body: { calendar?: CalendarPatch }): Promise<{ created: boolean; cycle: CycleView }> {
   const { app, user, year, now } = input;
   asAdmin(user);
-  const existing = await app.cycles.get(year);
-  if (existing?.startedAt) return { created: false, cycle: await getCycle(input) };
-  const calendar = mergeCalendar(existing?.calendar ?? defaultCalendar(year), body.calendar);
-  const saved = await app.cycles.save({ ...existing, year, calendar, version: (existing?.version ?? 0) + 1, startedAt: now });
-  if (!saved && !(await app.cycles.get(year))?.startedAt) throw conflict();
-  // Lost a race with another start: that one stands, and this answer says so (200).
-  return { created: saved, cycle: await getCycle(input) };
+  let created = false;
+  await updateCycleRecord(app, year, (existing) => {
+    // Started already (perhaps by a request racing this one): that start stands, and this answer says so (200).
+    created = !existing.startedAt;
+    return created ? { ...existing, calendar: mergeCalendar(existing.calendar, body.calendar), startedAt: now } : undefined;
+  });
+  try {
+    await startExecution(app, year);
+  } catch (error) {
+    if (!(error instanceof WorkflowNotConfiguredError)) {
+      log.error('execution not started', { year, error: describe(error) });
+      throw new HttpError(503, 'WORKFLOW_UNAVAILABLE', 'Året är registrerat som startat, men arbetsflödet kunde inte startas just nu. Försök igen om en stund.', [{ year }]);
+    }
+    // A deployment always sets STATE_MACHINE_ARN; without it (a test, a bare local run) the
+    // year is recorded as started, loudly, and a POST once it is configured starts the execution.
+    log.error('execution not started: the state machine is not configured', { year, error: error.message });
+  }
+  return { created, cycle: await getCycle(input) };
 }
 
-/** An administrator moves milestones that have not passed, also while the workflow runs. */
+/**
+ * Starts the year's execution (the yearly schedule's target, and POST /cycle): the cycle
+ * record is created with the default calendar if the year has none, marked started, and
+ * given the execution's ARN unless a running execution (its plan step) has recorded its own.
+ */
+export async function launchYear(app: AppContext, year: number, now: string): Promise<{ executionArn: string; alreadyStarted: boolean }> {
+  await updateCycleRecord(app, year, (record) => (record.startedAt ? undefined : { ...record, startedAt: now }));
+  return startExecution(app, year);
+}
+
+async function startExecution(app: AppContext, year: number): Promise<{ executionArn: string; alreadyStarted: boolean }> {
+  const started = await app.workflow.start(year);
+  await updateCycleRecord(app, year, (record) =>
+    record.workflow?.executionArn
+      ? undefined
+      : { ...record, workflow: { executionArn: started.executionArn, status: 'RUNNING', state: record.workflow?.state ?? 'Startat: planerar året.' } },
+  );
+  log.info('execution started', { year, ...started });
+  return started;
+}
+
+/**
+ * An administrator moves milestones that have not passed, also while the workflow runs. The
+ * workflow's tasks write the same record (its state), so the change is applied to the latest
+ * record, and the "already passed" check with it.
+ */
 export async function moveCalendar(input: Input, patch: CalendarPatch): Promise<CycleView> {
   const { app, user, year, now } = input;
   asAdmin(user);
-  const existing = await app.cycles.get(year);
-  const before = existing?.calendar ?? defaultCalendar(year);
-  const passed = passedMilestoneProblems(before, { ...before, ...patch }, now);
-  if (passed.length > 0) throw new HttpError(409, 'MILESTONE_PASSED', 'En tidpunkt som redan har passerats kan inte ändras.', passed);
-  const calendar = mergeCalendar(before, patch);
-  const record: CycleRecord = { ...existing, year, calendar, version: (existing?.version ?? 0) + 1 };
-  if (!(await app.cycles.save(record))) throw conflict();
+  await updateCycleRecord(app, year, (existing) => {
+    const before = existing.calendar;
+    const passed = passedMilestoneProblems(before, { ...before, ...patch }, now);
+    if (passed.length > 0) throw new HttpError(409, 'MILESTONE_PASSED', 'En tidpunkt som redan har passerats kan inte ändras.', passed);
+    return { ...existing, calendar: mergeCalendar(before, patch) };
+  });
   return getCycle(input);
 }
 
-const conflict = () =>
-  new HttpError(409, 'CONFLICT', 'Årets kalender ändrades samtidigt av någon annan. Hämta den på nytt och försök igen.');
+export interface RecordRetry {
+  attempts: number;
+  sleep: (ms: number) => Promise<void>;
+}
+
+const defaultRecordRetry: RecordRetry = { attempts: 25, sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) };
+
+/**
+ * Changes the year's cycle record with a versioned save, re-reading and re-applying `change`
+ * when another writer got there first (the workflow's tasks, an administrator's PATCH). A
+ * missing record starts from the default calendar. `change` returns undefined to write
+ * nothing; the record as stored afterwards is returned.
+ */
+export async function updateCycleRecord(
+  app: Pick<AppContext, 'cycles'>,
+  year: number,
+  change: (record: CycleRecord) => CycleRecord | undefined,
+  retry: RecordRetry = defaultRecordRetry,
+): Promise<CycleRecord> {
+  for (let attempt = 1; attempt <= retry.attempts; attempt++) {
+    const current = (await app.cycles.get(year)) ?? { year, calendar: defaultCalendar(year), version: 0 };
+    const next = change(current);
+    if (!next) return current;
+    const record = { ...next, year, version: current.version + 1 };
+    if (await app.cycles.save(record)) return record;
+    await retry.sleep(Math.random() * Math.min(200, 5 * 2 ** attempt));
+  }
+  throw new Error(`The cycle record of ${year} is still contended after ${retry.attempts} attempts`);
+}
+
+const describe = (error: unknown): string => (error instanceof Error ? `${error.name}: ${error.message}` : String(error));

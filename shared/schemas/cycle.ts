@@ -8,6 +8,17 @@ export const CalendarSchema = z.object({
   finalizeAt: z.string(),
 });
 
+/** Why the year's workflow failed, as its Catch handed it over (Step Functions' Error and Cause). */
+export const CycleFailureSchema = z.object({
+  /** Identifies the failure (execution, Error, Cause): recording it again changes nothing. */
+  id: z.string(),
+  at: z.string(),
+  error: z.string(),
+  cause: z.string(),
+  /** What the workflow was doing when it failed, as last recorded. */
+  state: z.string().nullable().optional(),
+});
+
 /** A share year's stored cycle: its calendar and what the workflow last reported. */
 export const CycleRecordSchema = z.object({
   year: z.number().int(),
@@ -15,6 +26,19 @@ export const CycleRecordSchema = z.object({
   /** Optimistic-concurrency version of this item. */
   version: z.number().int().nonnegative(),
   startedAt: z.string().optional(),
+  /**
+   * Milestone id ('publish', 'reminder-0', …, 'finalize') → when its act completed (UTC).
+   * Written last by each act, so a milestone here is complete; the check skips it, which is
+   * how a restarted execution passes over what its year has already done.
+   */
+  done: z.record(z.string(), z.string()).optional(),
+  /** The last failure recorded by the workflow's Catch; cleared when a new execution plans the year. */
+  failure: CycleFailureSchema.optional(),
+  /**
+   * The year's execution and what it does now, as its tasks record it: `status` RUNNING |
+   * SUCCEEDED | FAILED (GET /cycle asks Step Functions for the live status when it can),
+   * `state` a readable sentence in Swedish.
+   */
   workflow: z
     .object({
       executionArn: z.string().optional(),
@@ -25,3 +49,4 @@ export const CycleRecordSchema = z.object({
 });
 
 export type CycleRecord = z.infer<typeof CycleRecordSchema>;
+export type CycleFailure = z.infer<typeof CycleFailureSchema>;

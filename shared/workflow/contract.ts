@@ -41,6 +41,7 @@ export const STATES = {
   awaitReport: 'Wait for the county report',
   autoSubmit: 'Submit the report automatically',
   moved: 'Was the report date moved?',
+  reported: 'County report submitted',
   sendReports: 'Send the county reports',
   finalize: 'Fix the final shares',
   recordFailure: 'Record the failure',
@@ -62,6 +63,8 @@ export const TASKS = {
   sendReports: 'cycle-send-reports',
   finalize: 'cycle-finalize',
   recordFailure: 'cycle-record-failure',
+  /** Not a state of the machine: the yearly schedule's target, which starts the next year's execution. */
+  startNext: 'cycle-start-next',
 } as const;
 
 export type TaskName = (typeof TASKS)[keyof typeof TASKS];
@@ -79,6 +82,12 @@ export const YearInput = z.object({ year: z.number().int() });
 export const PlanInput = YearInput.extend({ executionId: z.string() });
 /** Acts get the milestone they act on (ResultPath null: they return nothing the machine keeps). */
 export const ActInput = YearInput.extend({ milestone: Milestone });
+/**
+ * Prepare the county review, Send the county reports, Fix the final shares: their milestone
+ * is implied ('countyReports', 'finalize'), so the machine may pass `{ year }`, `{ year, milestone }`
+ * or the whole state data (extra keys are ignored).
+ */
+export const YearActInput = YearInput.extend({ milestone: Milestone.optional() });
 
 /** Check: DUE → act on `milestone`; WAIT → Wait until `waitUntil` (UTC, Z, whole seconds), check again; DONE → complete. */
 export const CheckResult = z.discriminatedUnion('status', [
@@ -97,8 +106,26 @@ export const AwaitReportInput = CountyItem.extend({ taskToken: z.string() });
  */
 export const AutoSubmitResult = CountyItem.extend({ status: z.enum(['SUBMITTED', 'WAIT_AGAIN']) });
 export const FailureInput = YearInput.extend({ error: z.object({ Error: z.string().optional(), Cause: z.string().optional() }) });
+/**
+ * cycle-start-next (the yearly schedule's target): `year` is the share year to start; without
+ * it, the Stockholm calendar year of now + 1. An empty or missing event is fine.
+ */
+export const StartNextInput = z.preprocess(
+  (value) => (value === undefined || value === null || value === '' ? {} : value),
+  z.object({ year: z.number().int().optional() }),
+);
+/** What cycle-start-next returns (and logs). */
+export const StartNextResult = z.object({ year: z.number().int(), executionArn: z.string(), alreadyStarted: z.boolean() });
 
 export type Milestone = z.infer<typeof Milestone>;
 export type CheckResult = z.infer<typeof CheckResult>;
 export type CountyItem = z.infer<typeof CountyItem>;
 export type AutoSubmitResult = z.infer<typeof AutoSubmitResult>;
+export type AwaitReportInput = z.infer<typeof AwaitReportInput>;
+export type ActInput = z.infer<typeof ActInput>;
+export type YearActInput = z.infer<typeof YearActInput>;
+export type PlanInput = z.infer<typeof PlanInput>;
+export type FailureInput = z.infer<typeof FailureInput>;
+export type StartNextInput = z.infer<typeof StartNextInput>;
+export type StartNextResult = z.infer<typeof StartNextResult>;
+export type PrepareReviewResult = z.infer<typeof PrepareReviewResult>;

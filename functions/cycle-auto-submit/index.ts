@@ -1,0 +1,6 @@
+import { autoSubmit } from '../../shared/app/cycle-acts/auto-submit';
+import { CountyItem } from '../../shared/workflow/contract';
+import { taskHandler } from '../../shared/workflow/task-handler';
+
+/** Submit the report automatically (after the county's wait timed out). */
+export const handler = taskHandler(CountyItem, autoSubmit);

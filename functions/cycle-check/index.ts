@@ -1,0 +1,6 @@
+import { check } from '../../shared/app/cycle-acts/check';
+import { YearInput } from '../../shared/workflow/contract';
+import { taskHandler } from '../../shared/workflow/task-handler';
+
+/** Check the next milestone: DUE, WAIT (until) or DONE. */
+export const handler = taskHandler(YearInput, check);

@@ -1,0 +1,6 @@
+import { recordFailure } from '../../shared/app/cycle-acts/record-failure';
+import { FailureInput } from '../../shared/workflow/contract';
+import { taskHandler } from '../../shared/workflow/task-handler';
+
+/** Record the failure (every task's Catch). */
+export const handler = taskHandler(FailureInput, recordFailure);

@@ -1,0 +1,6 @@
+import { startNext } from '../../shared/app/cycle-acts/start-next';
+import { StartNextInput } from '../../shared/workflow/contract';
+import { taskHandler } from '../../shared/workflow/task-handler';
+
+/** The yearly schedule's target: starts the next share year's execution (cycle-<year>). */
+export const handler = taskHandler(StartNextInput, startNext);

@@ -1,0 +1,26 @@
+import { reviewItems } from '../../domain/cycle';
+import { log } from '../../http/log';
+import { longTime } from '../../notifications/cycle-messages';
+import type { PrepareReviewResult, YearActInput } from '../../workflow/contract';
+import { calendarOf } from '../calendar';
+import type { AppContext } from '../context';
+import { participants, recordProgress } from './common';
+
+/**
+ * Prepare the county review: one Map item per county taking part, flagged with whether it
+ * has agreed proposals to decide on (only those counties are waited for), and the seconds
+ * left until the county-report date (the wait's timeout).
+ */
+export async function prepareReview(app: AppContext, { year }: YearActInput, now: string): Promise<PrepareReviewResult> {
+  const calendar = await calendarOf(app, year);
+  const { taking, withoutShares } = await participants(app, year);
+  const counties = reviewItems(year, taking, now, calendar.countyReportAt);
+  const waiting = counties.filter((c) => c.hasProposals).length;
+  log.info('county review prepared', { year, waitingFor: counties.filter((c) => c.hasProposals).map((c) => c.county), withoutShares });
+  await recordProgress(app, year, {
+    state:
+      `Länsgranskning: väntar på länsrapporter från ${waiting} län senast ${longTime(calendar.countyReportAt)}; ` +
+      `${counties.length - waiting} län utan överenskomna förslag rapporteras direkt.`,
+  });
+  return { counties };
+}

@@ -1,0 +1,53 @@
+import { createHash } from 'node:crypto';
+import { log } from '../../http/log';
+import { failureNotice } from '../../notifications/cycle-messages';
+import type { FailureInput } from '../../workflow/contract';
+import type { AppContext } from '../context';
+import { updateCycleRecord } from '../cycle';
+import { sendAll } from './common';
+
+const MAX_CAUSE = 8_000;
+
+/**
+ * Record the failure (the Catch of every task): the year's record gets the failure and status
+ * FAILED, and the administrators' mailbox is told, once per failure. The execution then ends
+ * in "Year failed". Run twice for the same failure, it writes and sends nothing more.
+ */
+export async function recordFailure(app: AppContext, { year, error }: FailureInput, now: string) {
+  const name = error.Error ?? 'Okänt fel';
+  const cause = (error.Cause ?? '').slice(0, MAX_CAUSE);
+  const before = await app.cycles.get(year);
+  const executionArn = before?.workflow?.executionArn;
+  const id = createHash('sha256').update(`${executionArn ?? ''}\n${name}\n${cause}`).digest('hex').slice(0, 16);
+  let doing: string | null = before?.workflow?.state ?? null;
+
+  const record = await updateCycleRecord(app, year, (current) => {
+    if (current.failure?.id === id) {
+      doing = current.failure.state ?? null;
+      return undefined;
+    }
+    doing = current.workflow?.state ?? null;
+    return {
+      ...current,
+      failure: { id, at: now, error: name, cause, state: doing },
+      workflow: { ...current.workflow, status: 'FAILED', state: `Stoppat av ett fel (${name}) under steget: ${doing ?? 'okänt'} Felet: ${messageOf(name, cause)}` },
+    };
+  });
+  log.error('year failed', { year, error: name, cause, executionArn });
+  const failure = record.failure!;
+  await sendAll(app, [
+    failureNotice(year, { at: failure.at, error: name, cause: messageOf(name, cause), state: doing, executionArn, id }, await app.contacts.load()),
+  ]);
+  return { year, error: name, recorded: failure.at };
+}
+
+/** The message of a Lambda error's Cause (`{"errorType", "errorMessage", "trace"}`), or the Cause as it is. */
+export function messageOf(name: string, cause: string): string {
+  try {
+    const parsed = JSON.parse(cause) as { errorMessage?: unknown };
+    if (typeof parsed?.errorMessage === 'string') return parsed.errorMessage;
+  } catch {
+    // Not JSON: a States.* error's Cause is plain text.
+  }
+  return cause || name;
+}

@@ -1,0 +1,33 @@
+import { countyReport, countyReportCsv } from '../../domain/report';
+import { longTime, reportMails } from '../../notifications/cycle-messages';
+import type { YearActInput } from '../../workflow/contract';
+import type { AppContext } from '../context';
+import { CycleError, countyList, participants, recordProgress, sendAll } from './common';
+
+/**
+ * Send the county reports: each county's report (JSON and CSV) is stored, once, and e-mailed
+ * to Migrationsverket's mailbox and to the county (officer in copy), the CSV in the body.
+ * Every county taking part must have reported by now (the review's Map saw to it).
+ */
+export async function sendReports(app: AppContext, { year }: YearActInput, now: string) {
+  const { taking } = await participants(app, year);
+  const missing = taking.filter((s) => !s.report).map((s) => s.county);
+  if (missing.length > 0) throw new CycleError(`Länsrapporten saknas för ${countyList(missing)}; rapporterna kan inte skickas till Migrationsverket.`);
+
+  const contacts = await app.contacts.load();
+  const mails = [];
+  for (const state of taking) {
+    const key = { year, county: state.county };
+    const report = countyReport({ ...state, report: state.report! });
+    await app.reportStore.putReport(key, report, countyReportCsv(report), now);
+    // What was stored first is what is sent (a report does not change once submitted).
+    const stored = (await app.reportStore.getReport(key))!;
+    mails.push(...reportMails(stored.report, stored.csv, contacts));
+  }
+  const sent = await sendAll(app, mails);
+  await recordProgress(app, year, {
+    state: `Länsrapporterna från ${taking.length} län skickades till Migrationsverket ${longTime(now)}.`,
+    done: { id: 'countyReports', at: now },
+  });
+  return { reports: taking.map((s) => s.county), notices: mails.length, sent };
+}

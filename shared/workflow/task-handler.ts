@@ -1,0 +1,40 @@
+import type { ZodType } from 'zod';
+import { appContext, type AppContext } from '../app/context';
+import { currentTime } from '../app/clock';
+import { log } from '../http/log';
+
+/** One act of the yearly workflow: idempotent, so Step Functions may run it again after any failure. */
+export type Act<I, R> = (app: AppContext, input: I, now: string) => Promise<R>;
+
+/**
+ * The one way a workflow task Lambda runs: parse the state input with the contract's zod
+ * schema (extra keys are dropped), run the act at the current time (currentTime(): the
+ * local stack's virtual clock, real time in AWS) and return its result. Any failure is
+ * logged and thrown, so that the task's Retry runs the act again and, failing that, its
+ * Catch records the failure.
+ */
+export function taskHandler<I, R>(schema: ZodType<I>, act: Act<I, R>): (event: unknown) => Promise<R> {
+  return async (event) => {
+    const parsed = schema.safeParse(event);
+    if (!parsed.success) {
+      const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(input)'}: ${i.message}`);
+      log.error('task input invalid', { act: act.name, issues });
+      throw new TaskInputError(`Invalid input for ${act.name}: ${issues.join('; ')}`);
+    }
+    try {
+      const result = await act(appContext(), parsed.data, currentTime());
+      log.info('task done', { act: act.name, result: result as unknown });
+      return result;
+    } catch (error) {
+      log.error('task failed', { act: act.name, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
+      throw error;
+    }
+  };
+}
+
+export class TaskInputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TaskInputError';
+  }
+}

@@ -1,0 +1,456 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { handler as submitReportHandler } from '../../functions/submit-report';
+import { handler as checkHandler } from '../../functions/cycle-check';
+import { handler as startNextHandler } from '../../functions/cycle-start-next';
+import { runCommand } from '../../shared/app/command';
+import { buildContext, setAppContext, type AppContext } from '../../shared/app/context';
+import { autoSubmit } from '../../shared/app/cycle-acts/auto-submit';
+import { awaitReport } from '../../shared/app/cycle-acts/await-report';
+import { check } from '../../shared/app/cycle-acts/check';
+import { close } from '../../shared/app/cycle-acts/close';
+import { finalize } from '../../shared/app/cycle-acts/finalize';
+import { plan } from '../../shared/app/cycle-acts/plan';
+import { prepareReview } from '../../shared/app/cycle-acts/prepare-review';
+import { publish } from '../../shared/app/cycle-acts/publish';
+import { recordFailure } from '../../shared/app/cycle-acts/record-failure';
+import { remind } from '../../shared/app/cycle-acts/remind';
+import { reportQuietCounty } from '../../shared/app/cycle-acts/report-quiet-county';
+import { sendReports } from '../../shared/app/cycle-acts/send-reports';
+import { getCycle, moveCalendar, startCycle } from '../../shared/app/cycle';
+import { importShares } from '../../shared/app/shares';
+import { defaultCalendar } from '../../shared/domain/calendar';
+import { cycleMilestones } from '../../shared/domain/cycle';
+import type { Command } from '../../shared/domain/ledger';
+import type { Milli } from '../../shared/domain/per-mille';
+import { ROUTES } from '../../shared/http/routes';
+import { formatPerMille } from '../../shared/notifications/messages';
+import { MailDeliveryError, type Mail } from '../../shared/notifications/mailer';
+import { MUNICIPALITIES, municipalitiesOf } from '../../shared/reference';
+import type { Actor } from '../../shared/schemas/ledger';
+import type { User } from '../../shared/schemas/user';
+import type { CountyItem, Milestone } from '../../shared/workflow/contract';
+import { StaleTaskTokenError, type Workflow } from '../../shared/workflow/port';
+import { startDynalite, type LocalDynamo } from '../../local/dynalite';
+import { exampleShares } from '../../local/example-data';
+import { clearEmails, sentEmails, startSes, type LocalSes, type StoredEmail } from '../../local/ses';
+import { apiEvent, claims } from '../support/api-event';
+
+/**
+ * A whole share year driven act by act, as the state machine would, against dynalite and
+ * aws-ses-v2-local in-process, with a fake Workflow port (the real Step Functions endpoint is
+ * the local stack's): every time is explicit, the milestones' own.
+ */
+
+const YEAR = 2031;
+const calendar = defaultCalendar(YEAR);
+const milestones = cycleMilestones(calendar);
+const milestone = (id: string): Milestone => milestones.find((m) => m.id === id)!;
+const plus = (instant: string, ms: number): string => new Date(Date.parse(instant) + ms).toISOString();
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+const shares = exampleShares();
+const admin: User = { role: 'admin' };
+const MIGRATIONSVERKET = 'ensamkommande@migrationsverket.example.se';
+const municipalityMail = (code: string) => `kommun-${code}@kommun.example.se`;
+const countyMailbox = (code: string) => `lansstyrelsen-${code}@lst.example.se`;
+
+/** The port as the application sees it; records what it was asked. */
+class FakeWorkflow implements Workflow {
+  started: number[] = [];
+  successes: { token: string; output: unknown }[] = [];
+  private used = new Set<string>();
+
+  async start(year: number) {
+    const alreadyStarted = this.started.includes(year);
+    this.started.push(year);
+    return { executionArn: `arn:aws:states:eu-north-1:123456789012:execution:Year:cycle-${year}`, alreadyStarted };
+  }
+  async describe() {
+    return { status: 'RUNNING' };
+  }
+  async sendTaskSuccess(token: string, output: unknown) {
+    if (this.used.has(token)) throw new StaleTaskTokenError('TaskTimedOut');
+    this.used.add(token);
+    this.successes.push({ token, output });
+  }
+  async sendTaskFailure() {}
+}
+
+let dynamo: LocalDynamo;
+let ses: LocalSes;
+let app: AppContext;
+const workflow = new FakeWorkflow();
+
+beforeAll(async () => {
+  [dynamo, ses] = await Promise.all([startDynalite(), startSes()]);
+  // One INFO line per e-mail and command would drown the output; errors still show.
+  vi.spyOn(console, 'log').mockImplementation(() => undefined);
+  vi.stubEnv('AWS_ENDPOINT_URL_DYNAMODB', dynamo.endpoint);
+  vi.stubEnv('AWS_ENDPOINT_URL_SES', ses.endpoint);
+  vi.stubEnv('AWS_REGION', 'eu-north-1');
+  vi.stubEnv('AWS_ACCESS_KEY_ID', 'local');
+  vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'local');
+  vi.stubEnv('TABLE_NAME', dynamo.tableName);
+  vi.stubEnv('MAIL_FROM', 'omfordelning@example.se');
+  app = { ...buildContext(process.env), workflow };
+  // The HTTP handlers (submit-report) and the task handlers use the same context, fake port included.
+  setAppContext(app);
+});
+afterAll(async () => {
+  setAppContext(undefined);
+  vi.unstubAllEnvs();
+  vi.restoreAllMocks();
+  await Promise.all([dynamo?.stop(), ses?.stop()]);
+});
+
+const emails = () => sentEmails(ses.endpoint);
+const to = (list: StoredEmail[], address: string) => list.filter((e) => e.destination.to.includes(address));
+/** Every ledger event of a year, over all counties. */
+const ledgerEvents = async (year: number) => (await app.ledgers.views(year)).reduce((n, v) => n + v.version, 0);
+
+async function command(year: number, now: string, county: string, cmd: Command, actor: Actor) {
+  const user: User =
+    actor.role === 'municipality' ? { role: 'municipality', municipality: actor.id!, county } : actor.role === 'county' ? { role: 'county', county } : admin;
+  return runCommand({ app, user, year, now }, { year, county }, cmd, actor);
+}
+const asMunicipality = (id: string): Actor => ({ role: 'municipality', id });
+const asCounty = (id: string): Actor => ({ role: 'county', id });
+
+const submitReportRoute = ROUTES.find((r) => r.name === 'submit-report')!;
+async function submitReport(year: number, county: string, now: string) {
+  const result = await submitReportHandler(
+    apiEvent({ method: submitReportRoute.method, path: submitReportRoute.path, pathParameters: { year: String(year), county }, claims: claims.county(county), timeEpoch: Date.parse(now) }),
+  );
+  return { status: result.statusCode, body: JSON.parse(result.body ?? 'null') };
+}
+
+describe('a whole year, act by act', () => {
+  const beforePublish = `${YEAR - 1}-06-01T08:00:00Z`;
+  const during = plus(calendar.publishAt, 10 * DAY);
+  const closedAt = milestone('deadline').at;
+  let executionArn: string;
+  let review: CountyItem[];
+
+  beforeEach(() => clearEmails(ses.endpoint));
+
+  it('starts the year once, plans it and waits for publishing', async () => {
+    const imported = await importShares(
+      { app, user: admin, year: YEAR, now: beforePublish },
+      { shares: Object.entries(shares).map(([municipality, milli]) => ({ municipality, perMille: milli / 1000 })) },
+    );
+    expect(imported.shares).toHaveLength(290);
+
+    const first = await startCycle({ app, user: admin, year: YEAR, now: beforePublish }, {});
+    const again = await startCycle({ app, user: admin, year: YEAR, now: beforePublish }, {});
+    expect([first.created, again.created]).toEqual([true, false]);
+    expect(workflow.started).toEqual([YEAR, YEAR]);
+    executionArn = (await app.cycles.get(YEAR))!.workflow!.executionArn!;
+    expect(executionArn).toBe(`arn:aws:states:eu-north-1:123456789012:execution:Year:cycle-${YEAR}`);
+
+    await plan(app, { year: YEAR, executionId: executionArn }, beforePublish);
+    expect(await check(app, { year: YEAR }, beforePublish, 0)).toEqual({ status: 'WAIT', milestone: milestone('publish'), waitUntil: calendar.publishAt });
+    expect(await check(app, { year: YEAR }, beforePublish, 3600)).toMatchObject({ status: 'WAIT', waitUntil: '2030-06-01T09:00:00Z' });
+    const cycle = await getCycle({ app, user: admin, year: YEAR, now: beforePublish });
+    expect(cycle).toMatchObject({ phase: 'PLANNED', workflow: { status: 'RUNNING', state: 'Väntar på publicering av preliminära andelar (15 augusti 2030 kl. 09:00).' } });
+  });
+
+  it('publishes: the window opens in every county and all 290 municipalities get their share and the deadline', async () => {
+    expect(await check(app, { year: YEAR }, calendar.publishAt)).toEqual({ status: 'DUE', milestone: milestone('publish') });
+    const result = await publish(app, { year: YEAR, milestone: milestone('publish') }, calendar.publishAt);
+    expect(result).toMatchObject({ withoutShares: [], notices: 290, sent: 290 });
+    expect(result.opened).toHaveLength(21);
+
+    const sent = await emails();
+    expect(sent).toHaveLength(290);
+    for (const m of MUNICIPALITIES) {
+      const [mail, ...more] = to(sent, municipalityMail(m.code));
+      expect(more).toHaveLength(0);
+      expect(mail!.subject).toBe(`Omfördelning ${YEAR}: preliminära anvisningsandelar är publicerade`);
+      expect(mail!.body.text).toContain(`${m.name} (${m.code}) har en preliminär andel på ${formatPerMille(shares[m.code]!)}.`);
+      expect(mail!.body.text).toContain('senast lördag 2 november 2030 kl. 23:59');
+    }
+    const cycle = await getCycle({ app, user: admin, year: YEAR, now: plus(calendar.publishAt, HOUR) });
+    expect(cycle.phase).toBe('OPEN');
+    expect(cycle.workflow.state).toMatch(/^Publicerat 15 augusti 2030 kl\. 09:00: perioden för förslag är öppen i 21 län/);
+    expect((await app.cycles.get(YEAR))!.done).toEqual({ publish: calendar.publishAt });
+    expect((await app.ledgers.load({ year: YEAR, county: '03' })).windowOpenedAt).toBe(calendar.publishAt);
+  });
+
+  it('takes proposals and consents', async () => {
+    // Uppsala län: Uppsala → Enköping agreed; Tierp → Heby never consented.
+    await command(YEAR, during, '03', { type: 'SubmitProposal', giver: '0380', receiver: '0381', perMille: 1_250 }, asMunicipality('0380'));
+    await command(YEAR, during, '03', { type: 'AnswerProposal', giver: '0380', respondent: '0381', accept: true }, asMunicipality('0381'));
+    await command(YEAR, during, '03', { type: 'SubmitProposal', giver: '0360', receiver: '0331', perMille: 500 }, asMunicipality('0360'));
+    // Stockholms län: two agreed proposals.
+    await command(YEAR, during, '01', { type: 'SubmitProposal', giver: '0114', receiver: '0115', perMille: 750 }, asMunicipality('0114'));
+    await command(YEAR, during, '01', { type: 'AnswerProposal', giver: '0114', respondent: '0115', accept: true }, asMunicipality('0115'));
+    await command(YEAR, during, '01', { type: 'SubmitProposal', giver: '0117', receiver: '0120', perMille: 500 }, asMunicipality('0117'));
+    await command(YEAR, during, '01', { type: 'AnswerProposal', giver: '0117', respondent: '0120', accept: true }, asMunicipality('0120'));
+    expect(await emails()).toHaveLength(14); // consent asked, and answered: each to a municipality and to the county
+  });
+
+  it('reminds every municipality, naming a proposal awaiting consent to both parties and the county', async () => {
+    expect(await check(app, { year: YEAR }, during, 0)).toMatchObject({ status: 'WAIT', milestone: { id: 'reminder-0' } });
+    for (const id of ['reminder-0', 'reminder-1']) {
+      await clearEmails(ses.endpoint);
+      const m = milestone(id);
+      expect(await check(app, { year: YEAR }, m.at)).toEqual({ status: 'DUE', milestone: m });
+      expect(await remind(app, { year: YEAR, milestone: m }, m.at)).toMatchObject({ notices: 291, sent: 291, awaitingConsent: 1 });
+      const sent = await emails();
+      expect(sent).toHaveLength(291);
+      expect(to(sent, municipalityMail('0360'))[0]!.body.text).toContain('Ert förslag om att överlåta 0,5 promille till Heby (0331) väntar fortfarande på samtycke från Heby (0331).');
+      expect(to(sent, municipalityMail('0331'))[0]!.body.text).toContain('- Tierp (0360) föreslår att överlåta 0,5 promille till er kommun.');
+      expect(to(sent, municipalityMail('0380'))[0]!.body.text).toContain('Ni har inga förslag som väntar på samtycke.');
+      const [county] = to(sent, countyMailbox('03'));
+      expect(county!.destination.cc).toEqual(['handlaggare-03@lst.example.se']);
+      expect(county!.body.text).toContain('- Tierp (0360) till Heby (0331), 0,5 promille');
+      expect(to(sent, countyMailbox('01'))).toHaveLength(0);
+    }
+    expect(Object.keys((await app.cycles.get(YEAR))!.done!)).toEqual(['publish', 'reminder-0', 'reminder-1']);
+  });
+
+  it('closes the window at the deadline: the unconsented proposal expires', async () => {
+    expect(await check(app, { year: YEAR }, calendar.deadline)).toMatchObject({ status: 'WAIT', milestone: { id: 'deadline' }, waitUntil: closedAt });
+    expect(await check(app, { year: YEAR }, closedAt)).toEqual({ status: 'DUE', milestone: milestone('deadline') });
+    expect(await close(app, { year: YEAR, milestone: milestone('deadline') }, closedAt)).toMatchObject({ expired: 1, notices: 311 });
+    const uppsala = await app.ledgers.load({ year: YEAR, county: '03' });
+    expect(uppsala.proposals['0360']!.status).toBe('EXPIRED');
+    expect(uppsala.proposals['0380']!.status).toBe('AGREED');
+    const sent = await emails();
+    expect(sent).toHaveLength(311);
+    expect(to(sent, municipalityMail('0360'))[0]!.body.text).toContain('förfallet, eftersom mottagande kommuns samtycke saknades');
+    expect(to(sent, countyMailbox('03'))[0]!.body.text).toContain('Överenskomna förslag i Uppsala län att besluta om:\n- Uppsala (0380) till Enköping (0381), 1,25 promille');
+    expect((await getCycle({ app, user: admin, year: YEAR, now: closedAt })).phase).toBe('CLOSED');
+  });
+
+  it('prepares the county review: only counties with agreed proposals are waited for', async () => {
+    expect(await check(app, { year: YEAR }, closedAt)).toEqual({ status: 'DUE', milestone: milestone('countyReports') });
+    review = (await prepareReview(app, { year: YEAR }, closedAt)).counties;
+    expect(review).toHaveLength(21);
+    expect(review.filter((c) => c.hasProposals).map((c) => c.county)).toEqual(['01', '03']);
+    expect(new Set(review.map((c) => c.timeoutSeconds))).toEqual(new Set([(Date.parse(calendar.countyReportAt) - Date.parse(closedAt)) / 1000]));
+    for (const item of review.filter((c) => !c.hasProposals)) {
+      expect(await reportQuietCounty(app, item, closedAt)).toEqual({ county: item.county, report: 'AUTO_SUBMITTED' });
+    }
+    expect((await getCycle({ app, user: admin, year: YEAR, now: closedAt })).workflow.state).toMatch(/^Länsgranskning: väntar på länsrapporter från 2 län/);
+  });
+
+  it('resumes the waiting execution with its stored token when a county submits through the API', async () => {
+    const item = review.find((c) => c.county === '03')!;
+    const t = plus(closedAt, 2 * DAY);
+    expect(await awaitReport(app, { ...item, taskToken: 'token-03' }, closedAt)).toEqual({ county: '03', waiting: true });
+    expect(await app.reportStore.getToken({ year: YEAR, county: '03' })).toBe('token-03');
+
+    await command(YEAR, t, '03', { type: 'DecideProposal', giver: '0380', outcome: 'APPROVED' }, asCounty('03'));
+    const reply = await submitReport(YEAR, '03', t);
+    expect(reply).toMatchObject({ status: 200, body: { county: '03', mode: 'SUBMITTED' } });
+    expect(workflow.successes).toEqual([{ token: 'token-03', output: { county: '03', report: 'SUBMITTED' } }]);
+
+    // The wait stored again after the report (a retried task): it resumes at once; a used token is no error.
+    expect(await awaitReport(app, { ...item, taskToken: 'token-03-b' }, t)).toEqual({ county: '03', waiting: false });
+    expect(await awaitReport(app, { ...item, taskToken: 'token-03-b' }, t)).toEqual({ county: '03', waiting: false });
+    expect(workflow.successes.map((s) => s.token)).toEqual(['token-03', 'token-03-b']);
+  });
+
+  it('auto-submits at the report date (waiting again when it was moved), tells the county, and refuses a later report with 409', async () => {
+    const item = review.find((c) => c.county === '01')!;
+    await awaitReport(app, { ...item, taskToken: 'token-01' }, closedAt);
+    await command(YEAR, plus(closedAt, DAY), '01', { type: 'DecideProposal', giver: '0114', outcome: 'APPROVED' }, asCounty('01'));
+
+    await clearEmails(ses.endpoint);
+    const moved = plus(calendar.countyReportAt, DAY).replace('.000Z', 'Z');
+    await moveCalendar({ app, user: admin, year: YEAR, now: plus(closedAt, 3 * DAY) }, { countyReportAt: moved });
+    expect(await autoSubmit(app, item, calendar.countyReportAt)).toEqual({ ...item, timeoutSeconds: 86_400, status: 'WAIT_AGAIN' });
+    await awaitReport(app, { ...item, taskToken: 'token-01-b' }, calendar.countyReportAt);
+
+    expect(await autoSubmit(app, item, moved)).toEqual({ ...item, status: 'SUBMITTED' });
+    const stockholm = await app.ledgers.load({ year: YEAR, county: '01' });
+    expect(stockholm.report).toMatchObject({ mode: 'AUTO_SUBMITTED', by: { role: 'system' } });
+    const sent = await emails();
+    expect(sent.map((e) => ({ to: e.destination.to, cc: e.destination.cc, subject: e.subject }))).toEqual([
+      { to: [countyMailbox('01')], cc: ['handlaggare-01@lst.example.se'], subject: `Omfördelning ${YEAR}: länsrapporten för Stockholms län har lämnats automatiskt` },
+    ]);
+    expect(sent[0]!.body.text).toContain('- Upplands Väsby (0114) till Vallentuna (0115), 0,75 promille: godkänt av länsstyrelsen');
+    expect(sent[0]!.body.text).toContain('- Österåker (0117) till Värmdö (0120), 0,5 promille: överenskommet men inte beslutat');
+
+    const late = await submitReport(YEAR, '01', plus(moved, HOUR));
+    expect(late).toMatchObject({ status: 409, body: { error: { code: 'REPORT_ALREADY_SUBMITTED' } } });
+    expect(workflow.successes.map((s) => s.token)).not.toContain('token-01-b');
+
+    const cycle = await getCycle({ app, user: admin, year: YEAR, now: moved });
+    expect(cycle.phase).toBe('REPORTED');
+    expect(cycle.counties.filter((c) => c.report === 'SUBMITTED').map((c) => c.county)).toEqual(['03']);
+    expect(cycle.counties.filter((c) => c.report === 'AUTO_SUBMITTED')).toHaveLength(20);
+  });
+
+  it('sends every county report to Migrationsverket and the county, with the CSV, and stores it', async () => {
+    const at = plus(calendar.countyReportAt, DAY + 60_000);
+    expect(await sendReports(app, { year: YEAR }, at)).toMatchObject({ notices: 42, sent: 42 });
+    const sent = await emails();
+    const toMigrationsverket = to(sent, MIGRATIONSVERKET);
+    expect(toMigrationsverket).toHaveLength(21);
+    expect(new Set(toMigrationsverket.map((e) => e.subject)).size).toBe(21);
+    for (const mail of toMigrationsverket) {
+      expect(mail.body.text).toContain('kommunkod,kommun,preliminär andel (promille),given (promille),mottagen (promille),resulterande andel (promille)');
+      expect(mail.body.text).toContain('Den fasta ersättningen på 500 000 kr per kommun påverkas inte av omfördelningen');
+    }
+    const uppsala = toMigrationsverket.find((e) => e.subject.includes('Uppsala län (03)'))!;
+    const prelim = shares['0380']!;
+    expect(uppsala.body.text).toContain(`0380,Uppsala,${prelim / 1000},1.25,0,${(prelim - 1_250) / 1000}`);
+    expect(uppsala.body.text).toContain('0360,Tierp,');
+    expect(uppsala.body.text).toContain('EXPIRED');
+    expect(to(sent, countyMailbox('03'))).toHaveLength(1);
+
+    const stored = await app.reportStore.getReport({ year: YEAR, county: '03' });
+    expect(stored).toMatchObject({ report: { county: '03', mode: 'SUBMITTED' }, storedAt: at });
+    expect(stored!.csv).toContain('0380,Uppsala');
+    expect((await app.cycles.get(YEAR))!.done!.countyReports).toBe(at);
+  });
+
+  it('fixes the final shares exactly, keeps every total, tells every municipality, and the year is FINAL', async () => {
+    const at = calendar.finalizeAt;
+    expect(await check(app, { year: YEAR }, plus(at, -1000), 0)).toMatchObject({ status: 'WAIT', milestone: { id: 'finalize' }, waitUntil: at });
+    expect(await check(app, { year: YEAR }, at)).toEqual({ status: 'DUE', milestone: milestone('finalize') });
+    expect(await finalize(app, { year: YEAR }, at)).toMatchObject({ withoutShares: [], notices: 290, sent: 290 });
+
+    const views = await app.ledgers.views(YEAR);
+    const final: Record<string, Milli> = Object.assign({}, ...views.map((v) => v.final));
+    const expected = { ...shares, '0380': shares['0380']! - 1_250, '0381': shares['0381']! + 1_250, '0114': shares['0114']! - 750, '0115': shares['0115']! + 750 };
+    expect(final).toEqual(expected);
+    const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
+    expect(sum(Object.values(final))).toBe(1_000_000);
+    for (const v of views) expect(sum(Object.values(v.final!))).toBe(sum(Object.values(v.preliminary!)));
+
+    const sent = await emails();
+    expect(sent).toHaveLength(290);
+    expect(to(sent, municipalityMail('0381'))[0]!.body.text).toContain(`Enköping (0381): ${formatPerMille(expected['0381'])}.`);
+    expect(to(sent, municipalityMail('0360'))[0]!.body.text).toContain('Andelen är oförändrad');
+
+    expect(await check(app, { year: YEAR }, at)).toEqual({ status: 'DONE' });
+    const cycle = await getCycle({ app, user: admin, year: YEAR, now: plus(at, HOUR) });
+    expect(cycle).toMatchObject({ phase: 'FINAL', workflow: { status: 'RUNNING', state: 'Året är klart: alla steg är gjorda.' } });
+    expect((await app.cycles.get(YEAR))!.workflow!.status).toBe('SUCCEEDED');
+  });
+
+  it('runs every act again without sending an e-mail or writing a ledger event', async () => {
+    const events = await ledgerEvents(YEAR);
+    const done = (await app.cycles.get(YEAR))!.done;
+    const now = plus(calendar.finalizeAt, DAY);
+    await plan(app, { year: YEAR, executionId: executionArn }, now);
+    await publish(app, { year: YEAR, milestone: milestone('publish') }, now);
+    await remind(app, { year: YEAR, milestone: milestone('reminder-0') }, now);
+    await remind(app, { year: YEAR, milestone: milestone('reminder-1') }, now);
+    await close(app, { year: YEAR, milestone: milestone('deadline') }, now);
+    const again = (await prepareReview(app, { year: YEAR }, now)).counties;
+    expect(again.map((c) => [c.county, c.hasProposals])).toEqual(review.map((c) => [c.county, c.hasProposals]));
+    for (const item of review) {
+      if (!item.hasProposals) await reportQuietCounty(app, item, now);
+      else {
+        await awaitReport(app, { ...item, taskToken: `again-${item.county}` }, now);
+        expect(await autoSubmit(app, item, now)).toMatchObject({ status: 'SUBMITTED' });
+      }
+    }
+    await sendReports(app, { year: YEAR }, now);
+    await finalize(app, { year: YEAR }, now);
+    expect(await check(app, { year: YEAR }, now)).toEqual({ status: 'DONE' });
+
+    expect(await emails()).toHaveLength(0);
+    expect(await ledgerEvents(YEAR)).toBe(events);
+    expect((await app.cycles.get(YEAR))!.done).toEqual(done);
+  });
+});
+
+describe('failures', () => {
+  beforeEach(() => clearEmails(ses.endpoint));
+
+  it('fails publishing, in Swedish, when no county has shares', async () => {
+    const year = 2041;
+    const m = cycleMilestones(defaultCalendar(year))[0]!;
+    await expect(publish(app, { year, milestone: m }, m.at)).rejects.toThrow(/^Inga preliminära andelar är inlästa för 2041/);
+    expect(await emails()).toHaveLength(0);
+  });
+
+  it('records a failure, tells the administrators once, and shows it in the year', async () => {
+    const year = 2042;
+    const cause = JSON.stringify({ errorType: 'CycleError', errorMessage: 'Inga preliminära andelar är inlästa för 2042.', trace: [] });
+    const input = { year, error: { Error: 'CycleError', Cause: cause } };
+    await recordFailure(app, input, `${year - 1}-08-15T07:00:10Z`);
+    await recordFailure(app, input, `${year - 1}-08-15T07:00:30Z`);
+    const record = (await app.cycles.get(year))!;
+    expect(record.failure).toMatchObject({ at: `${year - 1}-08-15T07:00:10Z`, error: 'CycleError', cause });
+    expect(record.workflow).toMatchObject({ status: 'FAILED' });
+    const sent = await emails();
+    expect(sent.map((e) => e.destination.to)).toEqual([['admin@omfordelning.example.se']]);
+    expect(sent[0]!.subject).toBe(`Omfördelning ${year}: årets arbetsflöde har misslyckats`);
+    expect(sent[0]!.body.text).toContain('Orsak: Inga preliminära andelar är inlästa för 2042.');
+    const cycle = await getCycle({ app, user: admin, year, now: `${year - 1}-08-16T00:00:00Z` });
+    expect(cycle.workflow).toMatchObject({ status: 'FAILED' });
+    expect(cycle.workflow.state).toContain('Stoppat av ett fel (CycleError)');
+
+    // A new execution plans the year again: the failure is cleared.
+    await plan(app, { year, executionId: 'arn:aws:states:eu-north-1:123456789012:execution:Year:cycle-2042-retry' }, `${year - 1}-08-16T00:00:00Z`);
+    expect((await app.cycles.get(year))!).toMatchObject({ workflow: { status: 'RUNNING' } });
+    expect((await app.cycles.get(year))!.failure).toBeUndefined();
+  });
+
+  it('retries a transiently failing SES: nothing is lost and nobody gets a notice twice', async () => {
+    const year = 2043;
+    const m = cycleMilestones(defaultCalendar(year))[0]!;
+    await importShares({ app, user: admin, year, now: `${year - 1}-06-01T08:00:00Z` }, { shares: municipalitiesOf('03').map((x) => ({ municipality: x.code, perMille: 2 })) });
+    // SES throttles every attempt to reach Tierp (0360): its quick retries run out, so the act fails.
+    let throttled = true;
+    const flaky: AppContext = {
+      ...app,
+      mailer: {
+        send: async (mail: Mail) => {
+          if (throttled && mail.to.includes(municipalityMail('0360'))) throw new MailDeliveryError('Throttling: Maximum sending rate exceeded.', true);
+          return app.mailer.send(mail);
+        },
+      },
+    };
+    await expect(publish(flaky, { year, milestone: m }, m.at)).rejects.toThrow(/not sent/);
+    expect((await app.cycles.get(year))?.done?.publish).toBeUndefined();
+    expect(to(await emails(), municipalityMail('0360'))).toHaveLength(0);
+    expect(await emails()).toHaveLength(7);
+    throttled = false;
+
+    // Step Functions retries the act: only what is missing is sent, and the window opened once.
+    await publish(flaky, { year, milestone: m }, m.at);
+    const sent = await emails();
+    expect(sent).toHaveLength(8);
+    expect(new Set(sent.map((e) => e.destination.to[0])).size).toBe(8);
+    expect(await ledgerEvents(year)).toBe(2); // SharesImported, WindowOpened
+    const record = (await app.cycles.get(year))!;
+    expect(record.done?.publish).toBe(m.at);
+    expect(record.workflow?.state).toContain('Län utan preliminära andelar, som inte deltar: Stockholms län (01), Södermanlands län (04)');
+  });
+});
+
+describe('task Lambdas', () => {
+  it('parse their input, run at the virtual clock (CLOCK_OFFSET_MS) and throw on bad input', async () => {
+    const year = 2044;
+    const publishAt = defaultCalendar(year).publishAt;
+    vi.stubEnv('CLOCK_OFFSET_MS', String(Date.parse(plus(publishAt, -2 * DAY)) - Date.now()));
+    vi.stubEnv('CYCLE_MAX_WAIT_SECONDS', '0');
+    try {
+      expect(await checkHandler({ year, next: { status: 'WAIT' }, extra: true })).toMatchObject({ status: 'WAIT', milestone: { id: 'publish' }, waitUntil: publishAt });
+      vi.stubEnv('CLOCK_OFFSET_MS', String(Date.parse(publishAt) - Date.now() + 5_000));
+      expect(await checkHandler({ year })).toMatchObject({ status: 'DUE', milestone: { id: 'publish' } });
+      await expect(checkHandler({ year: 'next' })).rejects.toThrow(/Invalid input for check/);
+
+      // The yearly schedule, on 1 March 2045 in Stockholm: starts share year 2046.
+      vi.stubEnv('CLOCK_OFFSET_MS', String(Date.parse('2045-03-01T06:00:00Z') - Date.now()));
+      const errors = vi.spyOn(console, 'error');
+      expect(await startNextHandler(undefined)).toEqual({ year: 2046, executionArn: expect.stringMatching(/:cycle-2046$/), alreadyStarted: false });
+      expect(await startNextHandler({})).toMatchObject({ year: 2046, alreadyStarted: true });
+      expect(errors).not.toHaveBeenCalled();
+      const record = (await app.cycles.get(2046))!;
+      expect(record.calendar).toEqual(defaultCalendar(2046));
+      expect(record.startedAt).toMatch(/^2045-03-01T06:00/);
+      expect(record.workflow?.executionArn).toMatch(/:cycle-2046$/);
+    } finally {
+      vi.stubEnv('CLOCK_OFFSET_MS', '0');
+    }
+  });
+});

@@ -1,0 +1,152 @@
+import { describe, expect, it } from 'vitest';
+import { defaultCalendar } from '../../shared/domain/calendar';
+import { fold, type Proposal } from '../../shared/domain/ledger';
+import { countyReport, countyReportCsv } from '../../shared/domain/report';
+import {
+  autoSubmitNotice,
+  countyDeadlineNotice,
+  countyReminderNotice,
+  cycleDedupeKey,
+  deadlineNotice,
+  failureNotice,
+  finalNotice,
+  longTime,
+  publishNotice,
+  reminderNotice,
+  reportMails,
+} from '../../shared/notifications/cycle-messages';
+import { defaultContacts } from '../../shared/notifications/default-contacts';
+import type { EventBody, LedgerEvent } from '../../shared/schemas/ledger';
+
+// Share year 2028, Uppsala län (03): Uppsala (0380) gives to Enköping (0381), Tierp (0360) to Heby (0331).
+const YEAR = 2028;
+const calendar = defaultCalendar(YEAR);
+const contacts = defaultContacts();
+const mail = (code: string) => `kommun-${code}@kommun.example.se`;
+const county = { to: ['lansstyrelsen-03@lst.example.se'], cc: ['handlaggare-03@lst.example.se'] };
+
+const proposal = (giver: string, receiver: string, perMille: number, status: Proposal['status']): Proposal => ({
+  giver,
+  receiver,
+  perMille,
+  status,
+  version: 1,
+  createdAt: '2027-09-01T10:00:00Z',
+  updatedAt: '2027-09-01T10:00:00Z',
+});
+
+describe('workflow notices', () => {
+  it('formats Stockholm times in Swedish', () => {
+    expect(longTime(calendar.deadline, true)).toBe('tisdag 2 november 2027 kl. 23:59');
+    expect(longTime(calendar.publishAt)).toBe('15 augusti 2027 kl. 09:00');
+  });
+
+  it('publish: the municipality, its preliminary share with a decimal comma, and the deadline', () => {
+    const notice = publishNotice(YEAR, '0380', 12_345, calendar, contacts);
+    expect(notice).toMatchObject({ to: [mail('0380')], cc: [], dedupeKey: '2028#publish#0380' });
+    expect(notice.subject).toBe('Omfördelning 2028: preliminära anvisningsandelar är publicerade');
+    expect(notice.text).toContain('Uppsala (0380) har en preliminär andel på 12,345 promille.');
+    expect(notice.text).toContain('senast tisdag 2 november 2027 kl. 23:59');
+    expect(notice.text).toContain('500 000 kr');
+    expect(notice.text.startsWith('Hej!\n\n')).toBe(true);
+  });
+
+  it('reminder: names the proposals awaiting consent to both parties, and to the county', () => {
+    const pending = [proposal('0380', '0381', 1_250, 'AWAITING_RECEIVER')];
+    const giver = reminderNotice(YEAR, 'reminder-0', '0380', 10_000, pending, calendar, contacts);
+    const receiver = reminderNotice(YEAR, 'reminder-0', '0381', 2_000, pending, calendar, contacts);
+    const other = reminderNotice(YEAR, 'reminder-0', '0360', 3_500, [], calendar, contacts);
+    expect(giver.dedupeKey).toBe('2028#reminder-0#0380');
+    expect(giver.subject).toBe('Omfördelning 2028: påminnelse – förslag om omfördelning senast 2 november 2027');
+    expect(giver.text).toContain('Ert förslag om att överlåta 1,25 promille till Enköping (0381) väntar fortfarande på samtycke från Enköping (0381).');
+    expect(receiver.text).toContain('- Uppsala (0380) föreslår att överlåta 1,25 promille till er kommun.');
+    expect(receiver.text).toContain('/consent');
+    expect(other.text).toContain('Ni har inga förslag som väntar på samtycke.');
+    expect(other.text).toContain('3,5 promille');
+
+    const toCounty = countyReminderNotice(YEAR, 'reminder-1', '03', pending, calendar, contacts);
+    expect(toCounty).toMatchObject({ ...county, dedupeKey: '2028#reminder-1#county#03' });
+    expect(toCounty.subject).toBe('Omfördelning 2028: påminnelse – 1 förslag i Uppsala län väntar på samtycke');
+    expect(toCounty.text).toContain('- Uppsala (0380) till Enköping (0381), 1,25 promille');
+  });
+
+  it('deadline: how each proposal ended, and what the county decides by when', () => {
+    const proposals = [proposal('0380', '0381', 1_250, 'AGREED'), proposal('0360', '0331', 500, 'EXPIRED')];
+    const giver = deadlineNotice(YEAR, '0360', 3_000, [proposals[1]!], calendar, contacts);
+    expect(giver).toMatchObject({ to: [mail('0360')], dedupeKey: '2028#deadline#0360' });
+    expect(giver.text).toContain('- Tierp (0360) till Heby (0331), 0,5 promille: förfallet, eftersom mottagande kommuns samtycke saknades');
+    expect(deadlineNotice(YEAR, '0382', 4_000, [], calendar, contacts).text).toContain('Östhammar (0382) har inga förslag. Er andel är oförändrad 4 promille.');
+
+    const toCounty = countyDeadlineNotice(YEAR, '03', proposals, calendar, contacts);
+    expect(toCounty).toMatchObject({ ...county, dedupeKey: '2028#deadline#county#03' });
+    expect(toCounty.text).toContain('Överenskomna förslag i Uppsala län att besluta om:\n- Uppsala (0380) till Enköping (0381), 1,25 promille');
+    expect(toCounty.text).toContain('POST /v1/years/2028/counties/03/report) senast 15 november 2027 kl. 09:00');
+    expect(toCounty.text).toContain('Förslag som förföll eftersom mottagarens samtycke saknades:\n- Tierp (0360) till Heby (0331), 0,5 promille');
+    expect(countyDeadlineNotice(YEAR, '03', [], calendar, contacts).text).toContain('har inga överenskomna förslag att besluta om');
+  });
+
+  const events: EventBody[] = [
+    { type: 'SharesImported', shares: { '0380': 10_000, '0381': 2_000, '0360': 3_000, '0331': 1_000 } },
+    { type: 'ProposalSubmitted', giver: '0380', receiver: '0381', perMille: 1_250 },
+    { type: 'ReceiverConsented', giver: '0380' },
+    { type: 'ProposalSubmitted', giver: '0360', receiver: '0331', perMille: 500 },
+    { type: 'ReceiverConsented', giver: '0360' },
+    { type: 'WindowClosed', expired: [] },
+    { type: 'ProposalDecided', giver: '0380', outcome: 'APPROVED' },
+    { type: 'CountyReportSubmitted', mode: 'AUTO_SUBMITTED' },
+  ];
+  const state = fold(
+    { year: YEAR, county: '03' },
+    events.map((b, i) => ({ seq: i + 1, at: '2027-11-15T08:00:00Z', actor: { role: 'system' }, ...b }) as LedgerEvent),
+  );
+  const report = countyReport({ ...state, report: state.report! });
+
+  it('auto-submission: tells the county what counted and what did not', () => {
+    const notice = autoSubmitNotice(report, calendar.countyReportAt, contacts);
+    expect(notice).toMatchObject({ ...county, dedupeKey: '2028#auto-submit#03' });
+    expect(notice.subject).toBe('Omfördelning 2028: länsrapporten för Uppsala län har lämnats automatiskt');
+    expect(notice.text).toContain('hade inte lämnats 15 november 2027 kl. 09:00');
+    expect(notice.text).toContain('Godkända förslag, som ingår i rapporten och ändrar andelarna:\n- Uppsala (0380) till Enköping (0381), 1,25 promille: godkänt av länsstyrelsen');
+    expect(notice.text).toContain('inte ändrar några andelar:\n- Tierp (0360) till Heby (0331), 0,5 promille: överenskommet men inte beslutat');
+  });
+
+  it('county report: to Migrationsverket and to the county, with the CSV in the body', () => {
+    const csv = countyReportCsv(report);
+    const [toMigrationsverket, toCounty] = reportMails(report, csv, contacts);
+    expect(toMigrationsverket).toMatchObject({ to: ['ensamkommande@migrationsverket.example.se'], cc: [], dedupeKey: '2028#report#03' });
+    expect(toMigrationsverket!.subject).toBe('Omfördelning 2028: länsrapport från Uppsala län (03)');
+    expect(toCounty).toMatchObject({ ...county, dedupeKey: '2028#report#03' });
+    const text = toMigrationsverket!.text;
+    expect(text).toContain('Rapporten lämnades automatiskt 15 november 2027 kl. 09:00.');
+    expect(text).toContain('Länets summa före omfördelning: 16 promille. Länets summa efter omfördelning: 16 promille.');
+    expect(text).toContain('Den fasta ersättningen på 500 000 kr');
+    expect(text).toContain(csv.replace('\uFEFF', ''));
+    expect(text).not.toContain('\uFEFF');
+    expect(text).toContain('0380,Uppsala,10,1.25,0,8.75');
+  });
+
+  it('final shares: the final share, and how it came about when it moved', () => {
+    const moved = finalNotice(YEAR, { municipality: '0381', preliminary: 2_000, given: 0, received: 1_250, final: 3_250 }, contacts);
+    expect(moved).toMatchObject({ to: [mail('0381')], dedupeKey: '2028#finalize#0381' });
+    expect(moved.text).toContain('Slutlig andel för Enköping (0381): 3,25 promille. Den gäller från 1 januari 2028.');
+    expect(moved.text).toContain('Mottaget från annan kommun: 1,25 promille');
+    const same = finalNotice(YEAR, { municipality: '0382', preliminary: 4_000, given: 0, received: 0, final: 4_000 }, contacts);
+    expect(same.text).toContain('Andelen är oförändrad jämfört med den preliminära andelen (4 promille).');
+  });
+
+  it('failure: the administrators, with what failed and how to go on', () => {
+    const notice = failureNotice(
+      YEAR,
+      { at: '2027-08-15T07:00:05Z', error: 'CycleError', cause: 'Inga preliminära andelar är inlästa', state: 'Utför publicering.', executionArn: 'arn:x', id: 'abc' },
+      contacts,
+    );
+    expect(notice).toMatchObject({ to: ['admin@omfordelning.example.se'], cc: [], dedupeKey: '2028#failure#abc' });
+    expect(notice.subject).toBe('Omfördelning 2028: årets arbetsflöde har misslyckats');
+    expect(notice.text).toContain('Pågående steg: Utför publicering.\nFel: CycleError\nOrsak: Inga preliminära andelar är inlästa\nKörning: arn:x');
+  });
+
+  it('keeps its dedupe keys apart from the ledger events’ keys', () => {
+    expect(cycleDedupeKey(2028, 'publish', '0180')).toBe('2028#publish#0180');
+    expect(cycleDedupeKey(2028, 'report', '01')).not.toMatch(/^\d{4}#\d{2}#\d+$/);
+  });
+});
