@@ -1,0 +1,426 @@
+/**
+ * The whole system on one machine: dynalite (data on disk), aws-ses-v2-local, and a local
+ * API Gateway in front of the very handlers the template deploys. Routes, authorization
+ * and environment are read from the synthesized CDK template; handlers reach the emulators
+ * through the SDK's standard endpoint variables, so their code has no "if local".
+ *
+ * One stack runs per process at a time (handlers, process.env and the SDK clients the
+ * handlers cache are process-wide). A restart in the same process re-binds the emulators
+ * to the ports of the previous run when it can, so handlers loaded earlier keep working.
+ *
+ * Heavy modules (aws-cdk-lib, the AWS SDK, dynalite, express) are imported lazily, after
+ * the lock and the port are taken, so that a refused start answers at once.
+ */
+import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { Server } from 'node:http';
+import { join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { APIGatewayProxyEventV2WithJWTAuthorizer as ApiEvent } from 'aws-lambda';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ClockError, createClock, type Clock } from './clock';
+import { LocalStackError, acquireLock, prepareDataDir, reason } from './data-dir';
+import { Router, routesFromTemplate, type LocalRoute } from './routes-from-template';
+import { close, createLocalServer, listen, type LambdaContextLike, type LocalServerOptions } from './server';
+import { TokenVerifier, claimsFor, loadOrCreateKeys, mintToken, type LocalClaims, type LocalKeys, type TokenRequest } from './tokens';
+
+export { LocalStackError } from './data-dir';
+
+export const PROJECT_ROOT = fileURLToPath(new URL('../', import.meta.url));
+export const LOCAL_REGION = 'eu-north-1';
+export const DEFAULT_PORT = 3000;
+export const DEFAULT_DATA_DIR = '.data';
+/** The local table's name (the template's table, whatever CloudFormation would call it). */
+export const LOCAL_TABLE_NAME = 'omfordelning-ledger';
+
+export interface LocalStackOptions {
+  /** API port on 127.0.0.1; 0 picks a free one. Default 3000. */
+  port?: number;
+  /** Default `.data` (relative to the working directory). */
+  dataDir?: string;
+  /** Start the virtual clock at this ISO-8601 instant (then it runs in real time). */
+  now?: string;
+  /** No start-up lines and no access log (tests). */
+  quiet?: boolean;
+  /** One line per request. Default off. */
+  accessLog?: boolean;
+  /** Where start-up lines and the access log go. Default console.log. */
+  log?: (line: string) => void;
+  /** Use this template instead of synthesizing the CDK app (tests). */
+  template?: Record<string, any>;
+  /** Values for `Ref <logicalId>` in function environments (e.g. a local state machine ARN). */
+  refs?: Record<string, string>;
+  /** Extra process environment for the handlers, applied last. */
+  env?: Record<string, string>;
+}
+
+export interface LocalStack {
+  /** `http://127.0.0.1:<port>` (routes start with /v1). */
+  apiUrl: string;
+  port: number;
+  /** aws-ses-v2-local: its root page lists every e-mail sent; `GET /store` as JSON. */
+  sesUrl: string;
+  dataDir: string;
+  clock: Clock;
+  routes: LocalRoute[];
+  dynamo: { endpoint: string; tableName: string; raw: DynamoDBClient; client: DynamoDBDocumentClient };
+  keys: LocalKeys;
+  /** The variables set in process.env for the handlers (what the template asked for, resolved locally). */
+  env: Record<string, string>;
+  /** Handler modules that failed to load at start (their routes answer 500). */
+  loadErrors: { entry: string; error: string }[];
+  /** Milliseconds from the call to ready. */
+  startupMs: number;
+  /** Milliseconds per start-up phase (where the start-up time goes). */
+  timings: Record<string, number>;
+  /** A valid token for a role, e.g. `token({role: 'municipality', municipality: '0180'})`. */
+  token(request: TokenRequest | LocalClaims): Promise<string>;
+  stop(): Promise<void>;
+}
+
+/** Variables the template sets that make no sense inside one shared Node process. */
+const SKIPPED_ENV = new Set(['NODE_OPTIONS', 'AWS_LAMBDA_EXEC_WRAPPER', 'AWS_NODEJS_CONNECTION_REUSE_ENABLED']);
+
+type Handler = (event: ApiEvent, context: LambdaContextLike) => unknown;
+
+let running: Promise<unknown> | undefined;
+/** Emulator ports of the previous stack of this process (see the module comment). */
+const previousPorts: { dynamo?: number; ses?: number } = {};
+/** Handler modules are imported once per process, like a warm Lambda container. */
+const handlerModules = new Map<string, Promise<Handler>>();
+
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  const started = performance.now();
+  const quiet = options.quiet ?? false;
+  const say = quiet ? () => {} : (options.log ?? ((line: string) => console.log(line)));
+  const port = options.port ?? DEFAULT_PORT;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new LocalStackError('BAD_ARGUMENT', `Ogiltig port ${port}: ange ett heltal 0–65535.`);
+  let clock: Clock;
+  try {
+    clock = createClock(options.now);
+  } catch (error) {
+    throw new LocalStackError('BAD_ARGUMENT', `--now: ${(error as ClockError).message}`);
+  }
+
+  const timings: Record<string, number> = {};
+  let phaseStart = started;
+  const phase = (name: string) => {
+    const t = performance.now();
+    timings[name] = Math.round(t - phaseStart);
+    phaseStart = t;
+  };
+  const cleanups: (() => unknown)[] = [];
+  const unwind = async () => {
+    for (const cleanup of cleanups.reverse()) {
+      try {
+        await cleanup();
+      } catch (error) {
+        console.error(`Local stack: stopping failed: ${String((error as Error)?.stack ?? error)}`);
+      }
+    }
+  };
+
+  try {
+    // 1. The data directory, and our lock on it.
+    const dataDir = prepareDataDir(options.dataDir ?? DEFAULT_DATA_DIR);
+    const lock = acquireLock(dataDir);
+    cleanups.push(() => lock.release());
+
+    // 2. The API port first, so that a taken port fails fast (requests get 503 until ready).
+    let serving: LocalServerOptions | undefined;
+    const server: Server = createLocalServer(() => serving);
+    const apiPort = await listen(server, port, 'API');
+    cleanups.push(() => close(server));
+    phase('lock+port');
+    if (running) throw new LocalStackError('ALREADY_RUNNING', 'En lokal stack kör redan i den här processen; stoppa den först.');
+    let markStopped!: () => void;
+    running = new Promise<void>((resolve) => (markStopped = resolve));
+    cleanups.push(() => {
+      running = undefined;
+      markStopped();
+    });
+
+    // 3. Emulators (dynalite in its own thread) and key start while the template is synthesized.
+    const keysPromise = loadOrCreateKeys(dataDir);
+    const dynamoDir = join(dataDir, 'dynamodb');
+    mkdirSync(dynamoDir, { recursive: true });
+    const dynamoStarted = startDynamo(dynamoDir, previousPorts.dynamo).then((d) => (cleanups.push(d.stop), d));
+    const sesStarted = startSesOn(previousPorts.ses).then((s) => (cleanups.push(s.stop), s));
+    const pending = [keysPromise, dynamoStarted, sesStarted];
+    for (const promise of pending) promise.catch(() => {}); // awaited below; not "unhandled" meanwhile
+    let template: Record<string, any>;
+    try {
+      template = options.template ?? (await synthesizeLocally());
+    } finally {
+      // Whatever happens, every emulator that starts gets registered for clean-up first.
+      await Promise.allSettled(pending);
+    }
+    phase('synth');
+    const [dynamo, ses] = await Promise.all([dynamoStarted, sesStarted]);
+    previousPorts.dynamo = dynamo.port;
+    previousPorts.ses = ses.port;
+    const keys = await keysPromise;
+    const { createLedgerTable } = await import('../shared/adapters/dynamodb/create-table');
+    await createLedgerTable(dynamo.raw, LOCAL_TABLE_NAME, template);
+    phase('emulators+table');
+
+    // 4. Routes and environment from the template; process.env before any handler is imported.
+    let routes: LocalRoute[];
+    try {
+      routes = routesFromTemplate(template, { tableName: LOCAL_TABLE_NAME, region: LOCAL_REGION, ...(options.refs && { refs: options.refs }) });
+    } catch (error) {
+      throw new LocalStackError('BAD_TEMPLATE', (error as Error).message);
+    }
+    if (routes.length === 0) say('Varning: mallen innehåller inga API-rutter (AWS::ApiGatewayV2::Route); bara /_local/* svarar.');
+    const env = handlerEnvironment(routes, say);
+    Object.assign(env, {
+      AWS_REGION: LOCAL_REGION,
+      AWS_DEFAULT_REGION: LOCAL_REGION,
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+      AWS_ENDPOINT_URL_SES: ses.endpoint,
+      AWS_ENDPOINT_URL_SESV2: ses.endpoint,
+      ...options.env,
+    });
+    const restoreEnv = applyEnv(env, ['AWS_SESSION_TOKEN', 'AWS_PROFILE']);
+    cleanups.push(restoreEnv);
+
+    // 5. Seed what must exist (idempotent), then import every handler once.
+    const { ContactStore } = await import('../shared/adapters/dynamodb/contact-store');
+    await new ContactStore(dynamo.client, LOCAL_TABLE_NAME).seedDefaults();
+    phase('seed');
+    const entries = [...new Set(routes.map((r) => r.entry))];
+    const loadErrors: { entry: string; error: string }[] = [];
+    await Promise.all(
+      entries.map((entry) =>
+        loadHandler(entry).catch((error: unknown) => {
+          loadErrors.push({ entry, error: String((error as Error)?.message ?? error) });
+        }),
+      ),
+    );
+    for (const { entry, error } of loadErrors) console.error(`Varning: ${entry} kunde inte laddas (${error}); dess rutter svarar 500.`);
+    const resolvedHandlers = new Map<string, Handler>();
+    for (const entry of entries) {
+      const loaded = await handlerModules.get(entry)?.catch(() => undefined);
+      if (loaded) resolvedHandlers.set(entry, loaded);
+    }
+    phase('handlers');
+
+    // 6. Serve.
+    const verifier = new TokenVerifier(keys.publicKey);
+    const accessLog = options.accessLog ?? false;
+    const base: LocalServerOptions = {
+      router: new Router(routes),
+      invoke: async (route, event, context) => {
+        const handler = resolvedHandlers.get(route.entry) ?? (await loadHandler(route.entry));
+        return handler(event, context);
+      },
+      verifier,
+      clock,
+      errorLog: (message, fields) => console.error(JSON.stringify({ level: 'ERROR', message: `local api: ${message}`, ...fields })),
+    };
+    serving = base;
+    await warmUp(apiPort, routes, await mintToken(keys, { 'custom:role': 'admin' }), new Date(clock.now()).getUTCFullYear() + 1);
+    serving = { ...base, ...(accessLog && { accessLog: options.log ?? ((line: string) => process.stdout.write(line + '\n')) }) };
+    phase('warm-up');
+
+    let stopping: Promise<void> | undefined;
+    const stack: LocalStack = {
+      apiUrl: `http://127.0.0.1:${apiPort}`,
+      port: apiPort,
+      sesUrl: ses.endpoint,
+      dataDir,
+      clock,
+      routes,
+      dynamo: { endpoint: dynamo.endpoint, tableName: LOCAL_TABLE_NAME, raw: dynamo.raw, client: dynamo.client },
+      keys,
+      env,
+      loadErrors,
+      startupMs: Math.round(performance.now() - started),
+      timings,
+      token: (request) => mintToken(keys, 'custom:role' in request ? request : claimsFor(request)),
+      stop: () => (stopping ??= unwind()),
+    };
+    return stack;
+  } catch (error) {
+    await unwind();
+    throw error;
+  }
+}
+
+/**
+ * synthesizeTemplate() without CDK's built-in CloudFormation validation (CDK_VALIDATION=false)
+ * unless the caller set CDK_VALIDATION: validating is `npm run synth`'s and the infra tests'
+ * job, and it costs seconds at every start. The template itself is the same.
+ */
+async function synthesizeLocally(): Promise<Record<string, any>> {
+  const { synthesizeTemplate } = await import('../infra/synth');
+  const before = process.env.CDK_VALIDATION;
+  process.env.CDK_VALIDATION ??= 'false';
+  try {
+    return synthesizeTemplate();
+  } finally {
+    if (before === undefined) delete process.env.CDK_VALIDATION;
+  }
+}
+
+/**
+ * Calls every GET route once (read-only by contract: GET functions only get read access
+ * to the table), so that SDK clients, connections and schemas are ready before the first
+ * real request instead of making it slow. Answers do not matter.
+ */
+async function warmUp(port: number, routes: LocalRoute[], adminToken: string, year: number): Promise<void> {
+  const { request } = await import('node:http');
+  const sample: Record<string, string> = { year: String(year), giver: '0180', county: '01', municipality: '0180' };
+  const paths = routes
+    .filter((r) => r.method === 'GET' && r.path !== '$default')
+    .map((r) => r.path.replace(/\{([^{}+]+)\+?\}/g, (_, name: string) => sample[name] ?? 'x'));
+  await Promise.all(
+    paths.map(
+      (path) =>
+        new Promise<void>((resolve) => {
+          const req = request({ host: '127.0.0.1', port, path, headers: { authorization: `Bearer ${adminToken}` }, agent: false }, (res) => {
+            res.resume();
+            res.once('end', () => resolve());
+            res.once('error', () => resolve());
+          });
+          req.setTimeout(10_000, () => req.destroy());
+          req.once('error', () => resolve());
+          req.end();
+        }),
+    ),
+  );
+}
+
+function loadHandler(entry: string): Promise<Handler> {
+  let promise = handlerModules.get(entry);
+  if (!promise) {
+    promise = import(pathToFileURL(resolve(PROJECT_ROOT, entry)).href).then((module: Record<string, unknown>) => {
+      if (typeof module.handler !== 'function') throw new Error(`${entry} exporterar ingen funktion "handler"`);
+      return module.handler as Handler;
+    });
+    handlerModules.set(entry, promise);
+  }
+  return promise;
+}
+
+/** One environment for the whole process, merged from every function; conflicts are reported. */
+function handlerEnvironment(routes: LocalRoute[], say: (line: string) => void): Record<string, string> {
+  const env: Record<string, string> = {};
+  const seen = new Set<string>();
+  for (const route of routes) {
+    for (const [name, value] of Object.entries(route.env)) {
+      if (SKIPPED_ENV.has(name)) continue;
+      if (name in env && env[name] !== value) {
+        say(`Varning: ${name} skiljer sig mellan funktionerna (${env[name]} / ${value}); lokalt gäller ${env[name]}.`);
+        continue;
+      }
+      env[name] = value;
+    }
+    for (const r of route.resolutions) {
+      const line = `  ${r.variable} = ${r.value}   (${r.from})`;
+      if (seen.has(line) || SKIPPED_ENV.has(r.variable)) continue;
+      seen.add(line);
+    }
+  }
+  if (seen.size > 0) say(`Miljövariabler ur mallen, tolkade lokalt:\n${[...seen].join('\n')}`);
+  return env;
+}
+
+function applyEnv(env: Record<string, string>, remove: string[]): () => void {
+  const before = new Map<string, string | undefined>();
+  for (const name of [...Object.keys(env), ...remove]) before.set(name, process.env[name]);
+  for (const name of remove) delete process.env[name];
+  Object.assign(process.env, env);
+  return () => {
+    for (const [name, value] of before) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  };
+}
+
+interface LocalDynamo {
+  endpoint: string;
+  port: number;
+  raw: DynamoDBClient;
+  client: DynamoDBDocumentClient;
+  stop(): Promise<void>;
+}
+
+/**
+ * dynalite runs in a worker thread (plain Node, without tsx's loader): it is the busiest
+ * part after the handlers, and a thread of its own lets it use a second core.
+ */
+const DYNALITE_WORKER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const dynalite = require(workerData.dynalitePath);
+const server = dynalite({ path: workerData.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+const fail = (error) => parentPort.postMessage({ type: 'error', code: error && error.code, message: String(error && error.message || error) });
+server.once('error', fail);
+server.listen(workerData.port, '127.0.0.1', () => {
+  server.off('error', fail);
+  parentPort.postMessage({ type: 'listening', port: server.address().port });
+});
+parentPort.on('message', (message) => {
+  if (message !== 'stop') return;
+  // dynalite's close also closes LevelDB, releasing its lock for the next start on this directory.
+  server.close((error) => {
+    parentPort.postMessage({ type: 'stopped', error: error ? String(error.message || error) : undefined });
+    parentPort.close();
+  });
+  server.closeAllConnections();
+});
+`;
+
+/** dynalite on 127.0.0.1 with LevelDB under `path`; on the preferred port if it is free. */
+async function startDynamo(path: string, preferredPort: number | undefined): Promise<LocalDynamo> {
+  const [{ DynamoDBClient }, { documentClient }] = await Promise.all([import('@aws-sdk/client-dynamodb'), import('../shared/adapters/dynamodb/client')]);
+  const dynalitePath = createRequire(import.meta.url).resolve('dynalite');
+  const spawnWorker = (port: number) =>
+    new Promise<{ worker: Worker; port: number }>((resolve, reject) => {
+      const worker = new Worker(DYNALITE_WORKER, { eval: true, execArgv: [], workerData: { dynalitePath, path, port } });
+      worker.once('error', reject);
+      worker.once('exit', (code) => reject(new Error(`dynalite stopped while starting (exit ${code})`)));
+      worker.once('message', (message: { type: string; port?: number; code?: string; message?: string }) => {
+        if (message.type === 'listening') return resolve({ worker, port: message.port! });
+        void worker.terminate();
+        reject(Object.assign(new Error(`dynalite could not listen on 127.0.0.1:${port}: ${message.message}`), { code: message.code }));
+      });
+    });
+  let started: { worker: Worker; port: number };
+  try {
+    started = await spawnWorker(preferredPort ?? 0);
+  } catch (error) {
+    if (preferredPort === undefined) throw error;
+    started = await spawnWorker(0);
+  }
+  const { worker, port } = started;
+  worker.removeAllListeners('exit');
+  worker.removeAllListeners('error');
+  worker.on('error', (error) => console.error(`dynalite: ${String(error?.stack ?? error)}`));
+  const endpoint = `http://127.0.0.1:${port}`;
+  const raw = new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const client = documentClient({ client: raw });
+  const stop = async () => {
+    raw.destroy();
+    const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+    worker.postMessage('stop');
+    const timeout = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 10_000).unref());
+    if ((await Promise.race([exited, timeout])) === 'timeout') await worker.terminate();
+  };
+  return { endpoint, port, raw, client, stop };
+}
+
+async function startSesOn(preferredPort: number | undefined): Promise<{ endpoint: string; port: number; stop(): Promise<void> }> {
+  const { startSes } = await import('./ses');
+  try {
+    return await startSes({ ...(preferredPort !== undefined && { port: preferredPort }) });
+  } catch (error) {
+    if (preferredPort === undefined) throw new Error(`aws-ses-v2-local did not start: ${reason(error)}`);
+    return startSes();
+  }
+}

@@ -1,0 +1,242 @@
+/**
+ * Local stand-in for the Cognito user pool: an ES256 key pair kept in `<dataDir>/jwt-key.json`
+ * signs tokens with the same custom claims Cognito issues in the cloud. The key file is
+ * created on first use (by `npm start` or by `npm run token`, whichever runs first) and
+ * reused afterwards, so tokens stay valid across restarts until they expire (12 h).
+ */
+import { randomUUID } from 'node:crypto';
+import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { SignJWT, calculateJwkThumbprint, errors, exportJWK, generateKeyPair, importJWK, jwtVerify, type CryptoKey, type JWK } from 'jose';
+import { findCounty, findMunicipality } from '../shared/reference';
+import { ROLES, type Role } from '../shared/schemas/user';
+import { LocalStackError, reason } from './data-dir';
+
+export const ISSUER = 'omfordelning-local';
+export const AUDIENCE = 'omfordelning';
+export const TOKEN_TTL_SECONDS = 12 * 60 * 60;
+export const KEY_FILE = 'jwt-key.json';
+const ALG = 'ES256';
+
+export interface LocalKeys {
+  kid: string;
+  privateKey: CryptoKey;
+  publicKey: CryptoKey;
+  publicJwk: JWK;
+  /** Absolute path of the key file. */
+  path: string;
+  /** True when this call created the key file. */
+  created: boolean;
+}
+
+interface KeyFile {
+  alg: typeof ALG;
+  kid: string;
+  createdAt: string;
+  privateJwk: JWK;
+  publicJwk: JWK;
+}
+
+/** Reads `<dataDir>/jwt-key.json`, creating the data directory and the key pair if absent. */
+export async function loadOrCreateKeys(dataDir: string): Promise<LocalKeys> {
+  const path = join(resolve(dataDir), KEY_FILE);
+  let created = false;
+  let text = readIfExists(path);
+  if (text === undefined) {
+    try {
+      mkdirSync(resolve(dataDir), { recursive: true });
+    } catch (error) {
+      throw new LocalStackError('DATA_DIR_NOT_WRITABLE', `Datakatalogen ${resolve(dataDir)} går inte att skapa (${reason(error)}).`);
+    }
+    created = await createKeyFile(path);
+    text = readIfExists(path)!;
+  }
+  let file: KeyFile;
+  try {
+    file = JSON.parse(text) as KeyFile;
+    if (file.alg !== ALG || !file.privateJwk || !file.publicJwk || !file.kid) throw new Error('fields missing');
+    const [privateKey, publicKey] = await Promise.all([importJWK(file.privateJwk, ALG), importJWK(file.publicJwk, ALG)]);
+    return { kid: file.kid, privateKey: privateKey as CryptoKey, publicKey: publicKey as CryptoKey, publicJwk: file.publicJwk, path, created };
+  } catch (error) {
+    throw new LocalStackError(
+      'BAD_KEY_FILE',
+      `Nyckelfilen ${path} är skadad (${(error as Error).message}). Ta bort den så skapas en ny (utfärdade tokens slutar då gälla).`,
+    );
+  }
+}
+
+/** Writes a new key file atomically; false if another process got there first. */
+async function createKeyFile(path: string): Promise<boolean> {
+  const { privateKey, publicKey } = await generateKeyPair(ALG, { extractable: true });
+  const publicJwk = await exportJWK(publicKey);
+  const kid = await calculateJwkThumbprint(publicJwk);
+  const file: KeyFile = {
+    alg: ALG,
+    kid,
+    createdAt: new Date().toISOString(),
+    privateJwk: { ...(await exportJWK(privateKey)), alg: ALG, kid },
+    publicJwk: { ...publicJwk, alg: ALG, kid, use: 'sig' },
+  };
+  const tmp = `${path}.${process.pid}.${randomUUID()}.tmp`;
+  try {
+    writeFileSync(tmp, JSON.stringify(file, null, 2) + '\n', { mode: 0o600 });
+    linkSync(tmp, path); // atomic, and fails if the file appeared meanwhile
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw new LocalStackError('DATA_DIR_NOT_WRITABLE', `Kan inte skriva nyckelfilen ${path} (${reason(error)}).`);
+  } finally {
+    try {
+      unlinkSync(tmp);
+    } catch {
+      // never written
+    }
+  }
+}
+
+function readIfExists(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new LocalStackError('BAD_KEY_FILE', `Kan inte läsa nyckelfilen ${path} (${reason(error)}).`);
+  }
+}
+
+/** The custom claims of a signed-in user, exactly as the API reads them. */
+export type LocalClaims =
+  | { 'custom:role': 'municipality'; 'custom:municipality': string }
+  | { 'custom:role': 'county'; 'custom:county': string }
+  | { 'custom:role': 'admin' };
+
+export interface TokenRequest {
+  role?: string;
+  municipality?: string;
+  county?: string;
+}
+
+/** Claims for a role, checked against the reference data; throws LocalStackError (BAD_ARGUMENT) with a bilingual message. */
+export function claimsFor(request: TokenRequest): LocalClaims {
+  const { role, municipality, county } = request;
+  const fail = (sv: string, en: string) => {
+    throw new LocalStackError('BAD_ARGUMENT', `${sv} / ${en}`);
+  };
+  if (!role) fail('Ange --role municipality|county|admin', 'Missing --role municipality|county|admin');
+  if (!(ROLES as readonly string[]).includes(role!)) fail(`Okänd roll "${role}", välj municipality, county eller admin`, `Unknown role "${role}", use municipality, county or admin`);
+  switch (role as Role) {
+    case 'municipality': {
+      if (county !== undefined) fail('--county gäller bara --role county', '--county only applies to --role county');
+      if (!municipality) fail('Ange kommunkod med --municipality, t.ex. 0180', 'Missing --municipality code, e.g. 0180');
+      if (!findMunicipality(municipality!)) fail(`Okänd kommunkod "${municipality}" (fyra siffror, t.ex. 0180 Stockholm)`, `Unknown municipality code "${municipality}" (four digits, e.g. 0180)`);
+      return { 'custom:role': 'municipality', 'custom:municipality': municipality! };
+    }
+    case 'county': {
+      if (municipality !== undefined) fail('--municipality gäller bara --role municipality', '--municipality only applies to --role municipality');
+      if (!county) fail('Ange länskod med --county, t.ex. 01', 'Missing --county code, e.g. 01');
+      if (!findCounty(county!)) fail(`Okänd länskod "${county}" (två siffror, t.ex. 01 Stockholms län)`, `Unknown county code "${county}" (two digits, e.g. 01)`);
+      return { 'custom:role': 'county', 'custom:county': county! };
+    }
+    case 'admin':
+      if (municipality !== undefined || county !== undefined) fail('--role admin tar varken --municipality eller --county', '--role admin takes neither --municipality nor --county');
+      return { 'custom:role': 'admin' };
+  }
+}
+
+function subjectOf(claims: LocalClaims): string {
+  switch (claims['custom:role']) {
+    case 'municipality':
+      return `local-municipality-${claims['custom:municipality']}`;
+    case 'county':
+      return `local-county-${claims['custom:county']}`;
+    case 'admin':
+      return 'local-admin';
+  }
+}
+
+/** Signs a token (issuer omfordelning-local, audience omfordelning, 12 h) with the local key. */
+export async function mintToken(
+  keys: Pick<LocalKeys, 'privateKey' | 'kid'>,
+  claims: LocalClaims,
+  opts: { nowSeconds?: number; ttlSeconds?: number } = {},
+): Promise<string> {
+  const iat = opts.nowSeconds ?? Math.floor(Date.now() / 1000);
+  return new SignJWT({ ...claims, token_use: 'id' })
+    .setProtectedHeader({ alg: ALG, kid: keys.kid, typ: 'JWT' })
+    .setIssuer(ISSUER)
+    .setAudience(AUDIENCE)
+    .setSubject(subjectOf(claims))
+    .setJti(randomUUID())
+    .setIssuedAt(iat)
+    .setExpirationTime(iat + (opts.ttlSeconds ?? TOKEN_TTL_SECONDS))
+    .sign(keys.privateKey);
+}
+
+export type Verification =
+  | { ok: true; claims: Record<string, string> }
+  | { ok: false; message: string };
+
+const CACHE_LIMIT = 10_000;
+
+/**
+ * Checks `Authorization` headers as API Gateway's JWT authorizer does (issuer, audience,
+ * signature, expiry). Expiry is checked against real time, not the virtual clock: a token
+ * is a person's session, the virtual clock is the business calendar. Verified tokens are
+ * cached until they expire, so repeated requests skip the signature check.
+ */
+export class TokenVerifier {
+  private readonly cache = new Map<string, { claims: Record<string, string>; expMs: number }>();
+
+  constructor(
+    private readonly publicKey: CryptoKey,
+    private readonly realNow: () => number = Date.now,
+  ) {}
+
+  async verify(authorization: string | undefined): Promise<Verification> {
+    const token = bearer(authorization);
+    if (token === undefined) return { ok: false, message: 'Inloggning krävs: skicka en token i Authorization-huvudet (Bearer). Skapa en med npm run -s token.' };
+    const now = this.realNow();
+    const cached = this.cache.get(token);
+    if (cached && now < cached.expMs) return { ok: true, claims: cached.claims };
+    if (cached) this.cache.delete(token);
+    if (!/^[\w-]+\.[\w-]+\.[\w-]+$/.test(token)) return { ok: false, message: 'Ogiltig token: den är inte en JWT.' };
+    try {
+      const { payload } = await jwtVerify(token, this.publicKey, {
+        issuer: ISSUER,
+        audience: AUDIENCE,
+        algorithms: [ALG],
+        requiredClaims: ['exp'],
+        currentDate: new Date(now),
+      });
+      const claims = flattenClaims(payload as Record<string, unknown>);
+      if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
+      this.cache.set(token, { claims, expMs: (payload.exp as number) * 1000 });
+      return { ok: true, claims };
+    } catch (error) {
+      return { ok: false, message: rejection(error) };
+    }
+  }
+}
+
+function bearer(header: string | undefined): string | undefined {
+  const value = header?.trim();
+  if (!value) return undefined;
+  // API Gateway accepts the token with or without the Bearer prefix.
+  const match = /^Bearer\s+(.+)$/i.exec(value);
+  return (match ? match[1]! : value).trim() || undefined;
+}
+
+function rejection(error: unknown): string {
+  if (error instanceof errors.JWTExpired) return 'Token har gått ut. Skapa en ny med npm run -s token.';
+  if (error instanceof errors.JWSSignatureVerificationFailed) return 'Ogiltig token: signaturen stämmer inte (är den utfärdad av en annan lokal stack?).';
+  if (error instanceof errors.JWTClaimValidationFailed) return `Ogiltig token: anspråket ${error.claim} stämmer inte.`;
+  return 'Ogiltig token.';
+}
+
+/** Claims the way API Gateway hands them to the Lambda: values as strings, arrays as "[a b]". */
+function flattenClaims(payload: Record<string, unknown>): Record<string, string> {
+  const claims: Record<string, string> = {};
+  for (const [name, value] of Object.entries(payload)) {
+    claims[name] = Array.isArray(value) ? `[${value.join(' ')}]` : typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value);
+  }
+  return claims;
+}
