@@ -1,13 +1,19 @@
 import type { Milli } from '../shared/domain/per-mille';
 import { MUNICIPALITIES } from '../shared/reference';
 
+/** Rough relative sizes of the largest municipalities; the rest get 1–3.5 at random. */
+const LARGE: Record<string, number> = {
+  '0180': 40, '1480': 30, '1280': 18, '0380': 12, '0580': 9, '1880': 8, '1980': 8, '0581': 7,
+  '1283': 7, '0680': 7, '2480': 6, '1281': 6, '1780': 5, '2180': 5, '0184': 4, '1380': 4,
+};
+
 /**
  * EXAMPLE DATA, not Migrationsverket's figures: deterministic preliminary shares for all
  * 290 municipalities that add up to exactly 1000 ‰ (1 000 000 milli), spread unevenly
  * as real shares are (a few large, many small).
  */
 export function exampleShares(): Record<string, Milli> {
-  const weights = MUNICIPALITIES.map((m) => 1 + (pseudoRandom(Number(m.code)) * 12) ** 2);
+  const weights = MUNICIPALITIES.map((m) => LARGE[m.code] ?? 1 + 2.5 * pseudoRandom(Number(m.code)));
   const total = weights.reduce((a, b) => a + b, 0);
   const exact = weights.map((w) => (w / total) * 1_000_000);
   const floors = exact.map(Math.floor);
