@@ -1,5 +1,6 @@
 import { defaultCalendar } from '../domain/calendar';
 import { passedMilestoneProblems } from '../domain/calendar-change';
+import { cycleMilestones } from '../domain/cycle';
 import { countyReports, phaseOf } from '../domain/phase';
 import { HttpError } from '../http/errors';
 import { log } from '../http/log';
@@ -28,6 +29,7 @@ export async function getCycle({ app, year, now }: Input): Promise<CycleView> {
     calendar,
     counties: countyReports(views),
     workflow: await workflowView(app, record),
+    milestones: cycleMilestones(calendar).map((m) => ({ ...m, doneAt: record?.done?.[m.id] ?? null })),
   };
 }
 

@@ -165,6 +165,8 @@ export const CycleView = z
     calendar: CalendarView,
     counties: z.array(z.object({ county: CountyCode, report: CountyReportStatus })),
     workflow: z.object({ status: z.string(), state: z.string().nullable() }),
+    /** The workflow's milestones in order, with when each was acted on (null: not yet). */
+    milestones: z.array(z.object({ id: z.string(), kind: z.string(), at: Instant, doneAt: Instant.nullable() })),
   })
   .meta({ id: 'Cycle' });
 export type CycleView = z.infer<typeof CycleView>;
