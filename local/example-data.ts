@@ -4,7 +4,7 @@ import { MUNICIPALITIES } from '../shared/reference';
 /** Rough relative sizes of the largest municipalities; the rest get 1–3.5 at random. */
 const LARGE: Record<string, number> = {
   '0180': 40, '1480': 30, '1280': 18, '0380': 12, '0580': 9, '1880': 8, '1980': 8, '0581': 7,
-  '1283': 7, '0680': 7, '2480': 6, '1281': 6, '1780': 5, '2180': 5, '0184': 4, '1380': 4,
+  '1283': 7, '0680': 7, '2480': 6, '1281': 6, '1780': 5, '2180': 5, '0184': 4, '1380': 4, '2281': 4, '2580': 4,
 };
 
 /**

@@ -1,5 +1,15 @@
 /** Structured JSON logs, one line each, as CloudWatch Logs Insights likes them. */
-function write(level: 'INFO' | 'WARN' | 'ERROR', message: string, fields: Record<string, unknown>): void {
+type Level = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+const RANK: Record<Level, number> = { DEBUG: 0, INFO: 1, WARN: 2, ERROR: 3 };
+
+// LOG_LEVEL (default INFO) is read per line so a local run can quieten handlers it already loaded.
+function enabled(level: Level): boolean {
+  const threshold = (process.env.LOG_LEVEL?.toUpperCase() ?? 'INFO') as Level;
+  return RANK[level] >= (RANK[threshold] ?? RANK.INFO);
+}
+
+function write(level: Level, message: string, fields: Record<string, unknown>): void {
+  if (!enabled(level)) return;
   const line = JSON.stringify({ level, message, timestamp: new Date().toISOString(), ...fields });
   (level === 'ERROR' ? console.error : console.log)(line);
 }
