@@ -2,7 +2,13 @@
  * The local stack's virtual clock. It starts at `--now` (or at real time) and then runs
  * forward in real time; it can be moved forward, never back. Nothing about it is persisted:
  * every start begins at `--now`, or at real time when `--now` is not given.
+ *
+ * The workflow's task Lambdas read "now" as real time + CLOCK_OFFSET_MS (shared/app/clock.ts);
+ * exportClockOffset keeps that variable equal to the clock's offset while the stack runs.
  */
+
+/** The variable the task Lambdas read the virtual clock from (shared/app/clock.ts). */
+export const CLOCK_OFFSET_ENV = 'CLOCK_OFFSET_MS';
 
 export class ClockError extends Error {
   constructor(
@@ -24,6 +30,8 @@ export interface Clock {
   readonly virtual: boolean;
   /** Called after every move; returns an unsubscribe function. */
   onChange(listener: (nowMs: number) => void): () => void;
+  /** Virtual minus real time, in milliseconds (0 for a clock at real time). */
+  offsetMs(): number;
 }
 
 const ISO_INSTANT =
@@ -80,8 +88,28 @@ export function createClock(start?: string | number, realNow: () => number = Dat
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
+    offsetMs: () => offset,
   };
   return clock;
+}
+
+/**
+ * Sets `env.CLOCK_OFFSET_MS` to the clock's offset now and whenever the clock is set or moved
+ * (for a clock on the real Date.now). Returns a function that stops following the clock and
+ * puts the variable back as it was.
+ */
+export function exportClockOffset(clock: Clock, env: NodeJS.ProcessEnv = process.env): () => void {
+  const before = env[CLOCK_OFFSET_ENV];
+  const write = () => {
+    env[CLOCK_OFFSET_ENV] = String(clock.offsetMs());
+  };
+  write();
+  const unsubscribe = clock.onChange(write);
+  return () => {
+    unsubscribe();
+    if (before === undefined) delete env[CLOCK_OFFSET_ENV];
+    else env[CLOCK_OFFSET_ENV] = before;
+  };
 }
 
 function invalid(value: unknown): ClockError {

@@ -1,8 +1,10 @@
 /**
- * The whole system on one machine: dynalite (data on disk), aws-ses-v2-local, and a local
- * API Gateway in front of the very handlers the template deploys. Routes, authorization
- * and environment are read from the synthesized CDK template; handlers reach the emulators
- * through the SDK's standard endpoint variables, so their code has no "if local".
+ * The whole system on one machine: dynalite (data on disk), aws-ses-v2-local, a local
+ * API Gateway in front of the very handlers the template deploys, and the template's state
+ * machine run by aws-local-stepfunctions behind a thin Step Functions endpoint
+ * (local/stepfunctions). Routes, authorization, environment and the state machine are read
+ * from the synthesized CDK template; handlers reach the emulators through the SDK's standard
+ * endpoint variables, so their code has no "if local".
  *
  * One stack runs per process at a time (handlers, process.env and the SDK clients the
  * handlers cache are process-wide). A restart in the same process re-binds the emulators
@@ -20,10 +22,12 @@ import { Worker } from 'node:worker_threads';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer as ApiEvent } from 'aws-lambda';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { ClockError, createClock, type Clock } from './clock';
+import { ClockError, createClock, exportClockOffset, type Clock } from './clock';
 import { LocalStackError, acquireLock, prepareDataDir, reason } from './data-dir';
 import { Router, routesFromTemplate, type LocalRoute } from './routes-from-template';
 import { close, createLocalServer, listen, type LambdaContextLike, type LocalServerOptions } from './server';
+import type { LocalSes } from './ses';
+import type { ExecutionInfo, LocalDefinition, LocalWorkflow } from './stepfunctions';
 import { TokenVerifier, claimsFor, loadOrCreateKeys, mintToken, type LocalClaims, type LocalKeys, type TokenRequest } from './tokens';
 
 export { LocalStackError } from './data-dir';
@@ -34,6 +38,8 @@ export const DEFAULT_PORT = 3000;
 export const DEFAULT_DATA_DIR = '.data';
 /** The local table's name (the template's table, whatever CloudFormation would call it). */
 export const LOCAL_TABLE_NAME = 'omfordelning-ledger';
+/** The account id of every local ARN. */
+export const LOCAL_ACCOUNT_ID = '000000000000';
 
 export interface LocalStackOptions {
   /** API port on 127.0.0.1; 0 picks a free one. Default 3000. */
@@ -54,6 +60,33 @@ export interface LocalStackOptions {
   refs?: Record<string, string>;
   /** Extra process environment for the handlers, applied last. */
   env?: Record<string, string>;
+  /**
+   * The local state machine: real milliseconds a Wait state sleeps before the machine checks
+   * the virtual clock again (default 1000), and before each retry of a failed step (default 200).
+   */
+  workflow?: { waitPollMs?: number; retryIntervalMs?: number };
+}
+
+/** The template's state machine, running locally (local/stepfunctions). */
+export interface LocalStepFunctions {
+  /** The thin Step Functions endpoint (AWS_ENDPOINT_URL_SFN of the handlers). */
+  endpoint: string;
+  stateMachineArn: string;
+  /** The definition: as the cloud runs it (`asl`), the emulator's copy (`local`), task → handler. */
+  definition: LocalDefinition;
+  /** Executions restarted at this start (RUNNING when the stack last stopped). */
+  resumed: string[];
+  /** Every execution, newest first, with its local details. */
+  executions(): ExecutionInfo[];
+}
+
+/** aws-ses-v2-local, which tests may stop for a while (an outage) and start again on the same port. */
+export interface LocalSesControl {
+  endpoint: string;
+  port: number;
+  readonly running: boolean;
+  stop(): Promise<void>;
+  start(): Promise<void>;
 }
 
 export interface LocalStack {
@@ -62,6 +95,9 @@ export interface LocalStack {
   port: number;
   /** aws-ses-v2-local: its root page lists every e-mail sent; `GET /store` as JSON. */
   sesUrl: string;
+  ses: LocalSesControl;
+  /** The yearly state machine; undefined when the template has none. */
+  stepFunctions: LocalStepFunctions | undefined;
   dataDir: string;
   clock: Clock;
   routes: LocalRoute[];
@@ -87,7 +123,7 @@ type Handler = (event: ApiEvent, context: LambdaContextLike) => unknown;
 
 let running: Promise<unknown> | undefined;
 /** Emulator ports of the previous stack of this process (see the module comment). */
-const previousPorts: { dynamo?: number; ses?: number } = {};
+const previousPorts: { dynamo?: number; ses?: number; sfn?: number } = {};
 /** Handler modules are imported once per process, like a warm Lambda container. */
 const handlerModules = new Map<string, Promise<Handler>>();
 
@@ -141,14 +177,24 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       running = undefined;
       markStopped();
     });
+    // The workflow's task Lambdas read the virtual clock from CLOCK_OFFSET_MS (only now: a
+    // refused second stack of this process must not touch the running one's clock).
+    cleanups.push(exportClockOffset(clock));
 
     // 3. Emulators (dynalite in its own thread) and key start while the template is synthesized.
     const keysPromise = loadOrCreateKeys(dataDir);
     const dynamoDir = join(dataDir, 'dynamodb');
     mkdirSync(dynamoDir, { recursive: true });
     const dynamoStarted = startDynamo(dynamoDir, previousPorts.dynamo).then((d) => (cleanups.push(d.stop), d));
-    const sesStarted = startSesOn(previousPorts.ses).then((s) => (cleanups.push(s.stop), s));
-    const pending = [keysPromise, dynamoStarted, sesStarted];
+    let sesCurrent: LocalSes | undefined;
+    const sesStarted = startSesOn(previousPorts.ses).then((s) => {
+      sesCurrent = s;
+      cleanups.push(() => sesCurrent?.stop());
+      return s;
+    });
+    // The state machine emulator loads meanwhile too (its module and validator take ~0.4 s).
+    const emulatorLoaded = import('./stepfunctions').then((m) => m.loadEmulator());
+    const pending = [keysPromise, dynamoStarted, sesStarted, emulatorLoaded];
     for (const promise of pending) promise.catch(() => {}); // awaited below; not "unhandled" meanwhile
     let template: Record<string, any>;
     try {
@@ -166,10 +212,18 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     await createLedgerTable(dynamo.raw, LOCAL_TABLE_NAME, template);
     phase('emulators+table');
 
-    // 4. Routes and environment from the template; process.env before any handler is imported.
+    // 4. The state machine (its executions resume once the API serves), its endpoint, the
+    // routes and environment from the template; process.env before any handler is imported.
+    const workflow = await startWorkflow(template, dataDir, clock, options, say);
+    if (workflow) {
+      cleanups.push(() => workflow.stop());
+      previousPorts.sfn = workflow.port;
+    }
+    phase('workflow');
+    const refs = { ...(workflow && { [workflow.definition.logicalId]: workflow.stateMachineArn }), ...options.refs };
     let routes: LocalRoute[];
     try {
-      routes = routesFromTemplate(template, { tableName: LOCAL_TABLE_NAME, region: LOCAL_REGION, ...(options.refs && { refs: options.refs }) });
+      routes = routesFromTemplate(template, { tableName: LOCAL_TABLE_NAME, region: LOCAL_REGION, refs });
     } catch (error) {
       throw new LocalStackError('BAD_TEMPLATE', (error as Error).message);
     }
@@ -183,16 +237,21 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
       AWS_ENDPOINT_URL_SES: ses.endpoint,
       AWS_ENDPOINT_URL_SESV2: ses.endpoint,
+      ...(workflow && { AWS_ENDPOINT_URL_SFN: workflow.endpoint, STATE_MACHINE_ARN: workflow.stateMachineArn }),
       ...options.env,
     });
     const restoreEnv = applyEnv(env, ['AWS_SESSION_TOKEN', 'AWS_PROFILE']);
     cleanups.push(restoreEnv);
+    // Stopping unwinds in reverse: executions (and the handlers they run) stop before the
+    // environment goes back; workflow.stop() is idempotent, so the earlier entry is a no-op.
+    if (workflow) cleanups.push(() => workflow.stop());
 
     // 5. Seed what must exist (idempotent), then import every handler once.
     const { ContactStore } = await import('../shared/adapters/dynamodb/contact-store');
     await new ContactStore(dynamo.client, LOCAL_TABLE_NAME).seedDefaults();
     phase('seed');
-    const entries = [...new Set(routes.map((r) => r.entry))];
+    const taskEntries = workflow ? Object.values(workflow.definition.tasks).map((t) => t.entry) : [];
+    const entries = [...new Set([...routes.map((r) => r.entry), ...taskEntries])];
     const loadErrors: { entry: string; error: string }[] = [];
     await Promise.all(
       entries.map((entry) =>
@@ -201,7 +260,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         }),
       ),
     );
-    for (const { entry, error } of loadErrors) console.error(`Varning: ${entry} kunde inte laddas (${error}); dess rutter svarar 500.`);
+    for (const { entry, error } of loadErrors) console.error(`Varning: ${entry} kunde inte laddas (${error}); dess rutter svarar 500 och dess steg i arbetsflödet misslyckas.`);
     const resolvedHandlers = new Map<string, Handler>();
     for (const entry of entries) {
       const loaded = await handlerModules.get(entry)?.catch(() => undefined);
@@ -227,11 +286,39 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     serving = { ...base, ...(accessLog && { accessLog: options.log ?? ((line: string) => process.stdout.write(line + '\n')) }) };
     phase('warm-up');
 
+    // 7. Executions that were running when the stack last stopped start again.
+    const resumed = workflow?.resume() ?? [];
+    if (resumed.length > 0) say(`Arbetsflödet: ${resumed.join(', ')} återupptogs efter omstarten.`);
+
     let stopping: Promise<void> | undefined;
     const stack: LocalStack = {
       apiUrl: `http://127.0.0.1:${apiPort}`,
       port: apiPort,
       sesUrl: ses.endpoint,
+      ses: {
+        endpoint: ses.endpoint,
+        port: ses.port,
+        get running() {
+          return sesCurrent !== undefined;
+        },
+        async stop() {
+          const current = sesCurrent;
+          sesCurrent = undefined;
+          await current?.stop();
+        },
+        async start() {
+          if (sesCurrent) return;
+          const { startSes } = await import('./ses');
+          sesCurrent = await startSes({ port: ses.port });
+        },
+      },
+      stepFunctions: workflow && {
+        endpoint: workflow.endpoint,
+        stateMachineArn: workflow.stateMachineArn,
+        definition: workflow.definition,
+        resumed,
+        executions: () => workflow.executions(),
+      },
       dataDir,
       clock,
       routes,
@@ -247,6 +334,47 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     return stack;
   } catch (error) {
     await unwind();
+    throw error;
+  }
+}
+
+/**
+ * The template's state machine on aws-local-stepfunctions with its Step Functions endpoint
+ * (on the previous run's port when free, so SDK clients cached by handlers keep working), or
+ * undefined when the template has no state machine. Nothing runs until `resume()`/StartExecution.
+ */
+async function startWorkflow(
+  template: Record<string, any>,
+  dataDir: string,
+  clock: Clock,
+  options: LocalStackOptions,
+  say: (line: string) => void,
+): Promise<LocalWorkflow | undefined> {
+  const { hasStateMachine, startLocalWorkflow } = await import('./stepfunctions');
+  if (!hasStateMachine(template)) return undefined;
+  const { stateMachineLogicalId } = await import('../infra/asl');
+  const { UnsupportedDefinitionError } = await import('./stepfunctions/definition');
+  const logicalId = stateMachineLogicalId(template);
+  try {
+    return await startLocalWorkflow({
+      template,
+      dataDir,
+      clock,
+      loadHandler: (entry) => loadHandler(entry) as unknown as Promise<(event: unknown, context: LambdaContextLike) => unknown>,
+      region: LOCAL_REGION,
+      accountId: LOCAL_ACCOUNT_ID,
+      ...(options.refs?.[logicalId] && { stateMachineArn: options.refs[logicalId] }),
+      ...(previousPorts.sfn !== undefined && { port: previousPorts.sfn }),
+      ...options.workflow,
+      // One JSON line each, like the handlers' logs; info lines only when not quiet.
+      log: (level, message, fields = {}) => {
+        const line = JSON.stringify({ level: level.toUpperCase(), message, timestamp: new Date().toISOString(), ...fields });
+        if (level === 'info') say(line);
+        else console.error(line);
+      },
+    });
+  } catch (error) {
+    if (error instanceof UnsupportedDefinitionError) throw new LocalStackError('BAD_TEMPLATE', error.message);
     throw error;
   }
 }

@@ -6,8 +6,10 @@
  * not writable or already in use, bad flag) are printed as one line, with exit code 1.
  *
  * `--now` starts the virtual clock at that instant; it is not persisted, so every start
- * begins at `--now` or at real time. `--log-requests` prints one line per request (off by
- * default: a console nobody reads, such as an undrained pipe, must not stall the server).
+ * begins at `--now` or at real time. The yearly workflow's executions are kept in the data
+ * directory: those that were running resume at the start, and their waits follow the clock.
+ * `--log-requests` prints one line per request (off by default: a console nobody reads,
+ * such as an undrained pipe, must not stall the server).
  * `--quiet` prints only the ready line.
  */
 import { relative, resolve } from 'node:path';
@@ -74,12 +76,27 @@ export function banner(stack: LocalStack, dataDirFlag: string): string {
     `  API:      ${stack.apiUrl}/v1/health  ·  ${stack.routes.length} rutter ur CDK-mallen (${stack.apiUrl}/_local/routes)`,
     `  E-post:   ${stack.sesUrl}/  (varje skickat e-brev)`,
     `  Klocka:   ${clockLine}`,
+    ...workflowLines(stack),
     `  Data:     ${dataDisplay}/  (DynamoDB i dynamodb/, signeringsnyckel i jwt-key.json)`,
     '',
     example(stack, dataDirFlag),
     '',
     'Stoppa med Ctrl-C.',
   ].join('\n');
+}
+
+/**
+ * The yearly workflow: the template's state machine runs locally behind a Step Functions
+ * endpoint; its waits follow the virtual clock (moving it makes due milestones happen).
+ */
+export function workflowLines(stack: LocalStack): string[] {
+  const sf = stack.stepFunctions;
+  if (!sf) return ['  Årsflöde: mallen har ingen tillståndsmaskin'];
+  const running = sf.executions().filter((e) => e.status === 'RUNNING').map((e) => e.name);
+  return [
+    `  Årsflöde: ${sf.endpoint}  (tillståndsmaskinen ur CDK-mallen, Step Functions lokalt; väntar på klockan)`,
+    `            ${running.length > 0 ? `körs: ${running.join(', ')}` : 'inget år körs'}; starta ett år med POST ${stack.apiUrl}/v1/years/<år>/cycle (admin)`,
+  ];
 }
 
 /** A copy-pasteable walk-through for one county, adapted to where the clock stands. */

@@ -15,6 +15,7 @@ function write(level: Level, message: string, fields: Record<string, unknown>): 
 }
 
 export const log = {
+  debug: (message: string, fields: Record<string, unknown> = {}) => write('DEBUG', message, fields),
   info: (message: string, fields: Record<string, unknown> = {}) => write('INFO', message, fields),
   warn: (message: string, fields: Record<string, unknown> = {}) => write('WARN', message, fields),
   error: (message: string, fields: Record<string, unknown> = {}) => write('ERROR', message, fields),

@@ -23,7 +23,9 @@ export function taskHandler<I, R>(schema: ZodType<I>, act: Act<I, R>): (event: u
     }
     try {
       const result = await act(appContext(), parsed.data, currentTime());
-      log.info('task done', { act: act.name, result: result as unknown });
+      // A waiting year is checked again and again: those results are debug noise.
+      const waiting = (result as { status?: unknown } | undefined)?.status === 'WAIT';
+      (waiting ? log.debug : log.info)('task done', { act: act.name, result: result as unknown });
       return result;
     } catch (error) {
       log.error('task failed', { act: act.name, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
