@@ -15,7 +15,7 @@
 import { relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { defaultCalendar, isWithinWindow } from '../shared/domain/calendar';
+import { defaultCalendar, isWithinWindow, windowClosesAt } from '../shared/domain/calendar';
 import { toPerMille } from '../shared/domain/per-mille';
 import { municipalitiesOf } from '../shared/reference';
 import { LocalStackError } from './data-dir';
@@ -110,6 +110,8 @@ export function example(stack: LocalStack, dataDirFlag: string): string {
   const shares = municipalitiesOf(county).map((m) => ({ municipality: m.code, perMille: toPerMille(all[m.code]!) }));
   const giverShare = shares.find((s) => s.municipality === giver)!.perMille;
   const amount = Math.min(0.5, Math.floor(giverShare * 500) / 1000);
+  const deadline = defaultCalendar(year).deadline;
+  const afterDeadline = new Date(Date.parse(windowClosesAt(defaultCalendar(year))) + 60_000).toISOString().replace('.000Z', 'Z');
   const dataArg = dataDirFlag === DEFAULT_DATA_DIR ? '' : ` --data-dir ${shellQuote(dataDirFlag)}`;
   const token = (args: string) => `$(npm run -s token -- ${args}${dataArg})`;
   const json = `-H 'content-type: application/json'`;
@@ -140,7 +142,10 @@ export function example(stack: LocalStack, dataDirFlag: string): string {
     `  # 4. Länsstyrelsen ser förslaget och andelarna`,
     `  curl -s $API/v1/years/${year}/proposals -H "authorization: Bearer $LAN"; echo`,
     `  curl -s "$API/v1/years/${year}/shares?county=${county}" -H "authorization: Bearer $LAN"; echo`,
-    `  # 5. E-posten som skickades: öppna ${stack.sesUrl}/`,
+    `  # 5. Klockan flyttas förbi sista dag för förslag (${deadline}); Länsstyrelsen godkänner`,
+    `  curl -s -X POST $API/_local/clock ${json} -d '{"now":"${afterDeadline}"}'; echo`,
+    `  curl -s -X POST $API/v1/years/${year}/proposals/${giver}/decision -H "authorization: Bearer $LAN" ${json} -d '{"outcome":"APPROVED"}'; echo`,
+    `  # 6. E-posten som skickades (förslag, samtycke, beslut): öppna ${stack.sesUrl}/`,
   );
   return lines.join('\n');
 }
