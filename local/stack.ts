@@ -24,6 +24,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ClockError, createClock, exportClockOffset, type Clock } from './clock';
 import { LocalStackError, acquireLock, prepareDataDir, reason } from './data-dir';
+import { InvocationCounter, emptyDynamoMetrics, type DynamoMetrics, type FunctionMetrics, type LocalStackMetrics, type StepFunctionsMetrics } from './metrics';
 import { Router, routesFromTemplate, type LocalRoute } from './routes-from-template';
 import { close, createLocalServer, listen, type LambdaContextLike, type LocalServerOptions } from './server';
 import type { LocalSes } from './ses';
@@ -78,6 +79,8 @@ export interface LocalStepFunctions {
   resumed: string[];
   /** Every execution, newest first, with its local details. */
   executions(): ExecutionInfo[];
+  /** State transitions since the start (states entered by name, retries): local/metrics.ts. */
+  metrics(): StepFunctionsMetrics;
 }
 
 /** aws-ses-v2-local, which tests may stop for a while (an outage) and start again on the same port. */
@@ -113,6 +116,8 @@ export interface LocalStack {
   timings: Record<string, number>;
   /** A valid token for a role, e.g. `token({role: 'municipality', municipality: '0180'})`. */
   token(request: TokenRequest | LocalClaims): Promise<string>;
+  /** Counts since the start: API requests, Lambda invocations, state transitions, DynamoDB requests and units, e-mails (local/metrics.ts). */
+  metrics(): Promise<LocalStackMetrics>;
   stop(): Promise<void>;
 }
 
@@ -271,11 +276,18 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     // 6. Serve.
     const verifier = new TokenVerifier(keys.publicKey);
     const accessLog = options.accessLog ?? false;
+    // API handler invocations by function, with their time (metrics(); one per API request that reaches a route's handler).
+    const apiInvocations = new InvocationCounter();
     const base: LocalServerOptions = {
       router: new Router(routes),
       invoke: async (route, event, context) => {
         const handler = resolvedHandlers.get(route.entry) ?? (await loadHandler(route.entry));
-        return handler(event, context);
+        const started = performance.now();
+        try {
+          return await handler(event, context);
+        } finally {
+          apiInvocations.record(route.functionId, performance.now() - started);
+        }
       },
       verifier,
       clock,
@@ -318,6 +330,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         definition: workflow.definition,
         resumed,
         executions: () => workflow.executions(),
+        metrics: () => {
+          const { transitions, entered, retries } = workflow.metrics();
+          return { transitions, entered, retries };
+        },
       },
       dataDir,
       clock,
@@ -329,6 +345,23 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       startupMs: Math.round(performance.now() - started),
       timings,
       token: (request) => mintToken(keys, 'custom:role' in request ? request : claimsFor(request)),
+      metrics: async () => {
+        const memoryOf = (id: string): number => Number(template.Resources?.[id]?.Properties?.MemorySize ?? 128);
+        const lambda: Record<string, FunctionMetrics> = {};
+        for (const [id, stats] of Object.entries(apiInvocations.snapshot())) lambda[id] = { ...stats, memoryMb: memoryOf(id), trigger: 'api' };
+        const sfn = workflow?.metrics();
+        for (const [id, stats] of Object.entries(sfn?.invocations ?? {})) lambda[id] = { ...stats, memoryMb: memoryOf(id), trigger: 'workflow' };
+        const { sentEmails } = await import('./ses');
+        const emails = sesCurrent ? await sentEmails(ses.endpoint) : [];
+        const recipients = emails.reduce((n, e) => n + e.destination.to.length + e.destination.cc.length + e.destination.bcc.length, 0);
+        return {
+          apiRequests: Object.values(lambda).reduce((n, f) => n + (f.trigger === 'api' ? f.count : 0), 0),
+          lambda,
+          stepFunctions: sfn && { transitions: sfn.transitions, entered: sfn.entered, retries: sfn.retries },
+          dynamo: await dynamo.metrics(),
+          ses: { messages: emails.length, recipients },
+        };
+      },
       stop: () => (stopping ??= unwind()),
     };
     return stack;
@@ -476,6 +509,8 @@ interface LocalDynamo {
   port: number;
   raw: DynamoDBClient;
   client: DynamoDBDocumentClient;
+  /** The worker's request accounting (see DYNALITE_WORKER). */
+  metrics(): Promise<DynamoMetrics>;
   stop(): Promise<void>;
 }
 
@@ -487,6 +522,59 @@ const DYNALITE_WORKER = `
 const { parentPort, workerData } = require('node:worker_threads');
 const dynalite = require(workerData.dynalitePath);
 const server = dynalite({ path: workerData.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+
+// Request accounting for metrics() (cost benchmarks): requests by X-Amz-Target operation and
+// error status, and capacity units as DynamoDB bills them, computed at dynalite's own hooks
+// with its own size rule (db.capacityUnits: reads ceil(bytes / 4 KB), halved unless
+// ConsistentRead; writes ceil(max(old, new) bytes / 1 KB)), whether or not the client asked
+// for ReturnConsumedCapacity (a Query runs with TOTAL; the figure is removed again if not
+// asked). Added to dynalite's figures as AWS bills them: the minimum read for a Query that
+// reads nothing, index entries put or deleted, and writes refused by their condition (the
+// existing item's units, at least 1).
+const db = require(require('node:path').join(require('node:path').dirname(workerData.dynalitePath), 'db'));
+const metrics = { requests: {}, errors: {}, readUnits: 0, writeUnits: 0, indexWriteUnits: 0, conditionalCheckFailures: 0 };
+const units = (item, isRead, consistent) => db.capacityUnits(item, isRead, consistent);
+const { addConsumedCapacity, checkConditional, updateIndexes, queryTable } = db;
+db.addConsumedCapacity = function (data, isRead, item, other) {
+  if (isRead) metrics.readUnits += units(item, true, data.ConsistentRead);
+  else metrics.writeUnits += Math.max(units(item, false), other == null ? 0 : units(other, false));
+  return addConsumedCapacity.apply(this, arguments);
+};
+db.checkConditional = function (data, existingItem) {
+  const refused = checkConditional.apply(this, arguments);
+  if (refused != null) {
+    metrics.conditionalCheckFailures++;
+    metrics.writeUnits += units(existingItem, false);
+  }
+  return refused;
+};
+db.updateIndexes = function (store, table, existingItem, item) {
+  for (const kind of ['Local', 'Global']) {
+    const actions = db.getIndexActions(table[kind + 'SecondaryIndexes'] || [], existingItem, item, table);
+    for (const put of actions.puts) metrics.indexWriteUnits += units(put.item, false);
+    metrics.indexWriteUnits += actions.deletes.length * units(existingItem, false);
+  }
+  return updateIndexes.apply(this, arguments);
+};
+db.queryTable = function (store, table, data, opts, isLocal, fetchFromItemDb, startKeyNames, cb) {
+  const asked = data.ReturnConsumedCapacity === 'TOTAL' || data.ReturnConsumedCapacity === 'INDEXES';
+  const counted = asked ? data : Object.assign({}, data, { ReturnConsumedCapacity: 'TOTAL' });
+  return queryTable.call(this, store, table, counted, opts, isLocal, fetchFromItemDb, startKeyNames, (err, result) => {
+    if (result && result.ConsumedCapacity) {
+      // A Query or Scan that reads nothing still costs the minimum read (dynalite counts 0).
+      metrics.readUnits += Math.max(result.ConsumedCapacity.CapacityUnits, data.ConsistentRead ? 1 : 0.5);
+      if (!asked) delete result.ConsumedCapacity;
+    }
+    cb(err, result);
+  });
+};
+server.prependListener('request', (req, res) => {
+  const operation = String(req.headers['x-amz-target'] || '').split('.')[1] || '(none)';
+  metrics.requests[operation] = (metrics.requests[operation] || 0) + 1;
+  res.once('finish', () => {
+    if (res.statusCode >= 400) metrics.errors[operation] = (metrics.errors[operation] || 0) + 1;
+  });
+});
 const fail = (error) => parentPort.postMessage({ type: 'error', code: error && error.code, message: String(error && error.message || error) });
 server.once('error', fail);
 server.listen(workerData.port, '127.0.0.1', () => {
@@ -494,6 +582,7 @@ server.listen(workerData.port, '127.0.0.1', () => {
   parentPort.postMessage({ type: 'listening', port: server.address().port });
 });
 parentPort.on('message', (message) => {
+  if (message && message.type === 'metrics') return parentPort.postMessage({ type: 'metrics', id: message.id, metrics });
   if (message !== 'stop') return;
   // dynalite's close also closes LevelDB, releasing its lock for the next start on this directory.
   server.close((error) => {
@@ -533,6 +622,21 @@ async function startDynamo(path: string, preferredPort: number | undefined): Pro
   const endpoint = `http://127.0.0.1:${port}`;
   const raw = new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   const client = documentClient({ client: raw });
+  const pending = new Map<number, (metrics: DynamoMetrics) => void>();
+  let nextId = 0;
+  worker.on('message', (message: { type?: string; id?: number; metrics?: DynamoMetrics }) => {
+    if (message?.type !== 'metrics' || message.id === undefined) return;
+    pending.get(message.id)?.(message.metrics!);
+    pending.delete(message.id);
+  });
+  const metrics = () =>
+    new Promise<DynamoMetrics>((resolve) => {
+      const id = nextId++;
+      pending.set(id, resolve);
+      worker.postMessage({ type: 'metrics', id });
+      // A worker that has stopped answers nothing: zeros rather than a hang.
+      setTimeout(() => pending.delete(id) && resolve(emptyDynamoMetrics()), 5_000).unref();
+    });
   const stop = async () => {
     raw.destroy();
     const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
@@ -540,7 +644,7 @@ async function startDynamo(path: string, preferredPort: number | undefined): Pro
     const timeout = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 10_000).unref());
     if ((await Promise.race([exited, timeout])) === 'timeout') await worker.terminate();
   };
-  return { endpoint, port, raw, client, stop };
+  return { endpoint, port, raw, client, metrics, stop };
 }
 
 async function startSesOn(preferredPort: number | undefined): Promise<{ endpoint: string; port: number; stop(): Promise<void> }> {

@@ -10,6 +10,7 @@ import type { Clock } from '../clock';
 import { localDefinition, type LocalDefinition } from './definition';
 import { startStepFunctionsEndpoint } from './endpoint';
 import type { TaskHandler } from './lambda';
+import type { InvocationStats, StepFunctionsMetrics } from '../metrics';
 import { WorkflowRunner, type ExecutionInfo, type LogLevel } from './runner';
 
 export { localDefinition, type LocalDefinition } from './definition';
@@ -42,6 +43,8 @@ export interface LocalWorkflow {
   resume(): string[];
   /** Every execution, newest first, with local details (current state, retries, waiting tokens). */
   executions(): ExecutionInfo[];
+  /** State transitions and Task Lambda invocations since the start (runner.ts). */
+  metrics(): StepFunctionsMetrics & { invocations: Record<string, InvocationStats> };
   stop(): Promise<void>;
 }
 
@@ -84,6 +87,7 @@ export async function startLocalWorkflow(options: LocalWorkflowOptions): Promise
     definition,
     resume: () => runner.resume(),
     executions: () => runner.executions(),
+    metrics: () => runner.metrics(),
     // Executions first: a handler still running may answer a task token through the endpoint.
     stop: async () => {
       await runner.stop();
