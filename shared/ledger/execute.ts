@@ -35,9 +35,40 @@ export class LedgerBusyError extends Error {
 }
 
 /**
+ * Commands of this process on one ledger take turns: they never race each other for the
+ * same sequence number (a lost race costs a Put, a re-read and a backoff). A command that
+ * waited for its turn starts from the state the previous one left instead of reading the
+ * ledger again; when the ledger falls idle, that state is dropped, so an idle ledger is
+ * always read afresh. One per store and ledger; a Lambda container, which runs one request
+ * at a time, never queues here.
+ */
+interface Lane {
+  tail: Promise<unknown>;
+  /** Commands queued or running. */
+  pending: number;
+  /** The state after the last command of the current burst (undefined when idle). */
+  state: LedgerState | undefined;
+}
+
+const lanes = new WeakMap<LedgerStore, Map<string, Lane>>();
+
+function laneOf(store: LedgerStore, { year, county }: LedgerKey): Lane {
+  let byLedger = lanes.get(store);
+  if (!byLedger) lanes.set(store, (byLedger = new Map()));
+  const id = `${year}#${county}`;
+  let lane = byLedger.get(id);
+  if (!lane) byLedger.set(id, (lane = { tail: Promise.resolve(), pending: 0, state: undefined }));
+  return lane;
+}
+
+/**
  * Runs one command against a county ledger: decide on the latest state, append the one
- * event with a conditional Put, and on a lost race re-read, re-decide and retry with
- * jittered backoff. A rule refusal is thrown as the domain's RuleError; nothing is written.
+ * event with a conditional Put, and on a lost race (another process wrote first) re-read,
+ * re-decide and retry with jittered backoff. A rule refusal is thrown as the domain's
+ * RuleError; nothing is written. The conditional Put is what guarantees that every
+ * accepted command was decided on the latest state; a refusal decided on a state carried
+ * over from the previous command is confirmed against the stored ledger before it is
+ * given. The projection (view) is saved after the ledger's turn, before returning.
  */
 export async function execute(
   store: LedgerStore,
@@ -47,20 +78,63 @@ export async function execute(
   idempotencyKey?: string,
   retry: RetryPolicy = defaultRetry,
 ): Promise<Outcome> {
-  let state = await store.load(key);
-  for (let attempt = 1; attempt <= retry.maxAttempts; attempt++) {
+  const lane = laneOf(store, key);
+  lane.pending++;
+  const turn = lane.tail.then(() => decideAndAppend(store, key, command, ctx, idempotencyKey, retry, lane));
+  lane.tail = turn.then(
+    () => leave(lane),
+    () => leave(lane),
+  );
+  const outcome = await turn;
+  if (!outcome.replayed) await store.saveView(outcome.state);
+  return outcome;
+}
+
+function leave(lane: Lane): void {
+  if (--lane.pending === 0) lane.state = undefined;
+}
+
+async function decideAndAppend(
+  store: LedgerStore,
+  key: LedgerKey,
+  command: Command,
+  ctx: CommandContext,
+  idempotencyKey: string | undefined,
+  retry: RetryPolicy,
+  lane: Lane,
+): Promise<Outcome> {
+  let state = lane.state ?? (await store.load(key));
+  /** True once `state` was read from the store during this command. */
+  let confirmed = lane.state === undefined;
+  lane.state = undefined; // set again below once this command knows the ledger's state
+  for (let attempt = 1; attempt <= retry.maxAttempts; ) {
     const replayed = idempotencyKey ? await findReplay(store, state, ctx, idempotencyKey) : undefined;
-    if (replayed) return replayed;
+    if (replayed) {
+      lane.state = state;
+      return replayed;
+    }
     const decision = decide(state, command, ctx);
-    if (!decision.ok) throw decision.error;
+    if (!decision.ok) {
+      if (!confirmed) {
+        // Decided on the state the previous command left: another process may have written since.
+        state = await store.catchUp(state);
+        confirmed = true;
+        continue;
+      }
+      lane.state = state;
+      throw decision.error;
+    }
     const event = { seq: state.version + 1, at: ctx.now, actor: ctx.actor, ...(idempotencyKey ? { idempotencyKey } : {}), ...decision.event } as LedgerEvent;
     if (await store.append(key, event)) {
       const next = evolve(state, event);
-      await store.saveView(next);
+      lane.state = next;
       return { event, state: next, replayed: false };
     }
-    await retry.sleep(retry.random() * Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** attempt));
+    // Another process wrote first. A carried-over state was just stale: catch up at once.
+    if (confirmed) await retry.sleep(retry.random() * Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** attempt));
     state = await store.catchUp(state);
+    confirmed = true;
+    attempt++;
   }
   throw new LedgerBusyError(retry.maxAttempts);
 }
