@@ -19,18 +19,30 @@ type Fields = Record<string, string>;
 type Entry = { sk: string; fields: Fields };
 
 export class ContactStore {
+  /** Contacts change a few times a year; every notice reads them (about 310 items). */
+  private cached: { at: number; contacts: Promise<Contacts> } | undefined;
+
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
+    /** How long a container reuses what it read: an import reaches other containers within this. */
+    private readonly cacheMs = 30_000,
   ) {}
 
-  async load(): Promise<Contacts> {
-    return overlay(defaultContacts(), await this.items());
+  load(): Promise<Contacts> {
+    if (!this.cached || Date.now() - this.cached.at > this.cacheMs) {
+      const contacts = this.items().then((items) => overlay(defaultContacts(), items));
+      this.cached = { at: Date.now(), contacts };
+      contacts.catch(() => (this.cached = undefined));
+    }
+    return this.cached.contacts;
   }
 
   /** Sets the named fields of the named entries; everything else stays as stored. */
   async upsert(partial: ContactsImport): Promise<void> {
+    this.cached = undefined;
     await inBatches(entriesOf(partial), (entry) => this.update(entry));
+    this.cached = undefined;
   }
 
   /** Stores the example default of every entry not stored yet (never overwrites an import). */

@@ -1,4 +1,4 @@
-import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { recipientKey } from '../../notifications/mailer';
 
 /**
@@ -39,13 +39,18 @@ export class SentMailStore {
   }
 
   async markSent(dedupeKey: string, recipients: string[], mail: { subject: string; sentAt: string }): Promise<void> {
-    await Promise.all(
-      recipients.map((recipient) =>
-        this.db.send(
-          new PutCommand({ TableName: this.tableName, Item: { pk: markerPk(dedupeKey), sk: recipientKey(recipient), recipient, subject: mail.subject, sentAt: mail.sentAt } }),
-        ),
-      ),
-    );
+    const items = recipients.map((recipient) => ({ pk: markerPk(dedupeKey), sk: recipientKey(recipient), recipient, subject: mail.subject, sentAt: mail.sentAt }));
+    if (items.length === 1) {
+      await this.db.send(new PutCommand({ TableName: this.tableName, Item: items[0] }));
+      return;
+    }
+    // A mail has a handful of recipients: one batch, with what DynamoDB leaves unprocessed retried.
+    let requests = items.map((Item) => ({ PutRequest: { Item } }));
+    for (let attempt = 0; requests.length > 0; attempt++) {
+      if (attempt === 5) throw new Error(`sent-mail markers not written for ${dedupeKey}`);
+      const result = await this.db.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } }));
+      requests = (result.UnprocessedItems?.[this.tableName] ?? []) as typeof requests;
+    }
   }
 }
 
