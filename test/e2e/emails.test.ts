@@ -12,16 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StoredEmail } from '../../local/ses';
 import { startTestStack, type TestStack } from '../support/local-stack';
 import { CLOSED_NOW, OPEN_NOW, YEAR, importExampleShares, muteInfoLogs, tokens, type Tokens } from '../support/e2e';
+import { HABO, KNIVSTA, HEBY, TIERP, UPPSALA, ENKOPING, OSTHAMMAR, SUNDBYBERG, SOLNA } from '../support/places';
 
-const HABO = '0305';
-const KNIVSTA = '0330';
-const HEBY = '0331';
-const TIERP = '0360';
-const UPPSALA = '0380';
-const ENKOPING = '0381';
-const OSTHAMMAR = '0382';
-const SOLNA = '0184';
-const SUNDBYBERG = '0183';
 
 const FROM = 'omfordelning@example.se';
 const municipality = (code: string) => `kommun-${code}@kommun.example.se`;

@@ -22,17 +22,7 @@ import {
   tokens,
   type Tokens,
 } from '../support/e2e';
-
-// Uppsala län (03) and its eight municipalities; Stockholm (0180) is in Stockholms län (01).
-const HABO = '0305';
-const ALVKARLEBY = '0319';
-const KNIVSTA = '0330';
-const HEBY = '0331';
-const TIERP = '0360';
-const UPPSALA = '0380';
-const ENKOPING = '0381';
-const OSTHAMMAR = '0382';
-const STOCKHOLM = '0180';
+import { HABO, ALVKARLEBY, KNIVSTA, HEBY, TIERP, UPPSALA, ENKOPING, OSTHAMMAR, STOCKHOLM } from '../support/places';
 
 /**
  * Codes of the catalogue that no HTTP request can meet: they refuse commands only the workflow

@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DynamoLedgerStore } from '../../shared/adapters/dynamodb/ledger-store';
 import { defaultCalendar } from '../../shared/domain/calendar';
-import { RuleError } from '../../shared/domain/errors';
+import { refusalCode } from '../support/refusal';
 import type { CommandContext } from '../../shared/domain/ledger';
 import { execute } from '../../shared/ledger/execute';
 import type { LedgerStore } from '../../shared/ledger/store';
@@ -76,21 +76,12 @@ beforeEach(async () => {
   await execute(b, key, { type: 'ImportShares', shares }, admin);
 });
 
-async function outcome(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-    return 'accepted';
-  } catch (error) {
-    if (error instanceof RuleError) return error.code;
-    throw error;
-  }
-}
 
 describe('commands of one process on one ledger', () => {
   it('take turns: 40 givers at once, no lost conditional Put, one read for the whole burst', async () => {
     const [receiver, ...givers] = codes as [string, ...string[]];
     const forty = givers.slice(0, 40);
-    const results = await Promise.all(forty.map((g) => outcome(execute(a, key, { type: 'SubmitProposal', giver: g, receiver, perMille: 100 }, as(g)))));
+    const results = await Promise.all(forty.map((g) => refusalCode(execute(a, key, { type: 'SubmitProposal', giver: g, receiver, perMille: 100 }, as(g)))));
     expect(results).toEqual(forty.map(() => 'accepted'));
     expect(a.lostAppends).toBe(0);
     expect(a.loads).toBe(1);
@@ -107,8 +98,8 @@ describe('commands of one process on one ledger', () => {
       await execute(b, key, { type: 'WithdrawProposal', giver: g }, as(g));
     };
     const [first, second] = await Promise.all([
-      outcome(execute(a, key, { type: 'SubmitProposal', giver: x, receiver: r, perMille: 100 }, as(x))),
-      outcome(execute(a, key, { type: 'SubmitProposal', giver: g, receiver: r, perMille: 200 }, as(g))),
+      refusalCode(execute(a, key, { type: 'SubmitProposal', giver: x, receiver: r, perMille: 100 }, as(x))),
+      refusalCode(execute(a, key, { type: 'SubmitProposal', giver: g, receiver: r, perMille: 200 }, as(g))),
     ]);
     expect([first, second]).toEqual(['accepted', 'accepted']);
     expect((await b.load(key)).proposals[g]).toMatchObject({ status: 'AWAITING_RECEIVER', perMille: 200 });
@@ -118,8 +109,8 @@ describe('commands of one process on one ledger', () => {
     const [g, r, x] = codes as [string, string, string];
     await execute(b, key, { type: 'SubmitProposal', giver: g, receiver: r, perMille: 100 }, as(g));
     const results = await Promise.all([
-      outcome(execute(a, key, { type: 'SubmitProposal', giver: x, receiver: r, perMille: 100 }, as(x))),
-      outcome(execute(a, key, { type: 'SubmitProposal', giver: g, receiver: r, perMille: 200 }, as(g))),
+      refusalCode(execute(a, key, { type: 'SubmitProposal', giver: x, receiver: r, perMille: 100 }, as(x))),
+      refusalCode(execute(a, key, { type: 'SubmitProposal', giver: g, receiver: r, perMille: 200 }, as(g))),
     ]);
     expect(results).toEqual(['accepted', 'GIVER_HAS_PROPOSAL']);
     expect(a.catchUps).toBe(1);
@@ -130,7 +121,7 @@ describe('commands of one process on one ledger', () => {
     a.afterAppend = async () => {
       await execute(b, key, { type: 'SubmitProposal', giver: g3, receiver: r, perMille: 100 }, as(g3));
     };
-    const results = await Promise.all([g1, g2].map((g) => outcome(execute(a, key, { type: 'SubmitProposal', giver: g, receiver: r, perMille: 100 }, as(g)))));
+    const results = await Promise.all([g1, g2].map((g) => refusalCode(execute(a, key, { type: 'SubmitProposal', giver: g, receiver: r, perMille: 100 }, as(g)))));
     expect(results).toEqual(['accepted', 'accepted']);
     expect(a.lostAppends).toBe(1);
     const events = await b.events(key);

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoLedgerStore, ledgerPk } from '../../shared/adapters/dynamodb/ledger-store';
 import { defaultCalendar } from '../../shared/domain/calendar';
-import { RuleError } from '../../shared/domain/errors';
+import { refusalCode } from '../support/refusal';
 import { fold, type Command, type CommandContext } from '../../shared/domain/ledger';
 import { execute } from '../../shared/ledger/execute';
 import { municipalitiesOf } from '../../shared/reference';
@@ -34,15 +34,6 @@ beforeEach(async () => {
 
 const codes = municipalitiesOf('14').map((m) => m.code);
 
-async function refusal(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-    return 'accepted';
-  } catch (error) {
-    if (error instanceof RuleError) return error.code;
-    throw error;
-  }
-}
 
 describe('county ledger on dynalite', () => {
   it('stores one event per accepted command and folds back to the same state', async () => {
@@ -67,7 +58,7 @@ describe('county ledger on dynalite', () => {
     const fifty = Array.from({ length: 50 }, (_, i) => receivers[i % receivers.length]!);
     const results = await Promise.all(
       fifty.map((receiver) =>
-        refusal(execute(store, key, { type: 'SubmitProposal', giver, receiver, perMille: 1_000 }, as(giver))),
+        refusalCode(execute(store, key, { type: 'SubmitProposal', giver, receiver, perMille: 1_000 }, as(giver))),
       ),
     );
     expect(results).toHaveLength(50);
@@ -81,7 +72,7 @@ describe('county ledger on dynalite', () => {
     const [receiver, ...givers] = codes as [string, ...string[]];
     const thirty = givers.slice(0, 30);
     const results = await Promise.all(
-      thirty.map((giver) => refusal(execute(store, key, { type: 'SubmitProposal', giver, receiver, perMille: 500 }, as(giver)))),
+      thirty.map((giver) => refusalCode(execute(store, key, { type: 'SubmitProposal', giver, receiver, perMille: 500 }, as(giver)))),
     );
     expect(results).toEqual(thirty.map(() => 'accepted'));
     const events = await store.events(key);
@@ -101,7 +92,7 @@ describe('county ledger on dynalite', () => {
     expect(new Set(outcomes.map((o) => o.event.seq))).toEqual(new Set([2]));
     expect(outcomes.filter((o) => !o.replayed)).toHaveLength(1);
     // The same key from another municipality is a different request.
-    const other = await refusal(execute(store, key, { ...command, giver: codes[2]! }, as(codes[2]!), 'key-1'));
+    const other = await refusalCode(execute(store, key, { ...command, giver: codes[2]! }, as(codes[2]!), 'key-1'));
     expect(other).toBe('accepted');
   });
 
@@ -118,7 +109,7 @@ describe('county ledger on dynalite', () => {
       [{ type: 'ImportShares', shares: {} }, admin, 'SHARES_LOCKED'],
     ];
     for (const [command, ctx, code] of refused) {
-      expect(await refusal(execute(store, key, command, ctx))).toBe(code);
+      expect(await refusalCode(execute(store, key, command, ctx))).toBe(code);
     }
     expect(await store.events(key)).toEqual(before);
   });

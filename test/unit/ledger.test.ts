@@ -20,6 +20,7 @@ import {
 } from '../../shared/domain/ledger/index.js';
 import type { Actor, EventBody, LedgerEvent } from '../../shared/schemas/ledger.js';
 import { municipalitiesOf } from '../../shared/reference/index.js';
+import { HABO, ALVKARLEBY, KNIVSTA, HEBY, TIERP, UPPSALA, ENKOPING, OSTHAMMAR, STOCKHOLM, SODERTALJE } from '../support/places';
 
 // ---------------------------------------------------------------------------------------
 // Fixture: Uppsala county (03), share year 2022.
@@ -38,18 +39,6 @@ const LATER = '2021-10-01T10:00:00Z';
 const LAST_MOMENT = '2021-11-02T22:59:59.999Z';
 const CLOSED = '2021-11-02T23:00:00.000Z';
 const AFTER = '2021-11-10T10:00:00Z';
-
-const HABO = '0305';
-const ALVKARLEBY = '0319';
-const KNIVSTA = '0330';
-const HEBY = '0331';
-const TIERP = '0360';
-const UPPSALA = '0380';
-const ENKOPING = '0381';
-const OSTHAMMAR = '0382';
-// Stockholm county (01)
-const STOCKHOLM = '0180';
-const SODERTALJE = '0181';
 
 /** Preliminary shares in thousandths of a per mille (1234 = 1.234 ‰). */
 const SHARES: Readonly<Record<string, Milli>> = {
