@@ -25,6 +25,7 @@ import { municipalitiesOf } from '../../shared/reference';
 import { startDynalite, type LocalDynamo } from '../../local/dynalite';
 import { sentEmails, startSes, type LocalSes } from '../../local/ses';
 import { apiEvent, claims, type Claims, type EventInput } from '../support/api-event';
+import { stubHandlerEnv } from '../support/handler-env';
 
 const HANDLERS: Record<RouteName, (event: ApiEvent) => Promise<ApiResult>> = {
   health,
@@ -105,13 +106,7 @@ beforeAll(async () => {
   // One INFO line per e-mail sent would drown the test output; errors still show.
   vi.spyOn(console, 'log').mockImplementation(() => undefined);
   // appContext() is built once per process from these, at the first handler call.
-  vi.stubEnv('TABLE_NAME', dynamo.tableName);
-  vi.stubEnv('AWS_ENDPOINT_URL_DYNAMODB', dynamo.endpoint);
-  vi.stubEnv('AWS_ENDPOINT_URL_SES', ses.endpoint);
-  vi.stubEnv('MAIL_FROM', 'omfordelning@example.se');
-  vi.stubEnv('AWS_REGION', 'eu-north-1');
-  vi.stubEnv('AWS_ACCESS_KEY_ID', 'local');
-  vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'local');
+  stubHandlerEnv(dynamo, ses);
 });
 afterAll(async () => {
   vi.unstubAllEnvs();

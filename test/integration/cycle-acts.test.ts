@@ -34,6 +34,7 @@ import { startDynalite, type LocalDynamo } from '../../local/dynalite';
 import { exampleShares } from '../../local/example-data';
 import { clearEmails, sentEmails, startSes, type LocalSes, type StoredEmail } from '../../local/ses';
 import { apiEvent, claims } from '../support/api-event';
+import { stubHandlerEnv } from '../support/handler-env';
 
 /**
  * A whole share year driven act by act, as the state machine would, against dynalite and
@@ -86,13 +87,7 @@ beforeAll(async () => {
   [dynamo, ses] = await Promise.all([startDynalite(), startSes()]);
   // One INFO line per e-mail and command would drown the output; errors still show.
   vi.spyOn(console, 'log').mockImplementation(() => undefined);
-  vi.stubEnv('AWS_ENDPOINT_URL_DYNAMODB', dynamo.endpoint);
-  vi.stubEnv('AWS_ENDPOINT_URL_SES', ses.endpoint);
-  vi.stubEnv('AWS_REGION', 'eu-north-1');
-  vi.stubEnv('AWS_ACCESS_KEY_ID', 'local');
-  vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'local');
-  vi.stubEnv('TABLE_NAME', dynamo.tableName);
-  vi.stubEnv('MAIL_FROM', 'omfordelning@example.se');
+  stubHandlerEnv(dynamo, ses);
   app = { ...buildContext(process.env), workflow };
   // The HTTP handlers (submit-report) and the task handlers use the same context, fake port included.
   setAppContext(app);

@@ -11,6 +11,7 @@ import { execute, type Outcome } from '../../shared/ledger/execute';
 import { municipalitiesOf } from '../../shared/reference';
 import { startDynalite, type LocalDynamo } from '../../local/dynalite';
 import { clearEmails, sentEmails, startSes, type LocalSes, type StoredEmail } from '../../local/ses';
+import { stubHandlerEnv } from '../support/handler-env';
 
 // Uppsala län (03): Uppsala (0380) gives to Enköping (0381); Tierp (0360) gives to Heby (0331).
 const COUNTY = '03';
@@ -28,13 +29,7 @@ let year = 3100;
 beforeAll(async () => {
   [dynamo, ses] = await Promise.all([startDynalite(), startSes()]);
   // The handlers' own wiring: endpoints through the SDK's standard variables.
-  vi.stubEnv('AWS_ENDPOINT_URL_DYNAMODB', dynamo.endpoint);
-  vi.stubEnv('AWS_ENDPOINT_URL_SES', ses.endpoint);
-  vi.stubEnv('AWS_REGION', 'eu-north-1');
-  vi.stubEnv('AWS_ACCESS_KEY_ID', 'local');
-  vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'local');
-  vi.stubEnv('TABLE_NAME', dynamo.tableName);
-  vi.stubEnv('MAIL_FROM', FROM);
+  stubHandlerEnv(dynamo, ses, FROM);
   app = buildContext(process.env);
 });
 afterAll(async () => {
