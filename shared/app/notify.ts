@@ -1,8 +1,5 @@
-import { fold, type LedgerState } from '../domain/ledger';
 import { log } from '../http/log';
-import type { Outcome } from '../ledger/execute';
 import { MailDeliveryError, recipientKey, type Mail } from '../notifications/mailer';
-import { mailsForLedgerEvent } from '../notifications/messages';
 import type { AppContext } from './context';
 
 export interface MailRetry {
@@ -12,7 +9,7 @@ export interface MailRetry {
   random: () => number;
 }
 
-/** A few quick tries: a request waits for them, and a later call (or replay) catches up. */
+/** A few quick tries; what still fails is retried by the caller's own retry (the stream, a workflow task). */
 export const defaultMailRetry: MailRetry = {
   attempts: 3,
   baseDelayMs: 200,
@@ -21,30 +18,9 @@ export const defaultMailRetry: MailRetry = {
 };
 
 /**
- * Sends the e-mail notices of a ledger event, each recipient once (DESIGN.md "E-mail").
- *
- * Never throws. The event is already stored when this runs, so failing the request would
- * tell the caller that the command failed when it did not, and a retry without an
- * Idempotency-Key would be refused (for example GIVER_HAS_PROPOSAL). A mail that still
- * fails after the retries is logged as an error (for the alarm) and stays unmarked, so the
- * next call for the same event (a replayed request) sends it, to whoever still lacks it.
- */
-export async function notifyLedgerEvent(app: AppContext, outcome: Outcome): Promise<void> {
-  const { event } = outcome;
-  const key = { year: outcome.state.year, county: outcome.state.county };
-  try {
-    const mails = mailsForLedgerEvent(key, event, await stateAfterEvent(app, outcome), await app.contacts.load());
-    // One after another: an address named in two mails of one event then gets only the first.
-    for (const mail of mails) await sendOrLog(app, mail);
-  } catch (error) {
-    log.error('notices not composed', { ...key, seq: event.seq, type: event.type, error: describe(error) });
-  }
-}
-
-/**
  * Sends `mail` to those of its recipients that have not had a mail with its dedupe key,
  * retrying transient failures; marks them once the mailer accepted it. Throws when it
- * still fails (a workflow task then retries); returns the addresses it sent to.
+ * still fails (the stream or the workflow task then retries); returns the addresses it sent to.
  */
 export async function sendOnce(app: Pick<AppContext, 'mailer' | 'sentMail'>, mail: Mail, retry: MailRetry = defaultMailRetry): Promise<string[]> {
   const pending = unsentPart(mail, await app.sentMail.sentTo(mail.dedupeKey));
@@ -72,14 +48,6 @@ export function unsentPart(mail: Mail, sent: ReadonlySet<string>): Mail | null {
   return to.length ? { ...mail, to, cc } : { ...mail, to: cc, cc: [] };
 }
 
-async function sendOrLog(app: AppContext, mail: Mail): Promise<void> {
-  try {
-    await sendOnce(app, mail);
-  } catch (error) {
-    log.error('notice not sent', { dedupeKey: mail.dedupeKey, to: mail.to, cc: mail.cc, subject: mail.subject, error: describe(error) });
-  }
-}
-
 async function withRetry(send: () => Promise<void>, retry: MailRetry): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
@@ -91,15 +59,3 @@ async function withRetry(send: () => Promise<void>, retry: MailRetry): Promise<v
     }
   }
 }
-
-/**
- * The ledger just after the event. For a replay `outcome.state` is the current ledger, which
- * may have moved on (an amendment may even have changed the receiver), so fold up to the event.
- */
-async function stateAfterEvent(app: AppContext, { event, state }: Outcome): Promise<LedgerState> {
-  if (state.version === event.seq) return state;
-  const events = await app.ledgers.events(state);
-  return fold({ year: state.year, county: state.county }, events.filter((e) => e.seq <= event.seq));
-}
-
-const describe = (error: unknown): string => (error instanceof Error ? `${error.name}: ${error.message}` : String(error));

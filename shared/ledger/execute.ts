@@ -36,17 +36,17 @@ export class LedgerBusyError extends Error {
 
 /**
  * Commands of this process on one ledger take turns: they never race each other for the
- * same sequence number (a lost race costs a Put, a re-read and a backoff). A command that
- * waited for its turn starts from the state the previous one left instead of reading the
- * ledger again; when the ledger falls idle, that state is dropped, so an idle ledger is
- * always read afresh. One per store and ledger; a Lambda container, which runs one request
- * at a time, never queues here.
+ * same sequence number (a lost race costs a Put, a re-read and a backoff). Each command
+ * starts from the state the previous one left, kept for as long as the process lives (a warm
+ * Lambda container across invocations), so an accepted command costs one conditional Put and
+ * no read. That state may be stale when another process wrote since: the conditional Put
+ * then fails and the command catches up, and a refusal decided on it is confirmed against
+ * the stored ledger before it is given. A Lambda container, which runs one request at a
+ * time, never queues here.
  */
 interface Lane {
   tail: Promise<unknown>;
-  /** Commands queued or running. */
-  pending: number;
-  /** The state after the last command of the current burst (undefined when idle). */
+  /** The state after the last command this process decided (undefined before the first). */
   state: LedgerState | undefined;
 }
 
@@ -57,7 +57,7 @@ function laneOf(store: LedgerStore, { year, county }: LedgerKey): Lane {
   if (!byLedger) lanes.set(store, (byLedger = new Map()));
   const id = `${year}#${county}`;
   let lane = byLedger.get(id);
-  if (!lane) byLedger.set(id, (lane = { tail: Promise.resolve(), pending: 0, state: undefined }));
+  if (!lane) byLedger.set(id, (lane = { tail: Promise.resolve(), state: undefined }));
   return lane;
 }
 
@@ -68,7 +68,8 @@ function laneOf(store: LedgerStore, { year, county }: LedgerKey): Lane {
  * RuleError; nothing is written. The conditional Put is what guarantees that every
  * accepted command was decided on the latest state; a refusal decided on a state carried
  * over from the previous command is confirmed against the stored ledger before it is
- * given. The projection (view) is saved after the ledger's turn, before returning.
+ * given. The ledger's first event also stores its view, which lists the ledger in the
+ * year's index; later views are kept by the ledger's follower (shared/app/follow-ledger.ts).
  */
 export async function execute(
   store: LedgerStore,
@@ -79,19 +80,11 @@ export async function execute(
   retry: RetryPolicy = defaultRetry,
 ): Promise<Outcome> {
   const lane = laneOf(store, key);
-  lane.pending++;
   const turn = lane.tail.then(() => decideAndAppend(store, key, command, ctx, idempotencyKey, retry, lane));
-  lane.tail = turn.then(
-    () => leave(lane),
-    () => leave(lane),
-  );
+  lane.tail = turn.catch(() => {});
   const outcome = await turn;
-  if (!outcome.replayed) await store.saveView(outcome.state);
+  if (!outcome.replayed && outcome.event.seq === 1) await store.saveView(outcome.state);
   return outcome;
-}
-
-function leave(lane: Lane): void {
-  if (--lane.pending === 0) lane.state = undefined;
 }
 
 async function decideAndAppend(

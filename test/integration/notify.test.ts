@@ -1,8 +1,10 @@
-import type { APIGatewayProxyEventV2WithJWTAuthorizer as ApiEvent } from 'aws-lambda';
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import type { APIGatewayProxyEventV2WithJWTAuthorizer as ApiEvent, DynamoDBStreamEvent } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { importContacts } from '../../shared/app/contacts';
 import { buildContext, type AppContext } from '../../shared/app/context';
-import { notifyLedgerEvent, sendOnce } from '../../shared/app/notify';
+import { followLedgers, type FollowedEvent } from '../../shared/app/follow-ledger';
+import { sendOnce } from '../../shared/app/notify';
 import { defaultCalendar } from '../../shared/domain/calendar';
 import { RuleError } from '../../shared/domain/errors';
 import type { Command, CommandContext } from '../../shared/domain/ledger';
@@ -52,14 +54,19 @@ async function newYear(): Promise<(command: Command, actor?: string) => Promise<
   return (command, actor) => execute(app.ledgers, key, command, at(actor));
 }
 
+/** The outcomes' events as the table's stream delivers them (id: ledger and sequence number). */
+const delivered = (...outcomes: Outcome[]): FollowedEvent[] =>
+  outcomes.map(({ event, state }) => ({ id: `${state.county}#${event.seq}`, key: { year: state.year, county: state.county }, event }));
+
 const submit = { type: 'SubmitProposal', giver: '0380', receiver: '0381', perMille: 1_250 } as const;
 const addressed = (emails: StoredEmail[]) => emails.map((e) => ({ to: e.destination.to, cc: e.destination.cc, subject: e.subject }));
 
-describe('notifyLedgerEvent with aws-ses-v2-local', () => {
-  it('asks the receiver for consent and tells the county mailbox with the officer in copy, once', async () => {
+describe('followLedgers with aws-ses-v2-local', () => {
+  it('asks the receiver for consent and tells the county mailbox with the officer in copy, once; keeps the view', async () => {
     const run = await newYear();
     const outcome = await run(submit, '0380');
-    await notifyLedgerEvent(app, outcome);
+    expect((await app.ledgers.storedView(outcome.state)).version).toBe(1); // only the first event stores the view itself
+    expect(await followLedgers(app, delivered(outcome))).toEqual([]);
 
     const emails = await sentEmails(ses.endpoint);
     expect(addressed(emails)).toEqual([
@@ -68,52 +75,70 @@ describe('notifyLedgerEvent with aws-ses-v2-local', () => {
     ]);
     expect(emails.every((e) => e.from === FROM)).toBe(true);
     expect(emails[0]!.body.text).toContain('1,25 promille');
+    expect(await app.ledgers.storedView(outcome.state)).toEqual(outcome.state);
 
-    await notifyLedgerEvent(app, outcome);
-    await notifyLedgerEvent(app, { ...outcome, replayed: true });
+    // Delivered again (the stream is at-least-once): nothing more is sent.
+    expect(await followLedgers(app, delivered(outcome))).toEqual([]);
     expect(await sentEmails(ses.endpoint)).toHaveLength(2);
   });
 
-  it('tells the giver and the county about the consent, even on a replay of an older event', async () => {
+  it('names the receiver of the event\'s time when an older event is delivered again after the view moved on', async () => {
     const run = await newYear();
     await run(submit, '0380');
     const consent = await run({ type: 'AnswerProposal', giver: '0380', respondent: '0381', accept: true }, '0381');
     const later = await run({ type: 'AmendProposal', giver: '0380', receiver: '0382' }, '0380');
-    // A replayed request carries the current ledger: the mail still names the receiver of its time.
-    await notifyLedgerEvent(app, { event: consent.event, state: later.state, replayed: true });
+    await app.ledgers.saveView(later.state);
+    expect(await followLedgers(app, delivered(consent))).toEqual([]);
     expect(addressed(await sentEmails(ses.endpoint))).toEqual([
       { to: ['kommun-0380@kommun.example.se'], cc: [], subject: `Omfördelning ${consent.state.year}: Enköping (0381) har samtyckt till ert förslag` },
       { to: [COUNTY_MAILBOX], cc: [COUNTY_OFFICER], subject: `Omfördelning ${consent.state.year}: Enköping (0381) har samtyckt till förslaget från Uppsala (0380)` },
     ]);
+    expect((await app.ledgers.storedView(later.state)).version).toBe(later.state.version); // a view is never moved back
   });
 
-  it('does not fail while SES is down, and sends the missing mail once it is back', async () => {
+  it('reads the events the batch does not carry, and follows several ledgers in one batch', async () => {
+    const uppsala = await newYear();
+    const other = await newYear();
+    const first = await uppsala(submit, '0380');
+    const second = await uppsala({ type: 'SubmitProposal', giver: '0360', receiver: '0331', perMille: 500 }, '0360');
+    const elsewhere = await other(submit, '0380');
+    // Only the second event of the first ledger arrives (the first was followed by no one): the view catches up.
+    expect(await followLedgers(app, delivered(second, elsewhere))).toEqual([]);
+    expect(await app.ledgers.storedView(first.state)).toEqual(second.state);
+    const subjects = (await sentEmails(ses.endpoint)).map((e) => e.subject);
+    expect(subjects.filter((s) => s.includes(String(second.state.year)))).toHaveLength(2);
+    expect(subjects.filter((s) => s.includes(String(elsewhere.state.year)))).toHaveLength(2);
+  });
+
+  it('asks for the failed event and the ones after it again while SES is down, and sends what is missing once it is back', async () => {
     const run = await newYear();
     const first = await run(submit, '0380');
-    await notifyLedgerEvent(app, first);
+    await followLedgers(app, delivered(first));
     const second = await run({ type: 'SubmitProposal', giver: '0360', receiver: '0331', perMille: 500 }, '0360');
+    const third = await run({ type: 'WithdrawProposal', giver: '0360' }, '0360');
 
     const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
     await ses.stop();
     try {
-      await expect(notifyLedgerEvent(app, second)).resolves.toBeUndefined();
-      expect(errors.mock.calls.map(([line]) => JSON.parse(String(line)).message)).toEqual(['notice not sent', 'notice not sent']);
+      expect(await followLedgers(app, delivered(second, third))).toEqual(delivered(second, third).map((d) => d.id));
+      expect(errors.mock.calls.map(([line]) => JSON.parse(String(line)).message)).toEqual(['ledger event not followed']);
     } finally {
       errors.mockRestore();
       ses = await startSes({ port: ses.port });
     }
+    expect(await app.ledgers.storedView(third.state)).toEqual(third.state); // the view does not wait for the mail
 
-    await notifyLedgerEvent(app, second);
-    await notifyLedgerEvent(app, first);
+    expect(await followLedgers(app, delivered(second, third))).toEqual([]);
+    expect(await followLedgers(app, delivered(first))).toEqual([]);
     const subjects = (await sentEmails(ses.endpoint)).map((e) => e.subject);
-    expect(subjects).toHaveLength(4);
-    expect(subjects.filter((s) => s.includes('Tierp (0360)'))).toHaveLength(2);
+    expect(subjects).toHaveLength(6);
+    expect(subjects.filter((s) => s.includes('Tierp (0360)'))).toHaveLength(4);
   });
 
-  it('sends to the imported contacts, and only to the new addresses for an event already notified', async () => {
+  it('sends to the imported contacts, and only to the new addresses for an event delivered again', async () => {
     const run = await newYear();
     const outcome = await run(submit, '0380');
-    await notifyLedgerEvent(app, outcome);
+    await followLedgers(app, delivered(outcome));
 
     const contacts = await importContacts(app, admin, {
       municipalities: { '0381': { email: 'registrator@enkoping.example.se' } },
@@ -123,9 +148,9 @@ describe('notifyLedgerEvent with aws-ses-v2-local', () => {
     expect(contacts.counties['03']).toEqual({ mailbox: COUNTY_MAILBOX, officer: 'ny.handlaggare@lst.example.se' });
     expect(contacts.municipalities['0380']).toEqual({ email: 'kommun-0380@kommun.example.se' });
 
-    await notifyLedgerEvent(app, outcome);
+    await followLedgers(app, delivered(outcome));
     const withdrawn = await run({ type: 'WithdrawProposal', giver: '0380' }, '0380');
-    await notifyLedgerEvent(app, withdrawn);
+    await followLedgers(app, delivered(withdrawn));
     expect(addressed(await sentEmails(ses.endpoint)).map(({ to, cc }) => ({ to, cc }))).toEqual([
       { to: [RECEIVER_MAIL], cc: [] },
       { to: [COUNTY_MAILBOX], cc: [COUNTY_OFFICER] },
@@ -139,6 +164,33 @@ describe('notifyLedgerEvent with aws-ses-v2-local', () => {
 
     // Restore the defaults for the other tests.
     await importContacts(app, admin, { municipalities: { '0381': { email: RECEIVER_MAIL } }, counties: { '03': { officer: COUNTY_OFFICER } } });
+  });
+
+  it('follow-ledger answers a stream batch: stored items in, failures by sequence number out', async () => {
+    const { handler } = await import('../../functions/follow-ledger/index');
+    const run = await newYear();
+    const outcome = await run(submit, '0380');
+    const { Item } = await dynamo.raw.send(new GetItemCommand({ TableName: dynamo.tableName, Key: { pk: { S: `Y#${outcome.state.year}#C#${COUNTY}` }, sk: { S: 'E#000000002' } } }));
+    const record = (eventName: 'INSERT' | 'MODIFY', SequenceNumber: string) => ({ eventName, dynamodb: { Keys: { pk: Item!.pk!, sk: Item!.sk! }, NewImage: Item, SequenceNumber } });
+    const event = { Records: [record('INSERT', '100'), record('MODIFY', '101')] } as unknown as DynamoDBStreamEvent;
+    const warnings = vi.spyOn(console, 'log').mockImplementation(() => {});
+    try {
+      expect(await handler(event)).toEqual({ batchItemFailures: [] });
+    } finally {
+      warnings.mockRestore();
+    }
+    expect(addressed(await sentEmails(ses.endpoint)).map((m) => m.to)).toEqual([[RECEIVER_MAIL], [COUNTY_MAILBOX]]);
+    await ses.stop();
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
+    try {
+      const amended = await run({ type: 'AmendProposal', giver: '0380', perMille: 1_000 }, '0380');
+      const { Item: next } = await dynamo.raw.send(new GetItemCommand({ TableName: dynamo.tableName, Key: { pk: { S: `Y#${amended.state.year}#C#${COUNTY}` }, sk: { S: 'E#000000003' } } }));
+      const failing = { Records: [{ eventName: 'INSERT', dynamodb: { Keys: { pk: next!.pk!, sk: next!.sk! }, NewImage: next, SequenceNumber: '102' } }] } as unknown as DynamoDBStreamEvent;
+      expect(await handler(failing)).toEqual({ batchItemFailures: [{ itemIdentifier: '102' }] });
+    } finally {
+      errors.mockRestore();
+      ses = await startSes({ port: ses.port });
+    }
   });
 
   it('sendOnce sends a workflow notice once per recipient', async () => {

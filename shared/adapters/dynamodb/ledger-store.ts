@@ -15,6 +15,17 @@ export const eventSk = (seq: number): string => `E#${String(seq).padStart(9, '0'
 const VIEW_SK = 'VIEW';
 const yearIndexPk = (year: number): string => `Y#${year}#LEDGERS`;
 
+/** The ledger an item's pk belongs to, or undefined for items that are not in a ledger. */
+export function ledgerKeyOf(pk: unknown): LedgerKey | undefined {
+  const match = typeof pk === 'string' ? /^Y#(\d{4})#C#(\d{2})$/.exec(pk) : null;
+  return match ? { year: Number(match[1]), county: match[2]! } : undefined;
+}
+
+/** An event item as stored by `append` (envelope attributes plus the event's body), parsed. */
+export function eventOfItem({ seq, at, actor, idempotencyKey, body }: Record<string, unknown>): LedgerEvent {
+  return LedgerEventSchema.parse({ seq, at, actor, ...(idempotencyKey ? { idempotencyKey } : {}), ...(body as object) });
+}
+
 export class DynamoLedgerStore implements LedgerStore {
   constructor(
     private readonly db: DynamoDBDocumentClient,
@@ -22,10 +33,14 @@ export class DynamoLedgerStore implements LedgerStore {
   ) {}
 
   async load(key: LedgerKey): Promise<LedgerState> {
+    return this.catchUp(await this.storedView(key));
+  }
+
+  async storedView(key: LedgerKey): Promise<LedgerState> {
     const { Item } = await this.db.send(
       new GetCommand({ TableName: this.tableName, Key: { pk: ledgerPk(key), sk: VIEW_SK }, ConsistentRead: true }),
     );
-    return this.catchUp((Item?.state as LedgerState | undefined) ?? emptyLedger(key));
+    return (Item?.state as LedgerState | undefined) ?? emptyLedger(key);
   }
 
   async catchUp(state: LedgerState): Promise<LedgerState> {
@@ -65,17 +80,18 @@ export class DynamoLedgerStore implements LedgerStore {
     }
   }
 
-  events(key: LedgerKey): Promise<LedgerEvent[]> {
-    return this.query(key, eventSk(0));
+  events(key: LedgerKey, after = 0): Promise<LedgerEvent[]> {
+    return this.query(key, eventSk(after));
   }
 
+  /** The year index lists every ledger from its first event on; each view is then caught up (in parallel). */
   async views(year: number): Promise<LedgerState[]> {
     const items = await this.paginate({
       IndexName: 'byYear',
       KeyConditionExpression: 'gsi1pk = :pk',
       ExpressionAttributeValues: { ':pk': yearIndexPk(year) },
     });
-    return items.map((item) => item.state as LedgerState);
+    return Promise.all(items.map((item) => this.catchUp(item.state as LedgerState)));
   }
 
   /** Events strictly after `afterSk`, in sequence order. */
@@ -85,9 +101,7 @@ export class DynamoLedgerStore implements LedgerStore {
       ExpressionAttributeValues: { ':pk': ledgerPk(key), ':from': `${afterSk}\u0000`, ':to': 'E#\uffff' },
       ConsistentRead: true,
     });
-    return items.map(({ seq, at, actor, idempotencyKey, body }) =>
-      LedgerEventSchema.parse({ seq, at, actor, ...(idempotencyKey ? { idempotencyKey } : {}), ...(body as object) }),
-    );
+    return items.map(eventOfItem);
   }
 
   private async paginate(input: Omit<ConstructorParameters<typeof QueryCommand>[0], 'TableName'>): Promise<Record<string, unknown>[]> {

@@ -34,10 +34,9 @@ export interface Participants {
 
 /** Which counties take part in the year: those whose ledger has preliminary shares. */
 export async function participants(app: AppContext, year: number): Promise<Participants> {
-  const views = await app.ledgers.views(year);
-  const withShares = new Set(views.filter((v) => v.preliminary !== null).map((v) => v.county));
-  // The views are projections written after each event; load() catches up with any event newer than its view.
-  const taking = await Promise.all(COUNTIES.filter((c) => withShares.has(c.code)).map((c) => app.ledgers.load({ year, county: c.code })));
+  const ledgers = await app.ledgers.views(year);
+  const withShares = new Map(ledgers.filter((l) => l.preliminary !== null).map((l) => [l.county, l]));
+  const taking = COUNTIES.filter((c) => withShares.has(c.code)).map((c) => withShares.get(c.code)!);
   return { taking, withoutShares: COUNTIES.filter((c) => !withShares.has(c.code)).map((c) => c.code) };
 }
 

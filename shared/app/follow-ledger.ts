@@ -1,0 +1,74 @@
+import { emptyLedger, evolve, type LedgerState } from '../domain/ledger';
+import { log } from '../http/log';
+import { mailsForLedgerEvent } from '../notifications/messages';
+import type { LedgerEvent, LedgerKey } from '../schemas/ledger';
+import type { AppContext } from './context';
+import { sendOnce } from './notify';
+
+/** A new ledger event as its stream delivers it; `id` names it when asking for redelivery. */
+export interface FollowedEvent {
+  id: string;
+  key: LedgerKey;
+  event: LedgerEvent;
+}
+
+/**
+ * Follows the ledgers' new events (DESIGN.md "Data", "E-mail"): brings each ledger's view up
+ * to its newest event and sends each event's notices, each recipient once. Returns the ids
+ * of the events to deliver again: for a ledger whose view or notices failed, its first such
+ * event and every later one of the batch. Ledgers are independent and followed in parallel;
+ * within one, events are handled in sequence order.
+ */
+export async function followLedgers(app: Pick<AppContext, 'ledgers' | 'contacts' | 'mailer' | 'sentMail'>, events: FollowedEvent[]): Promise<string[]> {
+  const byLedger = new Map<string, FollowedEvent[]>();
+  for (const followed of events) {
+    const id = `${followed.key.year}#${followed.key.county}`;
+    byLedger.set(id, [...(byLedger.get(id) ?? []), followed]);
+  }
+  const retry = await Promise.all([...byLedger.values()].map((batch) => followLedger(app, batch)));
+  return retry.flat();
+}
+
+async function followLedger(app: Pick<AppContext, 'ledgers' | 'contacts' | 'mailer' | 'sentMail'>, batch: FollowedEvent[]): Promise<string[]> {
+  const ordered = [...batch].sort((a, b) => a.event.seq - b.event.seq);
+  const key = ordered[0]!.key;
+  let pending = ordered;
+  try {
+    const states = await statesAfter(app, key, ordered.map((f) => f.event));
+    await app.ledgers.saveView(states.get(ordered.at(-1)!.event.seq)!);
+    const contacts = await app.contacts.load();
+    for (const followed of ordered) {
+      const mails = mailsForLedgerEvent(key, followed.event, states.get(followed.event.seq)!, contacts);
+      // One after another: an address named in two mails of one event then gets only the first.
+      for (const mail of mails) await sendOnce(app, mail);
+      pending = pending.slice(1);
+    }
+    return [];
+  } catch (error) {
+    const first = pending[0]!.event;
+    log.error('ledger event not followed', { ...key, seq: first.seq, type: first.type, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
+    return pending.map((f) => f.id);
+  }
+}
+
+/**
+ * The ledger just after each of `events` (ascending, of one ledger), from the stored view.
+ * The common case: the view stands just before the first event and the events follow on, so
+ * nothing is read but the view. Otherwise (a gap, or a redelivery the view has passed) the
+ * missing events are read from the ledger itself.
+ */
+async function statesAfter(app: Pick<AppContext, 'ledgers'>, key: LedgerKey, events: LedgerEvent[]): Promise<Map<number, LedgerState>> {
+  const first = events[0]!.seq;
+  const last = events.at(-1)!.seq;
+  let state = await app.ledgers.storedView(key);
+  if (state.version >= first) state = emptyLedger(key);
+  const follows = state.version + 1 === first && events.every((e, i) => e.seq === first + i);
+  const stream = follows ? events : (await app.ledgers.events(key, state.version)).filter((e) => e.seq <= last);
+  const states = new Map<number, LedgerState>();
+  for (const event of stream) {
+    state = evolve(state, event);
+    states.set(event.seq, state);
+  }
+  if (!states.has(last)) throw new Error(`event ${last} of ${key.year}#${key.county} is not in the ledger`);
+  return states;
+}
