@@ -25,6 +25,7 @@ import { municipalitiesOf } from '../../shared/reference';
 import { startDynalite, type LocalDynamo } from '../../local/dynalite';
 import { sentEmails, startSes, type LocalSes } from '../../local/ses';
 import { apiEvent, claims, type Claims, type EventInput } from '../support/api-event';
+import { streamEventOf } from '../support/follow';
 import { stubHandlerEnv } from '../support/handler-env';
 
 const HANDLERS: Record<RouteName, (event: ApiEvent) => Promise<ApiResult>> = {
@@ -253,9 +254,20 @@ describe('a county year over HTTP: submit → consent → decide → report', ()
     expect(refusal(await call('list-audit', { as: municipality(TIERP), pathParameters: params, query: { county: '03' } }))).toEqual([403, 'FORBIDDEN']);
   });
 
-  it('sent the notices by e-mail (through the local SES)', async () => {
-    const mails = await sentEmails(ses.endpoint);
-    expect(mails.length).toBeGreaterThan(0);
+  it('leaves the notices to the ledger follower, which sends them when the stream delivers the events', async () => {
+    const subjects = async () => (await sentEmails(ses.endpoint)).map((m) => m.subject).filter((s) => s.startsWith(`Omfördelning ${year}:`));
+    expect(await subjects()).toEqual([]);
+    const { handler } = await import('../../functions/follow-ledger/index');
+    expect(await handler(await streamEventOf(dynamo.raw, dynamo.tableName, { year, county: '03' }))).toEqual({ batchItemFailures: [] });
+    expect(await subjects()).toEqual([
+      `Omfördelning ${year}: nytt förslag från Tierp (0360) väntar på ert samtycke`,
+      `Omfördelning ${year}: nytt förslag från Tierp (0360) till Uppsala (0380)`,
+      `Omfördelning ${year}: Uppsala (0380) har samtyckt till ert förslag`,
+      `Omfördelning ${year}: Uppsala (0380) har samtyckt till förslaget från Tierp (0360)`,
+      `Omfördelning ${year}: länsstyrelsen har godkänt förslaget från Tierp (0360) till Uppsala (0380)`,
+      `Omfördelning ${year}: länsstyrelsen har godkänt förslaget från Tierp (0360) till Uppsala (0380)`,
+      `Omfördelning ${year}: förslaget från Tierp (0360) till Uppsala (0380) har godkänts`,
+    ]);
   });
 });
 

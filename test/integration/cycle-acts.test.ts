@@ -3,6 +3,7 @@ import { handler as submitReportHandler } from '../../functions/submit-report';
 import { handler as checkHandler } from '../../functions/cycle-check';
 import { handler as startNextHandler } from '../../functions/cycle-start-next';
 import { runCommand } from '../../shared/app/command';
+import { follow } from '../support/follow';
 import { buildContext, setAppContext, type AppContext } from '../../shared/app/context';
 import { autoSubmit } from '../../shared/app/cycle-acts/auto-submit';
 import { awaitReport } from '../../shared/app/cycle-acts/await-report';
@@ -107,7 +108,9 @@ const ledgerEvents = async (year: number) => (await app.ledgers.views(year)).red
 async function command(year: number, now: string, county: string, cmd: Command, actor: Actor) {
   const user: User =
     actor.role === 'municipality' ? { role: 'municipality', municipality: actor.id!, county } : actor.role === 'county' ? { role: 'county', county } : admin;
-  return runCommand({ app, user, year, now }, { year, county }, cmd, actor);
+  const outcome = await runCommand({ app, user, year, now }, { year, county }, cmd, actor);
+  await follow(app, outcome); // what the table's stream does after the command
+  return outcome;
 }
 const asMunicipality = (id: string): Actor => ({ role: 'municipality', id });
 const asCounty = (id: string): Actor => ({ role: 'county', id });
