@@ -2,6 +2,7 @@ import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { Api } from './constructs/api';
 import { Identity } from './constructs/identity';
+import { LedgerFollower } from './constructs/ledger-follower';
 import { Notifications } from './constructs/notifications';
 import { Observability } from './constructs/observability';
 import { START_NEXT_FUNCTION, YearlySchedule } from './constructs/schedule';
@@ -12,6 +13,7 @@ export class OmfordelningStack extends Stack {
   readonly storage: Storage;
   readonly identity: Identity;
   readonly notifications: Notifications;
+  readonly follower: LedgerFollower;
   readonly api: Api;
   readonly workflow: YearlyWorkflow;
   readonly schedule: YearlySchedule;
@@ -22,6 +24,10 @@ export class OmfordelningStack extends Stack {
     this.storage = new Storage(this, 'Storage');
     this.identity = new Identity(this, 'Identity');
     this.notifications = new Notifications(this, 'Notifications');
+    this.follower = new LedgerFollower(this, 'LedgerFollower', {
+      table: this.storage.table,
+      notifications: this.notifications,
+    });
     this.api = new Api(this, 'Api', {
       table: this.storage.table,
       identity: this.identity,
@@ -42,6 +48,7 @@ export class OmfordelningStack extends Stack {
       stateMachine: this.workflow.stateMachine,
       apiFunctions: this.api.functions,
       taskFunctions: { ...this.workflow.functions, [START_NEXT_FUNCTION]: this.schedule.startNext },
+      follower: { function: this.follower.function, deadLetters: this.follower.deadLetters },
     });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url });

@@ -12,25 +12,18 @@ import { DomainFunction, entryOf, missingEntries } from './function';
 import type { Identity } from './identity';
 import type { Notifications } from './notifications';
 
-/** Use cases that e-mail someone: every proposal event notifies parties and county (DESIGN §2). */
-const SENDS_MAIL: ReadonlySet<RouteName> = new Set<RouteName>([
-  'submit-proposal',
-  'amend-proposal',
-  'withdraw-proposal',
-  'answer-proposal',
-  'decide-proposal',
-]);
-
 export interface ApiProps {
   table: dynamodb.TableV2;
   identity: Identity;
+  /** For the sender address only (env MAIL_FROM): no route sends mail. */
   notifications: Notifications;
 }
 
 /**
  * The public HTTP API (DESIGN §3): one route and one Lambda per entry of ROUTES, behind a
  * JWT authorizer trusting the Cognito pool. Each function gets only the access its use case
- * needs: reads for GET, read-write otherwise, SES only where it sends e-mail.
+ * needs: reads for GET, read-write otherwise. No route sends e-mail: commands append ledger
+ * events, and the ledger follower (ledger-follower.ts) sends their notices from the stream.
  */
 export class Api extends Construct {
   readonly httpApi: apigw.HttpApi;
@@ -90,7 +83,6 @@ export class Api extends Construct {
 
       if (route.method === 'GET') props.table.grantReadData(fn);
       else props.table.grantReadWriteData(fn);
-      if (SENDS_MAIL.has(route.name)) props.notifications.grantSend(fn);
 
       const isPublic = 'public' in route && route.public;
       const httpRoute = new apigw.HttpRoute(this, `${id}Route`, {

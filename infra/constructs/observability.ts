@@ -4,6 +4,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
@@ -15,13 +16,16 @@ export interface ObservabilityProps {
   apiFunctions: Record<string, lambda.IFunction>;
   /** The workflow's task functions and the yearly start, by name (dashboard and one alarm each). */
   taskFunctions: Record<string, lambda.IFunction>;
+  /** The ledger stream's consumer and its dead-letter queue (an alarm each, and a dashboard widget). */
+  follower: { function: lambda.IFunction; deadLetters: sqs.IQueue };
 }
 
 const FIVE_MINUTES = Duration.minutes(5);
 
 /**
  * One dashboard for the operator (API, functions, the yearly workflow) and the alarms that
- * matter: a failed yearly execution, API 5xx, a task Lambda error. Alarms go to an SNS topic;
+ * matter: a failed yearly execution, API 5xx, a task Lambda error, a ledger-follower error or
+ * a batch it gave up on (dead letter). Alarms go to an SNS topic;
  * context `alarmEmail` subscribes an address to it (confirmed by a link in the first mail).
  */
 export class Observability extends Construct {
@@ -103,6 +107,27 @@ export class Observability extends Construct {
       });
     }
 
+    const { follower } = props;
+    alarm('FollowerErrors', {
+      alarmDescription:
+        'The ledger follower (views and e-mail notices) failed on a batch of ledger events; the stream retries it.',
+      metric: follower.function.metricErrors(sum),
+      threshold: 0,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+    });
+    alarm('FollowerDeadLetters', {
+      alarmDescription:
+        'The ledger follower gave up on ledger events (retries or record age exhausted): their views or notices are missing. The dead-letter queue holds the stream coordinates.',
+      metric: follower.deadLetters.metricApproximateNumberOfMessagesVisible({
+        period: FIVE_MINUTES,
+        statistic: cloudwatch.Stats.MAXIMUM,
+      }),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+    });
+
     // ---- Dashboard ----------------------------------------------------------------------
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
       dashboardName: `${Stack.of(this).stackName}-omfordelning`,
@@ -121,6 +146,34 @@ export class Observability extends Construct {
       }),
       new cloudwatch.GraphWidget({ title: 'Workflow task Lambda errors', left: errorsOf(props.taskFunctions), width: 8 }),
       new cloudwatch.GraphWidget({ title: 'API Lambda errors', left: errorsOf(props.apiFunctions), width: 8 }),
+    );
+    this.dashboard.addWidgets(
+      new cloudwatch.GraphWidget({
+        title: 'Ledger follower (views and notices)',
+        left: [
+          follower.function.metricInvocations({ ...sum, label: 'Invocations' }),
+          follower.function.metricErrors({ ...sum, label: 'Errors' }),
+        ],
+        right: [
+          follower.function.metric('IteratorAge', {
+            period: FIVE_MINUTES,
+            statistic: cloudwatch.Stats.MAXIMUM,
+            label: 'Iterator age, max (ms)',
+          }),
+        ],
+        width: 12,
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Ledger follower dead letters',
+        left: [
+          follower.deadLetters.metricApproximateNumberOfMessagesVisible({
+            period: FIVE_MINUTES,
+            statistic: cloudwatch.Stats.MAXIMUM,
+            label: 'Visible messages',
+          }),
+        ],
+        width: 12,
+      }),
     );
   }
 }

@@ -2,7 +2,10 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
 
-/** Event store of county ledgers (single-table design). */
+/**
+ * Event store of county ledgers (single-table design). Its stream (new images) feeds the
+ * ledger follower, which keeps the ledger views and sends the e-mail notices.
+ */
 export class Storage extends Construct {
   readonly table: dynamodb.TableV2;
 
@@ -23,6 +26,8 @@ export class Storage extends Construct {
         },
       ],
       billing: dynamodb.Billing.onDemand(),
+      // New images only: the follower reads each new ledger event, never the old item.
+      dynamoStream: dynamodb.StreamViewType.NEW_IMAGE,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       deletionProtection: true,
       // The ledger is the legal record of past redistributions: never delete it with the stack.

@@ -39,7 +39,7 @@ describe('Storage', () => {
     });
   });
 
-  it('is on-demand, with PITR and deletion protection, no TTL and no streams', () => {
+  it('is on-demand, with PITR and deletion protection, no TTL, streaming new images', () => {
     template.hasResourceProperties(TABLE, {
       BillingMode: 'PAY_PER_REQUEST',
       Replicas: [
@@ -49,7 +49,8 @@ describe('Storage', () => {
         }),
       ],
       TimeToLiveSpecification: Match.absent(),
-      StreamSpecification: Match.absent(),
+      // The ledger follower reads new items only (test/infra/follower.test.ts).
+      StreamSpecification: { StreamViewType: 'NEW_IMAGE' },
     });
   });
 

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { allStates, resolvedDefinition, stateMachineLogicalId, taskEntries } from '../../infra/asl';
 import { buildApp, STACK_NAME } from '../../infra/build';
 import { ENTRY_METADATA_KEY, entryOf, REPO_ROOT } from '../../infra/constructs/function';
+import { FOLLOWER_FUNCTION } from '../../infra/constructs/ledger-follower';
 import { START_NEXT_FUNCTION } from '../../infra/constructs/schedule';
 import { MAX_WAIT_ENV, MAX_WAIT_SECONDS, WORKFLOW_TASKS } from '../../infra/constructs/workflow';
 import { cdkJsonContext, synthesizeTemplate } from '../../infra/synth';
@@ -366,7 +367,7 @@ describe('Observability', () => {
     }
   });
 
-  it('alarms on a failed yearly execution, API 5xx and every task Lambda error, to one SNS topic', () => {
+  it('alarms on a failed yearly execution, API 5xx and every task and follower Lambda error, to one SNS topic', () => {
     const topics = ofType('AWS::SNS::Topic');
     expect(topics).toHaveLength(1);
     const topicRef = { Ref: topics[0]![0] };
@@ -381,7 +382,8 @@ describe('Observability', () => {
     const erroring = alarms
       .filter((a) => a.MetricName === 'Errors' && a.Namespace === 'AWS/Lambda')
       .map((a) => a.Dimensions[0].Value.Ref);
-    expect(new Set(erroring)).toEqual(new Set([...WORKFLOW_TASKS, START_NEXT_FUNCTION].map(functionId)));
+    expect(new Set(erroring)).toEqual(new Set([...WORKFLOW_TASKS, START_NEXT_FUNCTION, FOLLOWER_FUNCTION].map(functionId)));
+    expect(erroring).toHaveLength(WORKFLOW_TASKS.length + 2);
   });
 
   it('subscribes the alarmEmail context address, and nobody without it', () => {
