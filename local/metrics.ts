@@ -1,6 +1,7 @@
 /**
  * What the local stack did, counted where it happens, for cost benchmarks (scripts/bench-cycle.ts):
- * Lambda invocations (API handlers in stack.ts, workflow tasks in stepfunctions/runner.ts),
+ * Lambda invocations (API handlers in stack.ts, workflow tasks in stepfunctions/runner.ts,
+ * stream consumers in streams/runner.ts),
  * Step Functions state transitions (runner.ts), DynamoDB requests and capacity units (the
  * dynalite worker in stack.ts) and e-mails (the SES store). Counters only: always on, cheap.
  * `LocalStack.metrics()` gives the totals since the stack started; `diffMetrics` the part of a run.
@@ -18,8 +19,8 @@ export interface InvocationStats {
 export interface FunctionMetrics extends InvocationStats {
   /** MemorySize of the function in the template (Lambda's default 128 when absent). */
   memoryMb: number;
-  /** Who invokes it: the API (a route) or the state machine (a Task state). */
-  trigger: 'api' | 'workflow';
+  /** Who invokes it: the API (a route), the state machine (a Task state) or the table's stream (an event source mapping). */
+  trigger: 'api' | 'workflow' | 'stream';
 }
 
 export interface StepFunctionsMetrics {

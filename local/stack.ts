@@ -2,9 +2,11 @@
  * The whole system on one machine: dynalite (data on disk), aws-ses-v2-local, a local
  * API Gateway in front of the very handlers the template deploys, and the template's state
  * machine run by aws-local-stepfunctions behind a thin Step Functions endpoint
- * (local/stepfunctions). Routes, authorization, environment and the state machine are read
- * from the synthesized CDK template; handlers reach the emulators through the SDK's standard
- * endpoint variables, so their code has no "if local".
+ * (local/stepfunctions), and the table's DynamoDB stream (which dynalite lacks) feeding the
+ * template's event source mappings (local/streams). Routes, authorization, environment, the
+ * state machine and the stream consumers are read from the synthesized CDK template; handlers
+ * reach the emulators through the SDK's standard endpoint variables, so their code has no
+ * "if local".
  *
  * One stack runs per process at a time (handlers, process.env and the SDK clients the
  * handlers cache are process-wide). A restart in the same process re-binds the emulators
@@ -19,7 +21,7 @@ import type { Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { APIGatewayProxyEventV2WithJWTAuthorizer as ApiEvent } from 'aws-lambda';
+import type { APIGatewayProxyEventV2WithJWTAuthorizer as ApiEvent, DynamoDBRecord } from 'aws-lambda';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ClockError, createClock, exportClockOffset, type Clock } from './clock';
@@ -29,6 +31,7 @@ import { Router, routesFromTemplate, type LocalRoute } from './routes-from-templ
 import { close, createLocalServer, listen, type LambdaContextLike, type LocalServerOptions } from './server';
 import type { LocalSes } from './ses';
 import type { ExecutionInfo, LocalDefinition, LocalWorkflow } from './stepfunctions';
+import { LocalStreamsController, StreamTemplateError, mappingFunctionRoutes, streamsFromTemplate, type LocalStreams, type StreamHandler, type StreamLog, type TemplateStreams } from './streams';
 import { TokenVerifier, claimsFor, loadOrCreateKeys, mintToken, type LocalClaims, type LocalKeys, type TokenRequest } from './tokens';
 
 export { LocalStackError } from './data-dir';
@@ -66,6 +69,12 @@ export interface LocalStackOptions {
    * the virtual clock again (default 1000), and before each retry of a failed step (default 200).
    */
   workflow?: { waitPollMs?: number; retryIntervalMs?: number };
+  /**
+   * The table's stream (local/streams): real milliseconds before each retry of a failed batch
+   * (default 200); how long stop() waits for pending records (default 10 000); where its log
+   * lines go (default: errors and warnings to console.error, info lines like the start-up lines).
+   */
+  streams?: { retryIntervalMs?: number; drainTimeoutMs?: number; log?: StreamLog };
 }
 
 /** The template's state machine, running locally (local/stepfunctions). */
@@ -101,6 +110,8 @@ export interface LocalStack {
   ses: LocalSesControl;
   /** The yearly state machine; undefined when the template has none. */
   stepFunctions: LocalStepFunctions | undefined;
+  /** The table's stream and its event source mappings (no mappings: idle at once). */
+  streams: LocalStreams;
   dataDir: string;
   clock: Clock;
   routes: LocalRoute[];
@@ -213,6 +224,27 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     previousPorts.dynamo = dynamo.port;
     previousPorts.ses = ses.port;
     const keys = await keysPromise;
+    // The table's stream: records of every write from here on (the seeding's too, as with
+    // TRIM_HORIZON), delivered once the handlers are loaded (step 5).
+    let templateStreams: TemplateStreams;
+    try {
+      templateStreams = streamsFromTemplate(template);
+    } catch (error) {
+      if (error instanceof StreamTemplateError) throw new LocalStackError('BAD_TEMPLATE', error.message);
+      throw error;
+    }
+    for (const { logicalId, reason: why } of templateStreams.ignored) say(`Varning: ${logicalId} körs inte lokalt (${why}).`);
+    const streams = new LocalStreamsController(templateStreams, {
+      loadHandler: (entry) => loadHandler(entry) as unknown as Promise<StreamHandler>,
+      region: LOCAL_REGION,
+      accountId: LOCAL_ACCOUNT_ID,
+      ...(options.streams?.retryIntervalMs !== undefined && { retryIntervalMs: options.streams.retryIntervalMs }),
+      log: options.streams?.log ?? jsonLog(say),
+      sync: () => dynamo.streams.sync(),
+    });
+    if (templateStreams.stream && streams.mappings.length > 0) {
+      await dynamo.streams.follow({ [LOCAL_TABLE_NAME]: templateStreams.stream.viewType }, (records, times) => streams.offer(records, times));
+    }
     const { createLedgerTable } = await import('../shared/adapters/dynamodb/create-table');
     await createLedgerTable(dynamo.raw, LOCAL_TABLE_NAME, template);
     phase('emulators+table');
@@ -233,7 +265,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       throw new LocalStackError('BAD_TEMPLATE', (error as Error).message);
     }
     if (routes.length === 0) say('Varning: mallen innehåller inga API-rutter (AWS::ApiGatewayV2::Route); bara /_local/* svarar.');
-    const env = handlerEnvironment(routes, say);
+    const streamFunctions = mappingFunctionRoutes(template, streams.mappings, { tableName: LOCAL_TABLE_NAME, region: LOCAL_REGION, refs });
+    const env = handlerEnvironment([...routes, ...streamFunctions], say);
     Object.assign(env, {
       AWS_REGION: LOCAL_REGION,
       AWS_DEFAULT_REGION: LOCAL_REGION,
@@ -247,6 +280,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     });
     const restoreEnv = applyEnv(env, ['AWS_SESSION_TOKEN', 'AWS_PROFILE']);
     cleanups.push(restoreEnv);
+    // Records of writes already answered are delivered before the environment goes back and
+    // dynalite stops (bounded): Ctrl-C does not lose their notices.
+    cleanups.push(async () => {
+      const drainMs = options.streams?.drainTimeoutMs ?? 10_000;
+      const lost = await streams.drain(drainMs);
+      if (lost > 0) console.error(JSON.stringify({ level: 'ERROR', message: `local stream: ${lost} record(s) not delivered within ${drainMs} ms of stopping; they are lost`, timestamp: new Date().toISOString() }));
+    });
     // Stopping unwinds in reverse: executions (and the handlers they run) stop before the
     // environment goes back; workflow.stop() is idempotent, so the earlier entry is a no-op.
     if (workflow) cleanups.push(() => workflow.stop());
@@ -256,7 +296,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     await new ContactStore(dynamo.client, LOCAL_TABLE_NAME).seedDefaults();
     phase('seed');
     const taskEntries = workflow ? Object.values(workflow.definition.tasks).map((t) => t.entry) : [];
-    const entries = [...new Set([...routes.map((r) => r.entry), ...taskEntries])];
+    const entries = [...new Set([...routes.map((r) => r.entry), ...taskEntries, ...streams.mappings.map((m) => m.entry)])];
     const loadErrors: { entry: string; error: string }[] = [];
     await Promise.all(
       entries.map((entry) =>
@@ -265,12 +305,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         }),
       ),
     );
-    for (const { entry, error } of loadErrors) console.error(`Varning: ${entry} kunde inte laddas (${error}); dess rutter svarar 500 och dess steg i arbetsflödet misslyckas.`);
+    for (const { entry, error } of loadErrors) console.error(`Varning: ${entry} kunde inte laddas (${error}); dess rutter svarar 500 och dess steg i arbetsflödet och strömposter misslyckas.`);
     const resolvedHandlers = new Map<string, Handler>();
     for (const entry of entries) {
       const loaded = await handlerModules.get(entry)?.catch(() => undefined);
       if (loaded) resolvedHandlers.set(entry, loaded);
     }
+    streams.start();
     phase('handlers');
 
     // 6. Serve.
@@ -335,6 +376,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
           return { transitions, entered, retries };
         },
       },
+      streams,
       dataDir,
       clock,
       routes,
@@ -351,6 +393,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         for (const [id, stats] of Object.entries(apiInvocations.snapshot())) lambda[id] = { ...stats, memoryMb: memoryOf(id), trigger: 'api' };
         const sfn = workflow?.metrics();
         for (const [id, stats] of Object.entries(sfn?.invocations ?? {})) lambda[id] = { ...stats, memoryMb: memoryOf(id), trigger: 'workflow' };
+        for (const [id, stats] of Object.entries(streams.invocations())) lambda[id] = { ...stats, memoryMb: memoryOf(id), trigger: 'stream' };
         const { sentEmails } = await import('./ses');
         const emails = sesCurrent ? await sentEmails(ses.endpoint) : [];
         const recipients = emails.reduce((n, e) => n + e.destination.to.length + e.destination.cc.length + e.destination.bcc.length, 0);
@@ -399,17 +442,21 @@ async function startWorkflow(
       ...(options.refs?.[logicalId] && { stateMachineArn: options.refs[logicalId] }),
       ...(previousPorts.sfn !== undefined && { port: previousPorts.sfn }),
       ...options.workflow,
-      // One JSON line each, like the handlers' logs; info lines only when not quiet.
-      log: (level, message, fields = {}) => {
-        const line = JSON.stringify({ level: level.toUpperCase(), message, timestamp: new Date().toISOString(), ...fields });
-        if (level === 'info') say(line);
-        else console.error(line);
-      },
+      log: jsonLog(say),
     });
   } catch (error) {
     if (error instanceof UnsupportedDefinitionError) throw new LocalStackError('BAD_TEMPLATE', error.message);
     throw error;
   }
+}
+
+/** One JSON line each, like the handlers' logs; info lines only when not quiet. */
+function jsonLog(say: (line: string) => void) {
+  return (level: 'info' | 'warn' | 'error', message: string, fields: Record<string, unknown> = {}) => {
+    const line = JSON.stringify({ level: level.toUpperCase(), message, timestamp: new Date().toISOString(), ...fields });
+    if (level === 'info') say(line);
+    else console.error(line);
+  };
 }
 
 /**
@@ -511,6 +558,11 @@ interface LocalDynamo {
   client: DynamoDBDocumentClient;
   /** The worker's request accounting (see DYNALITE_WORKER). */
   metrics(): Promise<DynamoMetrics>;
+  /** Stream records of writes to these tables (name → StreamViewType) go to `listener`; `sync` resolves once every record of the writes answered so far has been passed on. */
+  streams: {
+    follow(tables: Record<string, string>, listener: (records: DynamoDBRecord[], times: number[]) => void): Promise<void>;
+    sync(): Promise<void>;
+  };
   stop(): Promise<void>;
 }
 
@@ -548,14 +600,132 @@ db.checkConditional = function (data, existingItem) {
   }
   return refused;
 };
-db.updateIndexes = function (store, table, existingItem, item) {
+db.updateIndexes = function (store, table, existingItem, item, cb) {
   for (const kind of ['Local', 'Global']) {
     const actions = db.getIndexActions(table[kind + 'SecondaryIndexes'] || [], existingItem, item, table);
     for (const put of actions.puts) metrics.indexWriteUnits += units(put.item, false);
     metrics.indexWriteUnits += actions.deletes.length * units(existingItem, false);
   }
-  return updateIndexes.apply(this, arguments);
+  const stream = streams.get(table.TableName);
+  if (stream === undefined || (!existingItem && !item)) return updateIndexes.apply(this, arguments);
+  const itemDb = store.getItemDb(table.TableName);
+  if (!itemDb[FOLLOWED]) followWrites(itemDb);
+  return updateIndexes.call(this, store, table, existingItem, item, function (err) {
+    if (err) return cb(err);
+    // PutItem, UpdateItem and DeleteItem (and BatchWriteItem through them) store the item
+    // right here, synchronously: the put or del that follows is this write's.
+    armed = { stream, table, existingItem, item };
+    try {
+      return cb(err);
+    } finally {
+      armed = undefined;
+    }
+  });
 };
+
+// DynamoDB Streams (local/streams), which dynalite lacks: for the tables the main thread
+// names (with their StreamViewType), every write that is stored yields a stream record:
+// INSERT, MODIFY (not when nothing changed, as in DynamoDB) or REMOVE, with Keys and the
+// images the view type asks for (dynalite keeps items as AttributeValue JSON already: no
+// conversion; the structured clone of postMessage is the only copy), a SequenceNumber that
+// grows across restarts too (it starts from the clock in microseconds), posted to the main
+// thread once per turn of the event loop. 'sync' answers after posting what is waiting, so
+// the main thread knows it has every record of the writes answered so far.
+const streams = new Map();
+const FOLLOWED = Symbol('followed by the stream');
+const { randomUUID } = require('node:crypto');
+let armed;
+let sequence = Date.now() * 1000;
+let outbox = [];
+let outboxTimes = [];
+let flushQueued = false;
+const flushStream = () => {
+  flushQueued = false;
+  if (outbox.length === 0) return;
+  parentPort.postMessage({ type: 'records', records: outbox, times: outboxTimes });
+  outbox = [];
+  outboxTimes = [];
+};
+function followWrites(itemDb) {
+  const { put, del } = itemDb;
+  itemDb.put = function (key, value, cb) {
+    const write = armed;
+    if (write === undefined || write.item !== value) return put.apply(this, arguments);
+    armed = undefined;
+    return put.call(this, key, value, (err) => {
+      if (!err) streamRecord(write);
+      cb(err);
+    });
+  };
+  itemDb.del = function (key, cb) {
+    const write = armed;
+    if (write === undefined || write.item !== null) return del.apply(this, arguments);
+    armed = undefined;
+    return del.call(this, key, (err) => {
+      if (!err) streamRecord(write);
+      cb(err);
+    });
+  };
+  itemDb[FOLLOWED] = true;
+}
+function sameValue(a, b) {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameValue(a[i], b[i])) return false;
+    return true;
+  }
+  let n = 0;
+  for (const k in a) {
+    if (!(k in b) || !sameValue(a[k], b[k])) return false;
+    n++;
+  }
+  for (const k in b) n--;
+  return n === 0;
+}
+function streamRecord(write) {
+  const { stream, table, existingItem, item } = write;
+  const eventName = existingItem ? (item ? 'MODIFY' : 'REMOVE') : 'INSERT';
+  if (eventName === 'MODIFY' && sameValue(existingItem, item)) return;
+  const image = item || existingItem;
+  const Keys = {};
+  for (const key of table.KeySchema) Keys[key.AttributeName] = image[key.AttributeName];
+  const now = Date.now();
+  const view = stream.viewType;
+  const dynamodb = { ApproximateCreationDateTime: Math.floor(now / 1000), Keys };
+  let size = db.itemSize(Keys);
+  if (item && (view === 'NEW_IMAGE' || view === 'NEW_AND_OLD_IMAGES')) {
+    dynamodb.NewImage = item;
+    size += db.itemSize(item);
+  }
+  if (existingItem && (view === 'OLD_IMAGE' || view === 'NEW_AND_OLD_IMAGES')) {
+    dynamodb.OldImage = existingItem;
+    size += db.itemSize(existingItem);
+  }
+  dynamodb.SequenceNumber = String(++sequence).padStart(21, '0');
+  dynamodb.SizeBytes = size;
+  dynamodb.StreamViewType = view;
+  if (stream.created !== table.CreationDateTime) {
+    stream.created = table.CreationDateTime;
+    const label = new Date(table.CreationDateTime * 1000).toISOString().slice(0, -1);
+    stream.arn = 'arn:aws:dynamodb:' + workerData.region + ':' + workerData.accountId + ':table/' + table.TableName + '/stream/' + label;
+  }
+  outbox.push({
+    eventID: randomUUID().replace(/-/g, ''),
+    eventName,
+    eventVersion: '1.1',
+    eventSource: 'aws:dynamodb',
+    awsRegion: workerData.region,
+    dynamodb,
+    eventSourceARN: stream.arn,
+  });
+  outboxTimes.push(now);
+  if (!flushQueued) {
+    flushQueued = true;
+    setImmediate(flushStream);
+  }
+}
 db.queryTable = function (store, table, data, opts, isLocal, fetchFromItemDb, startKeyNames, cb) {
   const asked = data.ReturnConsumedCapacity === 'TOTAL' || data.ReturnConsumedCapacity === 'INDEXES';
   const counted = asked ? data : Object.assign({}, data, { ReturnConsumedCapacity: 'TOTAL' });
@@ -583,7 +753,17 @@ server.listen(workerData.port, '127.0.0.1', () => {
 });
 parentPort.on('message', (message) => {
   if (message && message.type === 'metrics') return parentPort.postMessage({ type: 'metrics', id: message.id, metrics });
+  if (message && message.type === 'streams') {
+    streams.clear();
+    for (const [name, viewType] of Object.entries(message.tables)) streams.set(name, { viewType, created: undefined, arn: undefined });
+    return parentPort.postMessage({ type: 'streams', id: message.id });
+  }
+  if (message && message.type === 'sync') {
+    flushStream();
+    return parentPort.postMessage({ type: 'sync', id: message.id });
+  }
   if (message !== 'stop') return;
+  flushStream();
   // dynalite's close also closes LevelDB, releasing its lock for the next start on this directory.
   server.close((error) => {
     parentPort.postMessage({ type: 'stopped', error: error ? String(error.message || error) : undefined });
@@ -599,7 +779,11 @@ async function startDynamo(path: string, preferredPort: number | undefined): Pro
   const dynalitePath = createRequire(import.meta.url).resolve('dynalite');
   const spawnWorker = (port: number) =>
     new Promise<{ worker: Worker; port: number }>((resolve, reject) => {
-      const worker = new Worker(DYNALITE_WORKER, { eval: true, execArgv: [], workerData: { dynalitePath, path, port } });
+      const worker = new Worker(DYNALITE_WORKER, {
+        eval: true,
+        execArgv: [],
+        workerData: { dynalitePath, path, port, region: LOCAL_REGION, accountId: LOCAL_ACCOUNT_ID },
+      });
       worker.once('error', reject);
       worker.once('exit', (code) => reject(new Error(`dynalite stopped while starting (exit ${code})`)));
       worker.once('message', (message: { type: string; port?: number; code?: string; message?: string }) => {
@@ -622,21 +806,32 @@ async function startDynamo(path: string, preferredPort: number | undefined): Pro
   const endpoint = `http://127.0.0.1:${port}`;
   const raw = new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   const client = documentClient({ client: raw });
-  const pending = new Map<number, (metrics: DynamoMetrics) => void>();
+  const pending = new Map<number, (message: WorkerAnswer) => void>();
   let nextId = 0;
-  worker.on('message', (message: { type?: string; id?: number; metrics?: DynamoMetrics }) => {
-    if (message?.type !== 'metrics' || message.id === undefined) return;
-    pending.get(message.id)?.(message.metrics!);
+  let onRecords: ((records: DynamoDBRecord[], times: number[]) => void) | undefined;
+  worker.on('message', (message: WorkerAnswer) => {
+    if (message?.type === 'records') return onRecords?.(message.records!, message.times!);
+    if (message?.id === undefined) return;
+    pending.get(message.id)?.(message);
     pending.delete(message.id);
   });
-  const metrics = () =>
-    new Promise<DynamoMetrics>((resolve) => {
+  /** A request to the worker; a worker that has stopped answers nothing: `fallback` rather than a hang. */
+  const ask = <T>(request: Record<string, unknown>, answer: (message: WorkerAnswer) => T, fallback: () => T) =>
+    new Promise<T>((resolve) => {
       const id = nextId++;
-      pending.set(id, resolve);
-      worker.postMessage({ type: 'metrics', id });
-      // A worker that has stopped answers nothing: zeros rather than a hang.
-      setTimeout(() => pending.delete(id) && resolve(emptyDynamoMetrics()), 5_000).unref();
+      pending.set(id, (message) => resolve(answer(message)));
+      worker.postMessage({ ...request, id });
+      setTimeout(() => pending.delete(id) && resolve(fallback()), 5_000).unref();
     });
+  const metrics = () => ask({ type: 'metrics' }, (m) => m.metrics!, emptyDynamoMetrics);
+  const streams: LocalDynamo['streams'] = {
+    async follow(tables, listener) {
+      onRecords = listener;
+      const answered = await ask({ type: 'streams', tables }, () => true, () => false);
+      if (!answered) throw new Error('dynalite did not take the stream configuration');
+    },
+    sync: () => ask({ type: 'sync' }, () => undefined, () => undefined),
+  };
   const stop = async () => {
     raw.destroy();
     const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
@@ -644,7 +839,16 @@ async function startDynamo(path: string, preferredPort: number | undefined): Pro
     const timeout = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 10_000).unref());
     if ((await Promise.race([exited, timeout])) === 'timeout') await worker.terminate();
   };
-  return { endpoint, port, raw, client, metrics, stop };
+  return { endpoint, port, raw, client, metrics, streams, stop };
+}
+
+/** What the dynalite worker posts: answers (by id) and stream records. */
+interface WorkerAnswer {
+  type?: string;
+  id?: number;
+  metrics?: DynamoMetrics;
+  records?: DynamoDBRecord[];
+  times?: number[];
 }
 
 async function startSesOn(preferredPort: number | undefined): Promise<{ endpoint: string; port: number; stop(): Promise<void> }> {

@@ -281,6 +281,7 @@ function mailCounter(stack: LocalStack): MailCounter {
   let total = 0;
   return {
     async sinceLast() {
+      await stack.streams.idle(); // the notices of the events written so far
       const now = (await sentEmails(stack.sesUrl)).length;
       const fresh = now - (seen ?? now);
       seen = now;

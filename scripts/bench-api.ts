@@ -1,6 +1,6 @@
 /**
  * `npm run bench:api -- [--concurrency 48] [--rate 200] [--rounds 6] [--warmup 200] [--raw-puts 0]
- *                       [--seed 1] [--cpu-prof <dir>] [--what-if <name,...>] [--keep]`
+ *                       [--seed 1] [--cpu-prof <dir>] [--keep]`
  *
  * Load benchmark of the proposals API on the local stack (a script that prints, not a test
  * that asserts). The server runs as a child process (this file with `--serve`): the same
@@ -28,9 +28,13 @@
  * targets: ≥ 200 requests/s, p99 ≤ 100 ms (at 200/s), the API at least a third of the raw Put
  * rate, 0 errors. The server also reports where its time went: DynamoDB calls per request by
  * kind (lost conditional Puts = ledger contention retries), SES calls, token checks, its
- * main thread's utilisation and CPU. `--cpu-prof <dir>` writes V8 CPU profiles of the server
- * and prints the main thread's top packages and functions. `--what-if` runs experiments
- * (see WHAT_IF). The load average is printed: other work on the machine lowers the numbers.
+ * main thread's utilisation and CPU. The e-mail notices are not part of a request: the
+ * follower sends them from the table's stream while the load runs; after the last answer the
+ * bench waits until the stream is idle and prints how long that took, the records and
+ * batches delivered, the largest delay of a record and the e-mails sent, so work the
+ * requests leave behind is in the figures too. `--cpu-prof <dir>` writes V8 CPU profiles of
+ * the server and prints the main thread's top packages and functions. The load average is
+ * printed: other work on the machine lowers the numbers.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
@@ -58,8 +62,10 @@ interface CallStat {
   failed: number;
 }
 type ServerStats = { calls: Record<string, CallStat>; elu: number; cpuMs: { user: number; system: number }; wallMs: number };
+/** What the stream did for the load: the wait for it to fall idle after the last answer, its counters, the e-mails sent. */
+type NoticeStats = { drainMs: number; records: number; batches: number; failedBatches: number; dropped: number; maxLagMs: number; emails: number };
 
-async function serve(dataDir: string, now: string, whatIf: string[]): Promise<void> {
+async function serve(dataDir: string, now: string): Promise<void> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const calls = new Map<string, CallStat>();
   const time = async <T>(label: string, run: () => Promise<T>, failedIf: (error: unknown) => boolean = () => true): Promise<T> => {
@@ -96,8 +102,6 @@ async function serve(dataDir: string, now: string, whatIf: string[]): Promise<vo
     return time('token check (cached after first use)', () => verify.call(this, header));
   };
 
-  await applyWhatIf(whatIf);
-
   const { startLocalStack } = await import('../local/stack');
   const stack = await startLocalStack({ port: 0, dataDir, now, quiet: true });
   let elu = performance.eventLoopUtilization();
@@ -105,13 +109,21 @@ async function serve(dataDir: string, now: string, whatIf: string[]): Promise<vo
   let since = performance.now();
   const send = (message: unknown) => process.send!(message);
   send({ type: 'ready', apiUrl: stack.apiUrl, dynamo: stack.dynamo.endpoint, table: stack.dynamo.tableName });
-  process.on('message', (message: string) => {
+  process.on('message', async (message: string) => {
     if (message === 'reset') {
       calls.clear();
       elu = performance.eventLoopUtilization();
       cpu = process.cpuUsage();
       since = performance.now();
       send({ type: 'reset' });
+    } else if (message === 'notices') {
+      const waited = performance.now();
+      await stack.streams.idle();
+      const drainMs = performance.now() - waited;
+      const { records, batches, failedBatches, dropped, maxLagMs } = stack.streams.metrics();
+      const { sentEmails } = await import('../local/ses');
+      const notices: NoticeStats = { drainMs, records, batches, failedBatches, dropped, maxLagMs, emails: (await sentEmails(stack.sesUrl)).length };
+      send({ type: 'notices', stats: notices });
     } else if (message === 'stats') {
       const used = process.cpuUsage(cpu);
       const stats: ServerStats = {
@@ -125,57 +137,6 @@ async function serve(dataDir: string, now: string, whatIf: string[]): Promise<vo
       void stack.stop().then(() => process.exit(0));
     }
   });
-}
-
-/**
- * `--what-if`: experiments that estimate what a proposed change would bring, by replacing
- * methods of the adapters in the server process only (for measuring; not the product).
- *   contacts-cache  contacts read once a minute instead of per event (ContactStore.load)
- *   cycle-cache     the year's cycle record read once a second instead of per command
- *   mail-markers    no sent-marker lookup for a new event, one BatchWrite for its markers
- *   mail-async      no mail work in the request (as if a stream consumer sent the notices)
- */
-const WHAT_IF = ['contacts-cache', 'cycle-cache', 'mail-markers', 'mail-async'] as const;
-
-async function applyWhatIf(names: string[]): Promise<void> {
-  for (const name of names) if (!(WHAT_IF as readonly string[]).includes(name)) throw new Error(`okänt --what-if ${name}; välj bland ${WHAT_IF.join(', ')}`);
-  const [{ ContactStore }, { CycleStore }, { SentMailStore }, { SesMailer }, { BatchWriteCommand }] = await Promise.all([
-    import('../shared/adapters/dynamodb/contact-store'),
-    import('../shared/adapters/dynamodb/cycle-store'),
-    import('../shared/adapters/dynamodb/sent-mail-store'),
-    import('../shared/adapters/ses/ses-mailer'),
-    import('@aws-sdk/lib-dynamodb'),
-  ]);
-  const memo = <A extends unknown[], R>(fn: (...args: A) => Promise<R>, ttlMs: number) => {
-    const cache = new Map<string, { at: number; value: Promise<R> }>();
-    return function (this: unknown, ...args: A): Promise<R> {
-      const key = JSON.stringify(args);
-      const hit = cache.get(key);
-      if (hit && performance.now() - hit.at < ttlMs) return hit.value;
-      const value = fn.apply(this, args);
-      cache.set(key, { at: performance.now(), value });
-      return value;
-    };
-  };
-  if (names.includes('contacts-cache') || names.includes('mail-async')) ContactStore.prototype.load = memo(ContactStore.prototype.load, 60_000);
-  if (names.includes('cycle-cache')) CycleStore.prototype.get = memo(CycleStore.prototype.get, 1_000);
-  if (names.includes('mail-markers')) {
-    SentMailStore.prototype.sentTo = async () => new Set<string>();
-    SentMailStore.prototype.markSent = async function (this: any, dedupeKey: string, recipients: string[], mail: { subject: string; sentAt: string }) {
-      await this.db.send(
-        new BatchWriteCommand({
-          RequestItems: {
-            [this.tableName]: recipients.map((r) => ({ PutRequest: { Item: { pk: `MAIL#${dedupeKey}`, sk: r.toLowerCase(), recipient: r, ...mail } } })),
-          },
-        }),
-      );
-    };
-  }
-  if (names.includes('mail-async')) {
-    SesMailer.prototype.send = async () => undefined;
-    SentMailStore.prototype.sentTo = async () => new Set<string>();
-    SentMailStore.prototype.markSent = async () => undefined;
-  }
 }
 
 /** What a DynamoDB call is for, from its command and key (see shared/adapters/dynamodb). */
@@ -211,7 +172,6 @@ interface Options {
   rawPuts: number;
   seed: number;
   cpuProf?: string;
-  whatIf: string[];
   keep: boolean;
 }
 
@@ -262,6 +222,7 @@ interface Session {
   ended: number;
   clients: number;
   server: ServerStats;
+  notices: NoticeStats;
   raw?: RawResult;
 }
 
@@ -276,7 +237,6 @@ interface Session {
 async function bench(options: Options): Promise<void> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   console.log(`${cpuCount()} kärnor; servern i en barnprocess (samma startLocalStack som npm start); frö ${options.seed}`);
-  if (options.whatIf.length) console.log(`EXPERIMENT --what-if ${options.whatIf.join(',')}: servern kör med ersatta adaptermetoder (inte produkten)`);
   const capacity = await session(options, 'Kapacitet', 0, true);
   const paced = options.rate > 0 ? await session(options, `Takt ${options.rate}/s`, options.rate, false) : undefined;
   printTargets(options, capacity, paced);
@@ -428,13 +388,14 @@ async function session(options: Options, label: string, rate: number, measureRaw
     const started = performance.now();
     await Promise.all(clients);
     const ended = performance.now();
+    const notices = await server.request<NoticeStats>('notices');
     const serverStats = await server.request<ServerStats>('stats');
     warnIfBusy('efter lasten (medel över 1 min, lasten själv inräknad)');
     agent.destroy();
 
     // --- Raw dynalite conditional Puts on the same instance and table ---------------------
     const raw = measureRaw ? await rawPutRate(server.dynamo, server.table, options.concurrency, options.rawPuts || Math.max(3000, samples.length)) : undefined;
-    const result: Session = { label, rate, samples, started, ended, clients: clients.length, server: serverStats, ...(raw && { raw }) };
+    const result: Session = { label, rate, samples, started, ended, clients: clients.length, server: serverStats, notices, ...(raw && { raw }) };
     report(options, result);
     return result;
   } finally {
@@ -595,7 +556,9 @@ function report(options: Options, r: Session): void {
   console.log(`Förväntade avvisningar: ${samples.filter(isExpected).length}   Fel: ${errors.length}`);
   for (const e of errors.slice(0, 5)) console.log(`  fel: ${e.op}: ${e.status} ${e.code ?? ''}`);
 
-  console.log('Servern under lasten (per API-anrop i genomsnitt; tider är väntan på anropet, de överlappar):');
+  const nt = r.notices;
+  console.log(`E-postaviseringar (följaren på tabellens ström, utanför anropen): ${nt.emails} e-brev för ${nt.records} händelser i ${nt.batches} omgångar; största fördröjning för en händelse ${f(nt.maxLagMs)} ms; alla skickade ${f(nt.drainMs)} ms efter sista svaret${nt.failedBatches || nt.dropped ? `; misslyckade omgångar ${nt.failedBatches}, tappade ${nt.dropped} (FEL)` : ''}`);
+  console.log('Servern under lasten, följaren inräknad (per API-anrop i genomsnitt; tider är väntan på anropet, de överlappar):');
   const n = samples.length;
   const rows = Object.entries(server.calls).sort((a, b) => b[1].ms - a[1].ms);
   for (const [name, stat] of rows) {
@@ -640,13 +603,13 @@ interface ServerHandle {
   apiUrl: string;
   dynamo: string;
   table: string;
-  request<T>(message: 'reset' | 'stats'): Promise<T>;
+  request<T>(message: 'reset' | 'stats' | 'notices'): Promise<T>;
   stop(): Promise<void>;
 }
 
 async function startServer(dataDir: string, options: Options): Promise<ServerHandle> {
   const execArgv = [...(options.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${resolve(options.cpuProf)}`] : []), '--import', 'tsx'];
-  const child = spawn(process.execPath, [...execArgv, SELF, '--serve', dataDir, NOW, options.whatIf.join(',')], {
+  const child = spawn(process.execPath, [...execArgv, SELF, '--serve', dataDir, NOW], {
     cwd: ROOT,
     env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
@@ -683,7 +646,7 @@ async function startServer(dataDir: string, options: Options): Promise<ServerHan
     apiUrl: ready.apiUrl,
     dynamo: ready.dynamo,
     table: ready.table,
-    async request<T>(message: 'reset' | 'stats') {
+    async request<T>(message: 'reset' | 'stats' | 'notices') {
       child.send(message);
       const reply = await nextMessage<{ type: string; stats?: T }>();
       return reply.stats as T;
@@ -793,7 +756,6 @@ function parseOptions(argv: string[]): Options {
       'raw-puts': { type: 'string', default: '0' },
       seed: { type: 'string', default: '1' },
       'cpu-prof': { type: 'string' },
-      'what-if': { type: 'string', default: '' },
       keep: { type: 'boolean', default: false },
     },
     strict: true,
@@ -811,13 +773,12 @@ function parseOptions(argv: string[]): Options {
     rawPuts: int('raw-puts', values['raw-puts'], 0),
     seed: int('seed', values.seed, 0),
     ...(values['cpu-prof'] !== undefined && { cpuProf: values['cpu-prof'] }),
-    whatIf: (values['what-if'] ?? '').split(',').filter(Boolean),
     keep: values.keep ?? false,
   };
 }
 
 if (process.argv[2] === '--serve') {
-  serve(process.argv[3]!, process.argv[4]!, (process.argv[5] ?? '').split(',').filter(Boolean)).catch((error: unknown) => {
+  serve(process.argv[3]!, process.argv[4]!).catch((error: unknown) => {
     console.error(`bench-server: ${String((error as Error)?.stack ?? error)}`);
     process.exit(1);
   });

@@ -22,6 +22,7 @@ beforeAll(async () => {
     log: () => {},
     workflow: { waitPollMs: 100 },
     afterYear: async ({ stack, api }) => {
+      await stack.streams.idle();
       emails = await sentEmails(stack.sesUrl);
       reports = {};
       for (const county of ['01', '09', scenario.silentCounty]) {

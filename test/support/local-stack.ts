@@ -51,7 +51,7 @@ export interface TestStack extends LocalStack {
   tokenFor(request: TokenRequest | LocalClaims): Promise<string>;
   /** Moves the virtual clock forward through the API (POST /_local/clock). */
   setClock(now: string): Promise<string>;
-  /** E-mails aws-ses-v2-local has received. */
+  /** E-mails aws-ses-v2-local has received, once the stream has delivered every event written so far. */
   emails(): Promise<StoredEmail[]>;
 }
 
@@ -89,7 +89,10 @@ export async function startTestStack(
       if (res.status !== 200) throw new Error(`POST /_local/clock answered ${res.status}: ${res.text}`);
       return res.body.now;
     },
-    emails: () => sentEmails(stack.sesUrl),
+    emails: async () => {
+      await stack.streams.idle();
+      return sentEmails(stack.sesUrl);
+    },
     stop: async () => {
       await stopStack();
       if (ownDir && !options.keepDataDir) rmSync(dataDir, { recursive: true, force: true });
