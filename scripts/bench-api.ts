@@ -63,7 +63,7 @@ interface CallStat {
 }
 type ServerStats = { calls: Record<string, CallStat>; elu: number; cpuMs: { user: number; system: number }; wallMs: number };
 /** What the stream did for the load: the wait for it to fall idle after the last answer, its counters, the e-mails sent. */
-type NoticeStats = { drainMs: number; records: number; batches: number; failedBatches: number; dropped: number; maxLagMs: number; emails: number };
+type NoticeStats = { drainMs: number; delivered: number; batches: number; failedBatches: number; dropped: number; maxLagMs: number; emails: number };
 
 async function serve(dataDir: string, now: string): Promise<void> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -120,9 +120,9 @@ async function serve(dataDir: string, now: string): Promise<void> {
       const waited = performance.now();
       await stack.streams.idle();
       const drainMs = performance.now() - waited;
-      const { records, batches, failedBatches, dropped, maxLagMs } = stack.streams.metrics();
+      const { delivered, batches, failedBatches, dropped, maxLagMs } = stack.streams.metrics();
       const { sentEmails } = await import('../local/ses');
-      const notices: NoticeStats = { drainMs, records, batches, failedBatches, dropped, maxLagMs, emails: (await sentEmails(stack.sesUrl)).length };
+      const notices: NoticeStats = { drainMs, delivered, batches, failedBatches, dropped, maxLagMs, emails: (await sentEmails(stack.sesUrl)).length };
       send({ type: 'notices', stats: notices });
     } else if (message === 'stats') {
       const used = process.cpuUsage(cpu);
@@ -557,7 +557,7 @@ function report(options: Options, r: Session): void {
   for (const e of errors.slice(0, 5)) console.log(`  fel: ${e.op}: ${e.status} ${e.code ?? ''}`);
 
   const nt = r.notices;
-  console.log(`E-postaviseringar (följaren på tabellens ström, utanför anropen): ${nt.emails} e-brev för ${nt.records} händelser i ${nt.batches} omgångar; största fördröjning för en händelse ${f(nt.maxLagMs)} ms; alla skickade ${f(nt.drainMs)} ms efter sista svaret${nt.failedBatches || nt.dropped ? `; misslyckade omgångar ${nt.failedBatches}, tappade ${nt.dropped} (FEL)` : ''}`);
+  console.log(`E-postaviseringar (följaren på tabellens ström, utanför anropen): ${nt.emails} e-brev för ${nt.delivered} händelser i ${nt.batches} omgångar; största fördröjning för en händelse ${f(nt.maxLagMs)} ms; alla skickade ${f(nt.drainMs)} ms efter sista svaret${nt.failedBatches || nt.dropped ? `; misslyckade omgångar ${nt.failedBatches}, tappade ${nt.dropped} (FEL)` : ''}`);
   console.log('Servern under lasten, följaren inräknad (per API-anrop i genomsnitt; tider är väntan på anropet, de överlappar):');
   const n = samples.length;
   const rows = Object.entries(server.calls).sort((a, b) => b[1].ms - a[1].ms);

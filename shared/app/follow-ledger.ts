@@ -3,7 +3,7 @@ import { log } from '../http/log';
 import { mailsForLedgerEvent } from '../notifications/messages';
 import type { LedgerEvent, LedgerKey } from '../schemas/ledger';
 import type { AppContext } from './context';
-import { sendOnce } from './notify';
+import { sendEachOnce } from './notify';
 
 /** A new ledger event as its stream delivers it; `id` names it when asking for redelivery. */
 export interface FollowedEvent {
@@ -32,22 +32,20 @@ export async function followLedgers(app: Pick<AppContext, 'ledgers' | 'contacts'
 async function followLedger(app: Pick<AppContext, 'ledgers' | 'contacts' | 'mailer' | 'sentMail'>, batch: FollowedEvent[]): Promise<string[]> {
   const ordered = [...batch].sort((a, b) => a.event.seq - b.event.seq);
   const key = ordered[0]!.key;
-  let pending = ordered;
+  let failedAt = 0;
   try {
     const states = await statesAfter(app, key, ordered.map((f) => f.event));
     await app.ledgers.saveView(states.get(ordered.at(-1)!.event.seq)!);
     const contacts = await app.contacts.load();
-    for (const followed of ordered) {
-      const mails = mailsForLedgerEvent(key, followed.event, states.get(followed.event.seq)!, contacts);
-      // One after another: an address named in two mails of one event then gets only the first.
-      for (const mail of mails) await sendOnce(app, mail);
-      pending = pending.slice(1);
-    }
-    return [];
+    const notices = ordered.flatMap((followed, at) => mailsForLedgerEvent(key, followed.event, states.get(followed.event.seq)!, contacts).map((mail) => ({ at, mail })));
+    const { failure } = await sendEachOnce(app, notices.map((n) => n.mail));
+    if (!failure) return [];
+    failedAt = notices[failure.index]!.at;
+    throw failure.error;
   } catch (error) {
-    const first = pending[0]!.event;
+    const first = ordered[failedAt]!.event;
     log.error('ledger event not followed', { ...key, seq: first.seq, type: first.type, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
-    return pending.map((f) => f.id);
+    return ordered.slice(failedAt).map((f) => f.id);
   }
 }
 

@@ -20,16 +20,56 @@ export const defaultMailRetry: MailRetry = {
 /**
  * Sends `mail` to those of its recipients that have not had a mail with its dedupe key,
  * retrying transient failures; marks them once the mailer accepted it. Throws when it
- * still fails (the stream or the workflow task then retries); returns the addresses it sent to.
+ * still fails (the workflow task then retries); returns the addresses it sent to.
  */
 export async function sendOnce(app: Pick<AppContext, 'mailer' | 'sentMail'>, mail: Mail, retry: MailRetry = defaultMailRetry): Promise<string[]> {
-  const pending = unsentPart(mail, await app.sentMail.sentTo(mail.dedupeKey));
-  if (!pending) return [];
-  await withRetry(() => app.mailer.send(pending), retry);
-  const recipients = [...pending.to, ...pending.cc];
-  await app.sentMail.markSent(mail.dedupeKey, recipients, { subject: mail.subject, sentAt: new Date().toISOString() });
-  log.info('notice sent', { dedupeKey: mail.dedupeKey, to: pending.to, cc: pending.cc, subject: mail.subject });
-  return recipients;
+  const { sent, failure } = await sendEachOnce(app, [mail], retry);
+  if (failure) throw failure.error;
+  return sent[0]!;
+}
+
+export interface SendReport {
+  /** Per mail, the addresses it was sent to now (empty: everyone had it). */
+  sent: string[][];
+  /** The first mail that could not be sent; the ones after it were not tried. */
+  failure?: { index: number; error: unknown };
+}
+
+/**
+ * Sends mails one after another, each to those of its recipients that have not had a mail
+ * with its dedupe key (so an address named twice under one key gets only the first): one
+ * read of the markers for all of them, and one write of the markers of what was sent, also
+ * when a mail fails, which stops the run. A duplicate is possible only when a crash comes
+ * between a send and its marker (at-least-once, see SentMailStore).
+ */
+export async function sendEachOnce(app: Pick<AppContext, 'mailer' | 'sentMail'>, mails: readonly Mail[], retry: MailRetry = defaultMailRetry): Promise<SendReport> {
+  const already = await app.sentMail.sentAmong(mails.map((m) => ({ dedupeKey: m.dedupeKey, recipients: [...m.to, ...m.cc] })));
+  const sent: string[][] = [];
+  const marks: { dedupeKey: string; recipients: string[]; subject: string; sentAt: string }[] = [];
+  try {
+    for (const [index, mail] of mails.entries()) {
+      const had = already.get(mail.dedupeKey) ?? new Set<string>();
+      already.set(mail.dedupeKey, had);
+      const pending = unsentPart(mail, had);
+      if (!pending) {
+        sent.push([]);
+        continue;
+      }
+      try {
+        await withRetry(() => app.mailer.send(pending), retry);
+      } catch (error) {
+        return { sent, failure: { index, error } };
+      }
+      const recipients = [...pending.to, ...pending.cc];
+      for (const recipient of recipients) had.add(recipientKey(recipient));
+      marks.push({ dedupeKey: mail.dedupeKey, recipients, subject: mail.subject, sentAt: new Date().toISOString() });
+      log.info('notice sent', { dedupeKey: mail.dedupeKey, to: pending.to, cc: pending.cc, subject: mail.subject });
+      sent.push(recipients);
+    }
+    return { sent };
+  } finally {
+    if (marks.length > 0) await app.sentMail.markSent(marks);
+  }
 }
 
 /** The mail restricted to recipients not yet sent to (each address once), or null. Pure. */

@@ -136,7 +136,10 @@ describe('sendOnce retries', () => {
   const retry: MailRetry = { attempts: 3, baseDelayMs: 1, sleep: async () => {}, random: () => 0.5 };
   const memory = () => {
     const marked: string[] = [];
-    const sentMail = { sentTo: async () => new Set(marked), markSent: async (_k: string, r: string[]) => void marked.push(...r) };
+    const sentMail: Pick<SentMailStore, 'sentAmong' | 'markSent'> = {
+      sentAmong: async () => new Map([['k', new Set(marked)]]),
+      markSent: async (marks) => void marked.push(...marks.flatMap((m) => m.recipients)),
+    };
     return { marked, sentMail: sentMail as unknown as SentMailStore };
   };
 
