@@ -36,7 +36,8 @@ async function followLedger(app: Pick<AppContext, 'ledgers' | 'contacts' | 'mail
   try {
     const states = await statesAfter(app, key, ordered.map((f) => f.event));
     await app.ledgers.saveView(states.get(ordered.at(-1)!.event.seq)!);
-    const contacts = await app.contacts.load();
+    // Read for every batch (one query): an import reaches the very next notices.
+    const contacts = await app.contacts.load(0);
     const notices = ordered.flatMap((followed, at) => mailsForLedgerEvent(key, followed.event, states.get(followed.event.seq)!, contacts).map((mail) => ({ at, mail })));
     const { failure } = await sendEachOnce(app, notices.map((n) => n.mail));
     if (!failure) return [];

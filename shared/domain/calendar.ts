@@ -83,7 +83,16 @@ function addDays(year: number, month: number, day: number, n: number): [number, 
   return [d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate()];
 }
 
+const defaults = new Map<number, Calendar>();
+
+/** The statutory calendar of a share year (computed once per year: Intl's time-zone lookups are slow). */
 export function defaultCalendar(shareYear: number): Calendar {
+  let calendar = defaults.get(shareYear);
+  if (!calendar) defaults.set(shareYear, (calendar = computeDefaultCalendar(shareYear)));
+  return { ...calendar, reminders: [...calendar.reminders] };
+}
+
+function computeDefaultCalendar(shareYear: number): Calendar {
   if (!Number.isInteger(shareYear) || shareYear < 1001 || shareYear > 9999) {
     throw new RangeError(`Invalid share year: ${shareYear}`);
   }

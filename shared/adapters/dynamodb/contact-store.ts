@@ -29,8 +29,9 @@ export class ContactStore {
     private readonly cacheMs = 30_000,
   ) {}
 
-  load(): Promise<Contacts> {
-    if (!this.cached || Date.now() - this.cached.at > this.cacheMs) {
+  /** The contacts as read at most `maxAgeMs` ago by this container (default: the cache time). */
+  load(maxAgeMs = this.cacheMs): Promise<Contacts> {
+    if (!this.cached || Date.now() - this.cached.at > maxAgeMs) {
       const contacts = this.items().then((items) => overlay(defaultContacts(), items));
       this.cached = { at: Date.now(), contacts };
       contacts.catch(() => (this.cached = undefined));
