@@ -14,6 +14,7 @@ import { municipalitiesOf } from '../../shared/reference';
 import { startDynalite, type LocalDynamo } from '../../local/dynalite';
 import { clearEmails, sentEmails, startSes, type LocalSes, type StoredEmail } from '../../local/ses';
 import { stubHandlerEnv } from '../support/handler-env';
+import { MailDeliveryError, type Mail } from '../../shared/notifications/mailer';
 
 // Uppsala län (03): Uppsala (0380) gives to Enköping (0381); Tierp (0360) gives to Heby (0331).
 const COUNTY = '03';
@@ -133,6 +134,27 @@ describe('followLedgers with aws-ses-v2-local', () => {
     const subjects = (await sentEmails(ses.endpoint)).map((e) => e.subject);
     expect(subjects).toHaveLength(6);
     expect(subjects.filter((s) => s.includes('Tierp (0360)'))).toHaveLength(4);
+  });
+
+  it('keeps what was sent before a mail fails in the middle of a batch, and asks again from that mail\'s event on', async () => {
+    const run = await newYear();
+    const first = await run(submit, '0380');
+    const second = await run({ type: 'SubmitProposal', giver: '0360', receiver: '0331', perMille: 500 }, '0360');
+    const third = await run({ type: 'WithdrawProposal', giver: '0360' }, '0360');
+    let calls = 0;
+    const failingThird = { ...app, mailer: { send: (mail: Mail) => (++calls === 3 ? Promise.reject(new MailDeliveryError('refused', false)) : app.mailer.send(mail)) } };
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
+    try {
+      // Mails 1–2 belong to the first event, mail 3 (which fails) to the second.
+      expect(await followLedgers(failingThird, delivered(first, second, third))).toEqual(delivered(second, third).map((d) => d.id));
+    } finally {
+      errors.mockRestore();
+    }
+    expect(await sentEmails(ses.endpoint)).toHaveLength(2);
+    expect(await followLedgers(app, delivered(first, second, third))).toEqual([]);
+    const mails = addressed(await sentEmails(ses.endpoint)).map((m) => `${m.to.join()} ${m.subject}`);
+    expect(mails).toHaveLength(6); // the first event's two mails were marked: not sent again
+    expect(new Set(mails).size).toBe(6);
   });
 
   it('sends to the imported contacts, and only to the new addresses for an event delivered again', async () => {
