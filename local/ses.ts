@@ -1,6 +1,5 @@
 import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
-import type startServer from 'aws-ses-v2-local';
+import { Worker } from 'node:worker_threads';
 
 export interface LocalSes {
   /** For AWS_ENDPOINT_URL_SES; also serves the inbox page (/) and `GET /store`. */
@@ -19,28 +18,126 @@ export interface StoredEmail {
   at: number;
 }
 
-// A CommonJS module with `exports.default`: require it, so Node, tsx and vitest agree on the shape.
-const { default: sesServer } = createRequire(import.meta.url)('aws-ses-v2-local') as { default: typeof startServer };
-
 /**
  * Known limit of aws-ses-v2-local 2.10 (SES v1 SendEmail): it keeps only the first To and
  * the first Cc address of a mail (its request schema names `member.1` only), so the
  * notices address one municipality per mail. Real SES delivers to every address.
  *
- * aws-ses-v2-local in-process on 127.0.0.1, on a free port unless one is given (pass the
- * previous port to restart a stopped server at the same endpoint). Its mailbox lives in
- * the module, not the server: every server of this process shares it, across restarts.
+ * aws-ses-v2-local on 127.0.0.1, on a free port unless one is given (pass the previous port
+ * to restart a stopped server at the same endpoint), in a worker thread of its own (plain
+ * Node, without tsx's loader), not on the main thread, where the API handlers run.
+ *
+ * Its mailbox (and templates) live in its module (dist/store.js: a module-level `store`),
+ * not in the server: every server of that module shares it, across restarts. So there is
+ * ONE long-lived worker per process (kept on globalThis, so module copies of a test runner
+ * share it too, as they shared Node's require cache before) that loads the module once;
+ * startSes opens a server inside it and stop() closes that server (and its keep-alive
+ * connections), never the worker: the e-mails sent before a stop are still in `/store`
+ * after a start. The worker is unref()ed while no start or stop is under way, so it never
+ * keeps the process alive (process exit ends it). Should it die nonetheless, the next
+ * startSes starts a new one, with an empty mailbox.
  */
-export async function startSes(opts: { port?: number } = {}): Promise<LocalSes> {
-  const server = await sesServer({ host: '127.0.0.1', port: opts.port ?? 0 });
-  // On a listen error (port taken) it still resolves, with a server that is not listening.
-  if (!server.listening) throw new Error(`aws-ses-v2-local could not listen on 127.0.0.1:${opts.port ?? 0}`);
-  const { port } = server.address() as AddressInfo;
-  const stop = () =>
-    new Promise<void>((resolve, reject) => {
-      server.close((err) => (err ? reject(err) : resolve()));
+const SES_WORKER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { default: sesServer } = require(workerData.sesPath);
+const servers = new Map(); // port -> http.Server
+
+parentPort.on('message', async (message) => {
+  const { id, type, port } = message;
+  try {
+    if (type === 'start') {
+      const server = await sesServer({ host: '127.0.0.1', port });
+      // On a listen error (port taken) it still resolves, with a server that is not listening.
+      if (!server.listening) {
+        server.close(() => {});
+        return parentPort.postMessage({ id, error: 'aws-ses-v2-local could not listen on 127.0.0.1:' + port });
+      }
+      server.on('error', (error) => console.error('aws-ses-v2-local: ' + String((error && error.stack) || error)));
+      const bound = server.address().port;
+      servers.set(bound, server);
+      return parentPort.postMessage({ id, port: bound });
+    }
+    if (type === 'stop') {
+      const server = servers.get(port);
+      servers.delete(port);
+      if (!server) return parentPort.postMessage({ id });
+      server.close((error) => parentPort.postMessage(error ? { id, error: String(error.message || error) } : { id }));
       server.closeAllConnections(); // keep-alive sockets of SDK clients would hold close() open
-    });
+      return;
+    }
+    parentPort.postMessage({ id, error: 'unknown request ' + type });
+  } catch (error) {
+    parentPort.postMessage({ id, error: String((error && error.message) || error) });
+  }
+});
+`;
+
+interface WorkerAnswer {
+  id: number;
+  port?: number;
+  error?: string;
+}
+
+interface SesHost {
+  worker: Worker;
+  pending: Map<number, { resolve(answer: WorkerAnswer): void; reject(error: Error): void }>;
+  nextId: number;
+}
+
+const HOST_KEY = Symbol.for('omfordelning.local.ses.worker');
+const processGlobal = globalThis as { [HOST_KEY]?: SesHost };
+
+/** The process's SES worker, started on first use (and again if it has died). */
+function sesHost(): SesHost {
+  const existing = processGlobal[HOST_KEY];
+  if (existing) return existing;
+  const sesPath = createRequire(import.meta.url).resolve('aws-ses-v2-local');
+  const worker = new Worker(SES_WORKER, { eval: true, execArgv: [], workerData: { sesPath } });
+  worker.unref();
+  const host: SesHost = { worker, pending: new Map(), nextId: 0 };
+  const fail = (error: Error) => {
+    if (processGlobal[HOST_KEY] === host) delete processGlobal[HOST_KEY];
+    for (const { reject } of host.pending.values()) reject(error);
+    host.pending.clear();
+  };
+  worker.on('message', (answer: WorkerAnswer) => {
+    const waiting = host.pending.get(answer.id);
+    if (!waiting) return;
+    host.pending.delete(answer.id);
+    if (host.pending.size === 0) worker.unref();
+    waiting.resolve(answer);
+  });
+  worker.on('error', (error) => {
+    console.error(`aws-ses-v2-local worker: ${String(error?.stack ?? error)}`);
+    fail(new Error(`aws-ses-v2-local worker failed: ${error?.message ?? error}`));
+  });
+  worker.on('exit', (code) => fail(new Error(`aws-ses-v2-local worker stopped (exit ${code})`)));
+  processGlobal[HOST_KEY] = host;
+  return host;
+}
+
+/** A request to the worker, which keeps the process alive while it is under way. */
+function ask(host: SesHost, request: { type: 'start' | 'stop'; port: number }): Promise<WorkerAnswer> {
+  return new Promise((resolve, reject) => {
+    const id = host.nextId++;
+    host.pending.set(id, { resolve, reject });
+    host.worker.ref();
+    host.worker.postMessage({ ...request, id });
+  });
+}
+
+export async function startSes(opts: { port?: number } = {}): Promise<LocalSes> {
+  const host = sesHost();
+  const started = await ask(host, { type: 'start', port: opts.port ?? 0 });
+  if (started.error !== undefined) throw new Error(started.error);
+  const port = started.port!;
+  let stopped: Promise<void> | undefined;
+  const stop = () =>
+    (stopped ??= (async () => {
+      if (processGlobal[HOST_KEY] !== host) return; // the worker is gone, and its server with it
+      const answer = await ask(host, { type: 'stop', port });
+      if (answer.error !== undefined) throw new Error(`aws-ses-v2-local did not stop: ${answer.error}`);
+    })());
   return { endpoint: `http://127.0.0.1:${port}`, port, stop };
 }
 
