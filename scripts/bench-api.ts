@@ -236,9 +236,9 @@ interface Session {
  */
 async function bench(options: Options): Promise<void> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  console.log(`${cpuCount()} kärnor; servern i en barnprocess (samma startLocalStack som npm start); frö ${options.seed}`);
-  const capacity = await session(options, 'Kapacitet', 0, true);
-  const paced = options.rate > 0 ? await session(options, `Takt ${options.rate}/s`, options.rate, false) : undefined;
+  console.log(`${cpuCount()} cores; server in a child process (the same startLocalStack as npm start); seed ${options.seed}`);
+  const capacity = await session(options, 'Capacity', 0, true);
+  const paced = options.rate > 0 ? await session(options, `Rate ${options.rate}/s`, options.rate, false) : undefined;
   printTargets(options, capacity, paced);
 }
 
@@ -253,8 +253,8 @@ async function session(options: Options, label: string, rate: number, measureRaw
   const server = await startServer(dataDir, options);
   try {
     console.log('');
-    console.log(`=== ${label}: ${rate ? `${rate} anrop startas per sekund, ` : ''}högst ${options.concurrency} samtidigt — stack pid ${server.child.pid} på ${server.apiUrl}, dynalite ${server.dynamo}`);
-    warnIfBusy('före lasten');
+    console.log(`=== ${label}: ${rate ? `${rate} requests started per second, ` : ''}at most ${options.concurrency} in flight — stack pid ${server.child.pid} at ${server.apiUrl}, dynalite ${server.dynamo}`);
+    warnIfBusy('before the load');
     const keys = await loadOrCreateKeys(dataDir);
     const admin = await mintToken(keys, { 'custom:role': 'admin' });
     const tokenOf = new Map<string, string>();
@@ -268,7 +268,7 @@ async function session(options: Options, label: string, rate: number, measureRaw
     const imported = await http('PUT', `/v1/years/${YEAR}/shares`, admin, {
       shares: MUNICIPALITIES.map((m) => ({ municipality: m.code, perMille: toPerMille(shares[m.code]!) })),
     });
-    if (imported.status !== 200) throw new Error(`Andelarna kunde inte läsas in: ${imported.status} ${imported.text.slice(0, 300)}`);
+    if (imported.status !== 200) throw new Error(`Could not import the shares: ${imported.status} ${imported.text.slice(0, 300)}`);
     await server.request('reset');
 
     // --- The API under load -------------------------------------------------------------
@@ -390,7 +390,7 @@ async function session(options: Options, label: string, rate: number, measureRaw
     const ended = performance.now();
     const notices = await server.request<NoticeStats>('notices');
     const serverStats = await server.request<ServerStats>('stats');
-    warnIfBusy('efter lasten (medel över 1 min, lasten själv inräknad)');
+    warnIfBusy('after the load (1-minute average, the load itself included)');
     agent.destroy();
 
     // --- Raw dynalite conditional Puts on the same instance and table ---------------------
@@ -401,7 +401,7 @@ async function session(options: Options, label: string, rate: number, measureRaw
   } finally {
     await server.stop();
     if (options.cpuProf) printCpuProfile(options.cpuProf, server.child.pid!);
-    if (options.keep) console.log(`Datakatalogen sparad: ${dataDir}`);
+    if (options.keep) console.log(`Data directory kept: ${dataDir}`);
     else rmSync(dataDir, { recursive: true, force: true });
   }
 }
@@ -530,72 +530,72 @@ function report(options: Options, r: Session): void {
   const { rate, ms, count } = steadyState(options, r);
   const errors = samples.filter((s) => !isOk(s) && !isExpected(s));
 
-  console.log(`Last: ${r.clients} virtuella klienter (kommuner), ${options.rounds} ändringsrundor; ${samples.length} anrop på ${f((ended - started) / 1000)} s, de första ${samples.length - count} räknas som uppvärmning`);
-  console.log(`API (stabil fas, ${count} anrop):  ${f(rate)} anrop/s   p50 ${f(percentile(ms, 0.5))} ms   p90 ${f(percentile(ms, 0.9))} ms   p99 ${f(percentile(ms, 0.99))} ms   max ${f(ms.at(-1) ?? NaN)} ms${r.rate ? '  (latens från när anropet skulle ha startat)' : ''}`);
-  console.log('Per åtgärd (alla anrop, med uppvärmningen):');
+  console.log(`Load: ${r.clients} virtual clients (municipalities), ${options.rounds} amendment rounds; ${samples.length} requests in ${f((ended - started) / 1000)} s, the first ${samples.length - count} counted as warm-up`);
+  console.log(`API (steady state, ${count} requests):  ${f(rate)} requests/s   p50 ${f(percentile(ms, 0.5))} ms   p90 ${f(percentile(ms, 0.9))} ms   p99 ${f(percentile(ms, 0.99))} ms   max ${f(ms.at(-1) ?? NaN)} ms${r.rate ? '  (latency from when the request was due)' : ''}`);
+  console.log('Per operation (all requests, warm-up included):');
   const ops = new Map<string, Sample[]>();
   for (const s of samples) ops.set(s.op, [...(ops.get(s.op) ?? []), s]);
   for (const [op, list] of [...ops].sort((a, b) => b[1].length - a[1].length)) {
     const l = list.map((s) => s.ms).sort((a, b) => a - b);
     console.log(`  ${op.padEnd(18)} ${String(list.length).padStart(6)}   p50 ${f(percentile(l, 0.5)).padStart(6)} ms   p99 ${f(percentile(l, 0.99)).padStart(6)} ms`);
   }
-  console.log('Per län (de största; ledgern är per län och år; alla anrop, med uppvärmningen):');
+  console.log('Per county (the largest; the ledger is per county and year; all requests, warm-up included):');
   const byCounty = new Map<string, number[]>();
   for (const s of samples) byCounty.set(s.county, [...(byCounty.get(s.county) ?? []), s.ms]);
   for (const [county, list] of [...byCounty].sort((a, b) => b[1].length - a[1].length).slice(0, 3)) {
     const l = list.sort((a, b) => a - b);
-    console.log(`  län ${county}  ${String(l.length).padStart(6)}   p50 ${f(percentile(l, 0.5)).padStart(6)} ms   p99 ${f(percentile(l, 0.99)).padStart(6)} ms`);
+    console.log(`  county ${county}  ${String(l.length).padStart(6)}   p50 ${f(percentile(l, 0.5)).padStart(6)} ms   p99 ${f(percentile(l, 0.99)).padStart(6)} ms`);
   }
-  console.log('Per status och kod:');
+  console.log('Per status and code:');
   const counts = new Map<string, number>();
   for (const s of samples) {
-    const key = `${s.status}${s.code ? ` ${s.code}` : ''}${isOk(s) ? '' : isExpected(s) ? '  (förväntad avvisning)' : '  (FEL)'}`;
+    const key = `${s.status}${s.code ? ` ${s.code}` : ''}${isOk(s) ? '' : isExpected(s) ? '  (expected rejection)' : '  (ERROR)'}`;
     counts.set(key, (counts.get(key) ?? 0) + 1);
   }
   for (const [key, n] of [...counts].sort()) console.log(`  ${key.padEnd(44)} ${String(n).padStart(6)}`);
-  console.log(`Förväntade avvisningar: ${samples.filter(isExpected).length}   Fel: ${errors.length}`);
-  for (const e of errors.slice(0, 5)) console.log(`  fel: ${e.op}: ${e.status} ${e.code ?? ''}`);
+  console.log(`Expected rejections: ${samples.filter(isExpected).length}   Errors: ${errors.length}`);
+  for (const e of errors.slice(0, 5)) console.log(`  error: ${e.op}: ${e.status} ${e.code ?? ''}`);
 
   const nt = r.notices;
-  console.log(`E-postaviseringar (följaren på tabellens ström, utanför anropen): ${nt.emails} e-brev för ${nt.delivered} händelser i ${nt.batches} omgångar; största fördröjning för en händelse ${f(nt.maxLagMs)} ms; alla skickade ${f(nt.drainMs)} ms efter sista svaret${nt.failedBatches || nt.dropped ? `; misslyckade omgångar ${nt.failedBatches}, tappade ${nt.dropped} (FEL)` : ''}`);
-  console.log('Servern under lasten, följaren inräknad (per API-anrop i genomsnitt; tider är väntan på anropet, de överlappar):');
+  console.log(`E-mail notices (the follower on the table's stream, outside the requests): ${nt.emails} e-mails for ${nt.delivered} records in ${nt.batches} batches; largest delay of a record ${f(nt.maxLagMs)} ms; all sent ${f(nt.drainMs)} ms after the last answer${nt.failedBatches || nt.dropped ? `; failed batches ${nt.failedBatches}, dropped ${nt.dropped} (ERROR)` : ''}`);
+  console.log('Server during the load, follower included (average per API request; times are waits on the call, they overlap):');
   const n = samples.length;
   const rows = Object.entries(server.calls).sort((a, b) => b[1].ms - a[1].ms);
   for (const [name, stat] of rows) {
-    const lost = stat.failed ? `   misslyckade ${stat.failed} (${f((100 * stat.failed) / stat.calls)} %)` : '';
-    console.log(`  ${name.padEnd(52)} ${(stat.calls / n).toFixed(2).padStart(6)} anrop   ${f(stat.ms / stat.calls).padStart(6)} ms/anrop   ${f(stat.ms / n).padStart(6)} ms/API-anrop${lost}`);
+    const lost = stat.failed ? `   failed ${stat.failed} (${f((100 * stat.failed) / stat.calls)} %)` : '';
+    console.log(`  ${name.padEnd(52)} ${(stat.calls / n).toFixed(2).padStart(6)} calls   ${f(stat.ms / stat.calls).padStart(6)} ms/call   ${f(stat.ms / n).padStart(6)} ms/API request${lost}`);
   }
   const dynamoCalls = rows.filter(([l]) => l.startsWith('dynamodb')).reduce((a, [, s]) => a + s.calls, 0);
   const sesCalls = rows.filter(([l]) => l.startsWith('ses')).reduce((a, [, s]) => a + s.calls, 0);
   const busyMs = server.elu * server.wallMs;
-  console.log(`  DynamoDB-anrop per API-anrop: ${(dynamoCalls / n).toFixed(2)}, SES-anrop: ${(sesCalls / n).toFixed(2)}`);
-  console.log(`  Huvudtrådens tid per API-anrop: ${f(busyMs / n)} ms (tak för en tråd: ${f(1000 / (busyMs / n))} anrop/s)${r.raw ? `; därav SDK-anropen ≈ ${f(((dynamoCalls + sesCalls) / n) * r.raw.clientCpuMsPerPut)} ms räknat med klientens CPU per Put` : ''}`);
-  console.log(`  Huvudtrådens event loop-utnyttjande: ${(server.elu * 100).toFixed(0)} %   CPU (hela processen, med dynalite-tråden): ${f(server.cpuMs.user / 1000)} s user + ${f(server.cpuMs.system / 1000)} s system på ${f(server.wallMs / 1000)} s = ${f(((server.cpuMs.user + server.cpuMs.system) / server.wallMs) * 100)} % av en kärna`);
+  console.log(`  DynamoDB calls per API request: ${(dynamoCalls / n).toFixed(2)}, SES calls: ${(sesCalls / n).toFixed(2)}`);
+  console.log(`  Main thread time per API request: ${f(busyMs / n)} ms (single-thread ceiling: ${f(1000 / (busyMs / n))} requests/s)${r.raw ? `; of which the SDK calls ≈ ${f(((dynamoCalls + sesCalls) / n) * r.raw.clientCpuMsPerPut)} ms at the client's CPU per Put` : ''}`);
+  console.log(`  Main thread event loop utilisation: ${(server.elu * 100).toFixed(0)} %   CPU (whole process, dynalite thread included): ${f(server.cpuMs.user / 1000)} s user + ${f(server.cpuMs.system / 1000)} s system in ${f(server.wallMs / 1000)} s = ${f(((server.cpuMs.user + server.cpuMs.system) / server.wallMs) * 100)} % of one core`);
   if (r.raw) {
     const raw = r.raw;
-    console.log(`Rå dynalite, villkorad PutItem (samma instans och tabell, ${options.concurrency} samtidigt): ${raw.puts} st på ${f(raw.seconds)} s = ${f(raw.rate)} Put/s   p50 ${f(raw.p50)} ms   p99 ${f(raw.p99)} ms${raw.failed ? `   misslyckade ${raw.failed}` : ''}`);
-    console.log(`  Klientens CPU per Put (vad ett SDK-anrop kostar den som anropar): ${raw.clientCpuMsPerPut.toFixed(2)} ms`);
-    console.log(`Kvot API/rå Put: ${(rate / raw.rate).toFixed(3)} (1/${(raw.rate / rate).toFixed(1)})`);
+    console.log(`Raw dynalite, conditional PutItem (same instance and table, ${options.concurrency} in flight): ${raw.puts} in ${f(raw.seconds)} s = ${f(raw.rate)} Put/s   p50 ${f(raw.p50)} ms   p99 ${f(raw.p99)} ms${raw.failed ? `   failed ${raw.failed}` : ''}`);
+    console.log(`  Client CPU per Put (what one SDK call costs its caller): ${raw.clientCpuMsPerPut.toFixed(2)} ms`);
+    console.log(`Ratio API/raw Put: ${(rate / raw.rate).toFixed(3)} (1/${(raw.rate / rate).toFixed(1)})`);
   }
 }
 
 function printTargets(options: Options, capacity: Session, paced: Session | undefined): void {
   const cap = steadyState(options, capacity);
-  const mark = (okay: boolean) => (okay ? 'uppnått' : 'EJ uppnått');
+  const mark = (okay: boolean) => (okay ? 'met' : 'NOT met');
   const errors = [capacity, ...(paced ? [paced] : [])].flatMap((r) => r.samples).filter((s) => !isOk(s) && !isExpected(s)).length;
   console.log('');
-  console.log('=== Sammanfattning');
-  console.log(`Kapacitet: ${f(cap.rate)} anrop/s (${options.concurrency} samtidigt; p50 ${f(percentile(cap.ms, 0.5))} ms, p99 ${f(percentile(cap.ms, 0.99))} ms)`);
-  if (capacity.raw) console.log(`Rå villkorad Put: ${f(capacity.raw.rate)} Put/s; kvot ${(cap.rate / capacity.raw.rate).toFixed(3)}`);
-  console.log(`Mål: ≥ ${TARGET.rate} anrop/s: ${f(cap.rate)} → ${mark(cap.rate >= TARGET.rate)}`);
+  console.log('=== Summary');
+  console.log(`Capacity: ${f(cap.rate)} requests/s (${options.concurrency} in flight; p50 ${f(percentile(cap.ms, 0.5))} ms, p99 ${f(percentile(cap.ms, 0.99))} ms)`);
+  if (capacity.raw) console.log(`Raw conditional Put: ${f(capacity.raw.rate)} Put/s; ratio ${(cap.rate / capacity.raw.rate).toFixed(3)}`);
+  console.log(`Target: ≥ ${TARGET.rate} requests/s: ${f(cap.rate)} → ${mark(cap.rate >= TARGET.rate)}`);
   if (paced) {
     const p = steadyState(options, paced);
     const p99 = percentile(p.ms, 0.99);
     const kept = p.rate >= 0.95 * paced.rate;
-    console.log(`Mål: p99 ≤ ${TARGET.p99} ms vid ${paced.rate} anrop/s: uppnådd takt ${f(p.rate)}/s, p50 ${f(percentile(p.ms, 0.5))} ms, p99 ${f(p99)} ms → ${mark(kept && p99 <= TARGET.p99)}`);
-  } else console.log(`Mål: p99 ≤ ${TARGET.p99} ms: inte mätt (--rate 0); vid ${options.concurrency} samtidigt: p99 ${f(percentile(cap.ms, 0.99))} ms`);
-  if (capacity.raw) console.log(`Mål: API ≥ 1/3 av rå Put-takt: ${(cap.rate / capacity.raw.rate).toFixed(3)} → ${mark(cap.rate / capacity.raw.rate >= TARGET.ratio)}`);
-  console.log(`Mål: 0 fel utöver förväntade avvisningar: ${errors} → ${mark(errors === 0)}`);
+    console.log(`Target: p99 ≤ ${TARGET.p99} ms at ${paced.rate} requests/s: achieved rate ${f(p.rate)}/s, p50 ${f(percentile(p.ms, 0.5))} ms, p99 ${f(p99)} ms → ${mark(kept && p99 <= TARGET.p99)}`);
+  } else console.log(`Target: p99 ≤ ${TARGET.p99} ms: not measured (--rate 0); at ${options.concurrency} in flight: p99 ${f(percentile(cap.ms, 0.99))} ms`);
+  if (capacity.raw) console.log(`Target: API ≥ 1/3 of the raw Put rate: ${(cap.rate / capacity.raw.rate).toFixed(3)} → ${mark(cap.rate / capacity.raw.rate >= TARGET.ratio)}`);
+  console.log(`Target: 0 errors besides expected rejections: ${errors} → ${mark(errors === 0)}`);
 }
 
 interface ServerHandle {
@@ -638,7 +638,7 @@ async function startServer(dataDir: string, options: Options): Promise<ServerHan
   const ready = await Promise.race([
     nextMessage<{ type: 'ready'; apiUrl: string; dynamo: string; table: string }>(),
     exited.then((code) => {
-      throw new Error(`Servern avslutades (kod ${code}) innan den var klar:\n${errorLines.join('\n')}`);
+      throw new Error(`Server exited (code ${code}) before it was ready:\n${errorLines.join('\n')}`);
     }),
   ]);
   return {
@@ -656,7 +656,7 @@ async function startServer(dataDir: string, options: Options): Promise<ServerHan
       const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
       await exited;
       clearTimeout(timer);
-      if (errorCount > 0) console.log(`\nServerns stderr: ${errorCount} rader, de första:\n  ${errorLines.join('\n  ')}`);
+      if (errorCount > 0) console.log(`\nServer stderr: ${errorCount} lines, the first:\n  ${errorLines.join('\n  ')}`);
     },
   };
 }
@@ -664,7 +664,7 @@ async function startServer(dataDir: string, options: Options): Promise<ServerHan
 /** Other work on the machine skews the numbers: say so (load average over 1 minute). */
 function warnIfBusy(when: string): void {
   const [one] = loadavg();
-  console.log(`Maskinens belastning ${when}: ${one!.toFixed(2)}${one! > 0.5 && when.startsWith('före') ? '  (OBS: annat arbete pågår; siffrorna blir lägre och spretigare)' : ''}`);
+  console.log(`Machine load ${when}: ${one!.toFixed(2)}${one! > 0.5 && when.startsWith('before') ? '  (NOTE: other work is running; the numbers will be lower and noisier)' : ''}`);
 }
 
 function cpuCount(): number {
@@ -699,7 +699,7 @@ function printCpuProfile(dir: string, pid: number): void {
     })
     .sort((a, b) => b.total - a.total);
   const busiest = candidates[0];
-  if (!busiest) return void console.log(`Ingen CPU-profil för pid ${pid} i ${dir}`);
+  if (!busiest) return void console.log(`No CPU profile for pid ${pid} in ${dir}`);
   const { f: latest, profile, selfUs, total } = busiest;
   const nodeById = new Map(profile.nodes.map((n) => [n.id, n]));
   const byFunction = new Map<string, number>();
@@ -707,35 +707,35 @@ function printCpuProfile(dir: string, pid: number): void {
   for (const [id, us] of selfUs) {
     const { functionName, url, lineNumber } = nodeById.get(id)!.callFrame;
     const where = url.replace(/^file:\/\//, '').replace(ROOT, '');
-    byFunction.set(`${functionName || '(anonym)'} ${where}:${lineNumber + 1}`, (byFunction.get(`${functionName || '(anonym)'} ${where}:${lineNumber + 1}`) ?? 0) + us);
+    byFunction.set(`${functionName || '(anonymous)'} ${where}:${lineNumber + 1}`, (byFunction.get(`${functionName || '(anonymous)'} ${where}:${lineNumber + 1}`) ?? 0) + us);
     byPackage.set(packageOf(where, functionName), (byPackage.get(packageOf(where, functionName)) ?? 0) + us);
   }
   const pct = (us: number) => `${((100 * us) / total).toFixed(1).padStart(5)} %`;
-  console.log(`\nCPU-profil (serverns huvudtråd, ${latest}: ${(total / 1e6).toFixed(1)} s upptagen, hela körningen inklusive start):`);
+  console.log(`\nCPU profile (server's main thread, ${latest}: ${(total / 1e6).toFixed(1)} s busy, whole run including startup):`);
   const byCategory = new Map<string, number>();
   for (const [name, us] of byPackage) byCategory.set(categoryOf(name), (byCategory.get(categoryOf(name)) ?? 0) + us);
-  console.log('  Per slag:');
+  console.log('  Per category:');
   for (const [name, us] of [...byCategory].sort((a, b) => b[1] - a[1])) console.log(`    ${pct(us)}  ${name}`);
-  console.log('  Per paket:');
+  console.log('  Per package:');
   for (const [name, us] of [...byPackage].sort((a, b) => b[1] - a[1]).slice(0, 14)) console.log(`    ${pct(us)}  ${name}`);
-  console.log('  Per funktion (egen tid):');
+  console.log('  Per function (self time):');
   for (const [name, us] of [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, 20)) console.log(`    ${pct(us)}  ${name}`);
 }
 
 function categoryOf(pkg: string): string {
-  if (/^@(aws-sdk|smithy|aws-crypto)\//.test(pkg) || pkg === 'fast-xml-parser' || pkg === 'bowser') return 'AWS SDK (DynamoDB- och SES-klienterna)';
-  if (/^node:(_http|http|net|stream|events|dns|buffer|internal\/(streams|http))/.test(pkg) || pkg === 'node:internal' || pkg === 'node (inbyggt)') return 'Node (http, nät, strömmar, timers, mikrouppgifter)';
-  if (pkg === '(garbage collector)') return 'skräpsamling';
-  if (['express', 'body-parser', 'aws-ses-v2-local', 'router', 'raw-body', 'iconv-lite', 'qs', 'send', 'finalhandler', 'serve-static', 'nodemailer', 'mailparser'].includes(pkg)) return 'SES-emulatorn (aws-ses-v2-local i samma process)';
-  if (/^(shared|functions)\//.test(pkg)) return 'appen (shared/, functions/)';
-  if (pkg.startsWith('local/')) return 'lokala API-servern (local/)';
-  if (['aws-cdk-lib', 'constructs', 'tsx', 'ajv', 'esbuild', 'jsonschema', 'yaml'].includes(pkg)) return 'start (syntes av CDK-mallen, tsx)';
-  if (pkg === 'zod' || pkg === 'jose') return 'zod och jose';
-  return 'övrigt';
+  if (/^@(aws-sdk|smithy|aws-crypto)\//.test(pkg) || pkg === 'fast-xml-parser' || pkg === 'bowser') return 'AWS SDK (DynamoDB and SES clients)';
+  if (/^node:(_http|http|net|stream|events|dns|buffer|internal\/(streams|http))/.test(pkg) || pkg === 'node:internal' || pkg === 'node (built-in)') return 'Node (http, net, streams, timers, microtasks)';
+  if (pkg === '(garbage collector)') return 'garbage collection';
+  if (['express', 'body-parser', 'aws-ses-v2-local', 'router', 'raw-body', 'iconv-lite', 'qs', 'send', 'finalhandler', 'serve-static', 'nodemailer', 'mailparser'].includes(pkg)) return 'SES emulator (aws-ses-v2-local in the same process)';
+  if (/^(shared|functions)\//.test(pkg)) return 'the app (shared/, functions/)';
+  if (pkg.startsWith('local/')) return 'local API server (local/)';
+  if (['aws-cdk-lib', 'constructs', 'tsx', 'ajv', 'esbuild', 'jsonschema', 'yaml'].includes(pkg)) return 'startup (CDK template synthesis, tsx)';
+  if (pkg === 'zod' || pkg === 'jose') return 'zod and jose';
+  return 'other';
 }
 
 function packageOf(where: string, functionName: string): string {
-  if (where === '') return functionName.startsWith('(') ? functionName : 'node (inbyggt)';
+  if (where === '') return functionName.startsWith('(') ? functionName : 'node (built-in)';
   const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(where);
   if (pkg) return pkg[1]!;
   if (where.startsWith('node:')) return `node:${where.slice(5).split('/')[0]}`;
@@ -762,7 +762,7 @@ function parseOptions(argv: string[]): Options {
   });
   const int = (name: string, value: string | undefined, min: number) => {
     const n = Number(value);
-    if (!Number.isInteger(n) || n < min) throw new Error(`--${name} ska vara ett heltal ≥ ${min}`);
+    if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be an integer ≥ ${min}`);
     return n;
   };
   return {
