@@ -8,9 +8,15 @@
  * reach the emulators through the SDK's standard endpoint variables, so their code has no
  * "if local".
  *
- * One stack runs per process at a time (handlers, process.env and the SDK clients the
- * handlers cache are process-wide). A restart in the same process re-binds the emulators
- * to the ports of the previous run when it can, so handlers loaded earlier keep working.
+ * The API's and the workflow's handlers run on the main thread. Each function a stream
+ * mapping invokes runs in a worker thread of its own (local/function-worker.ts), as it runs in
+ * a container of its own in AWS: its work (e-mails, SDK calls) does not compete with the
+ * API's requests for the main thread, and it has its own module instances, clients and caches.
+ *
+ * One stack runs per process at a time (the main thread's handlers, process.env (shared with
+ * the function workers) and the SDK clients the handlers cache are process-wide). A restart in
+ * the same process re-binds the emulators to the ports of the previous run when it can, so
+ * handlers loaded earlier keep working.
  *
  * Heavy modules (aws-cdk-lib, the AWS SDK, dynalite, express) are imported lazily, after
  * the lock and the port are taken, so that a refused start answers at once.
@@ -26,6 +32,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ClockError, createClock, exportClockOffset, type Clock } from './clock';
 import { LocalStackError, acquireLock, prepareDataDir, reason } from './data-dir';
+import { startFunctionWorker, type FunctionWorker } from './function-worker';
 import { InvocationCounter, emptyDynamoMetrics, type DynamoMetrics, type FunctionMetrics, type LocalStackMetrics, type StepFunctionsMetrics } from './metrics';
 import { Router, routesFromTemplate, type LocalRoute } from './routes-from-template';
 import { close, createLocalServer, listen, type LambdaContextLike, type LocalServerOptions } from './server';
@@ -132,6 +139,15 @@ export interface LocalStack {
   stop(): Promise<void>;
 }
 
+/**
+ * The stream functions' threads run at nice 10 (Linux): background work, like the notices,
+ * that in AWS runs in containers of its own and takes no CPU from the API. On a machine with
+ * few cores they would otherwise compete with the API's thread and dynalite's (npm run
+ * bench:api, 2 cores, 200 requests/s: p99 about 300 ms at nice 0, about 85–150 ms at nice 10,
+ * the notices keeping up either way).
+ */
+const STREAM_FUNCTION_NICENESS = 10;
+
 /** Variables the template sets that make no sense inside one shared Node process. */
 const SKIPPED_ENV = new Set(['NODE_OPTIONS', 'AWS_LAMBDA_EXEC_WRAPPER', 'AWS_NODEJS_CONNECTION_REUSE_ENABLED']);
 
@@ -140,7 +156,7 @@ type Handler = (event: ApiEvent, context: LambdaContextLike) => unknown;
 let running: Promise<unknown> | undefined;
 /** Emulator ports of the previous stack of this process (see the module comment). */
 const previousPorts: { dynamo?: number; ses?: number; sfn?: number } = {};
-/** Handler modules are imported once per process, like a warm Lambda container. */
+/** The main thread's handler modules (API and workflow) are imported once per process, like a warm Lambda container. */
 const handlerModules = new Map<string, Promise<Handler>>();
 
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
@@ -234,8 +250,15 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       throw error;
     }
     for (const { logicalId, reason: why } of templateStreams.ignored) say(`Varning: ${logicalId} körs inte lokalt (${why}).`);
+    // Each stream-mapped function runs in a worker of its own (started in step 4, once the
+    // environment is in place); deliveries start in step 5, after that.
+    const streamHandlers = new Map<string, StreamHandler>();
     const streams = new LocalStreamsController(templateStreams, {
-      loadHandler: (entry) => loadHandler(entry) as unknown as Promise<StreamHandler>,
+      loadHandler: async (entry) => {
+        const handler = streamHandlers.get(entry);
+        if (!handler) throw new Error(`${entry}: no function worker runs it`);
+        return handler;
+      },
       region: LOCAL_REGION,
       accountId: LOCAL_ACCOUNT_ID,
       ...(options.streams?.retryIntervalMs !== undefined && { retryIntervalMs: options.streams.retryIntervalMs }),
@@ -280,6 +303,17 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     });
     const restoreEnv = applyEnv(env, ['AWS_SESSION_TOKEN', 'AWS_PROFILE']);
     cleanups.push(restoreEnv);
+    // The stream-mapped functions' workers (their modules load meanwhile: step 5 waits for them).
+    const functionWorkers = new Map<string, FunctionWorker>();
+    for (const mapping of streams.mappings) {
+      if (functionWorkers.has(mapping.entry)) continue;
+      const functionIds = [...new Set(streams.mappings.filter((m) => m.entry === mapping.entry).map((m) => m.functionId))];
+      const worker = startFunctionWorker({ entry: mapping.entry, name: functionIds.join('+'), niceness: STREAM_FUNCTION_NICENESS });
+      functionWorkers.set(mapping.entry, worker);
+      streamHandlers.set(mapping.entry, (event, context) => worker.invoke(event, context));
+    }
+    // Stopped after the stream is drained (below), before the environment goes back.
+    cleanups.push(() => Promise.all([...functionWorkers.values()].map((w) => w.stop())));
     // Records of writes already answered are delivered before the environment goes back and
     // dynalite stops (bounded): Ctrl-C does not lose their notices.
     cleanups.push(async () => {
@@ -291,20 +325,21 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     // environment goes back; workflow.stop() is idempotent, so the earlier entry is a no-op.
     if (workflow) cleanups.push(() => workflow.stop());
 
-    // 5. Seed what must exist (idempotent), then import every handler once.
+    // 5. Seed what must exist (idempotent), then import every handler of the main thread once
+    // and wait for the function workers' imports.
     const { ContactStore } = await import('../shared/adapters/dynamodb/contact-store');
     await new ContactStore(dynamo.client, LOCAL_TABLE_NAME).seedDefaults();
     phase('seed');
     const taskEntries = workflow ? Object.values(workflow.definition.tasks).map((t) => t.entry) : [];
-    const entries = [...new Set([...routes.map((r) => r.entry), ...taskEntries, ...streams.mappings.map((m) => m.entry)])];
+    const entries = [...new Set([...routes.map((r) => r.entry), ...taskEntries])];
     const loadErrors: { entry: string; error: string }[] = [];
-    await Promise.all(
-      entries.map((entry) =>
-        loadHandler(entry).catch((error: unknown) => {
-          loadErrors.push({ entry, error: String((error as Error)?.message ?? error) });
-        }),
-      ),
-    );
+    const failed = (entry: string) => (error: unknown) => {
+      if (!loadErrors.some((e) => e.entry === entry)) loadErrors.push({ entry, error: String((error as Error)?.message ?? error) });
+    };
+    await Promise.all([
+      ...entries.map((entry) => loadHandler(entry).catch(failed(entry))),
+      ...[...functionWorkers.values()].map((w) => w.ready().catch(failed(w.entry))),
+    ]);
     for (const { entry, error } of loadErrors) console.error(`Varning: ${entry} kunde inte laddas (${error}); dess rutter svarar 500 och dess steg i arbetsflödet och strömposter misslyckas.`);
     const resolvedHandlers = new Map<string, Handler>();
     for (const entry of entries) {

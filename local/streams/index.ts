@@ -3,7 +3,8 @@
  * the dynalite worker (local/stack.ts, DYNALITE_WORKER) produces a stream record for every
  * successful write to the table and posts them here in batches; each mapping of the template
  * (mappings.ts) filters them (filter.ts) and delivers them to its function in order, with
- * AWS's retry semantics (runner.ts).
+ * AWS's retry semantics (runner.ts). The function is what `loadHandler` gives for its entry:
+ * the local stack runs each one in a worker thread of its own (local/function-worker.ts).
  */
 import type { DynamoDBRecord } from 'aws-lambda';
 import type { InvocationStats } from '../metrics';

@@ -1,11 +1,12 @@
 import { rmSync } from 'node:fs';
+import { threadId } from 'node:worker_threads';
 import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { synthesizeTemplate } from '../../infra/synth';
 import { FilterPatternError, compileFilterCriteria, compilePattern, streamsFromTemplate, type StreamMapping } from '../../local/streams';
 import { startTestStack, tempDataDir, type TestStack } from '../support/local-stack';
-import { STREAM_RECORDER_ENTRY, resetStreamRecorder, streamRecorder, type StreamRecorder } from '../support/stream-recorder';
+import { CRASH, STREAM_RECORDER_ENTRY, resetStreamRecorder, streamRecorder, type StreamRecorder } from '../support/stream-recorder';
 
 // The pattern CDK renders for FilterCriteria.filter({eventName: isEqual('INSERT'), dynamodb: {Keys: {sk: {S: beginsWith('E#')}}}}).
 const LEDGER_PATTERN = '{"eventName":["INSERT"],"dynamodb":{"Keys":{"sk":{"S":[{"prefix":"E#"}]}}}}';
@@ -174,7 +175,7 @@ async function until(condition: () => boolean, timeoutMs = 5_000): Promise<void>
 
 const hasSk = (event: DynamoDBStreamEvent, sk: string) => event.Records.some((r) => r.dynamodb?.Keys?.sk?.S === sk);
 
-describe('local stream delivery (in-process stack)', () => {
+describe('local stream delivery (in-process stack, the function in its worker thread)', () => {
   let stack: TestStack;
   let dataDir: string;
   let mapping: StreamMapping;
@@ -183,6 +184,7 @@ describe('local stream delivery (in-process stack)', () => {
     stack.dynamo.client.send(new PutCommand({ TableName: TABLE, Item: { pk: TEST_PK + pk, sk, ...extra } }));
 
   beforeAll(async () => {
+    resetStreamRecorder(); // listens to the recorder in the function's worker from here on
     dataDir = tempDataDir();
     const prepared = recorderTemplate();
     mapping = prepared.mapping;
@@ -207,6 +209,43 @@ describe('local stream delivery (in-process stack)', () => {
     expect(stack.streams.mappings.map((m) => [m.functionId, m.entry])).toEqual([[mapping.functionId, STREAM_RECORDER_ENTRY]]);
     // The follower's own environment is part of the handlers' environment.
     expect(stack.env.MAIL_FROM).toBeTruthy();
+  });
+
+  it("runs the function in a worker thread of its own, not on the API's (this) thread, and keeps it warm", async () => {
+    await put('w', 'E#1');
+    await stack.streams.idle();
+    await put('w', 'E#2');
+    await stack.streams.idle();
+    const invocations = streamRecorder().invocations;
+    expect(invocations.map((i) => keysOf(i.records))).toEqual([['w/E#1'], ['w/E#2']]);
+    // The API's handlers run in-process on the thread that started the stack: this one.
+    expect(invocations[0]!.isMainThread).toBe(false);
+    expect(invocations[0]!.threadId).not.toBe(threadId);
+    // One container: the same worker serves the next batch.
+    expect(invocations[1]!.threadId).toBe(invocations[0]!.threadId);
+  });
+
+  it('fails the batch when the worker crashes, and retries it in a fresh worker (a new container)', async () => {
+    const m0 = stack.streams.metrics();
+    const recorder = streamRecorder();
+    let calls = 0;
+    recorder.behaviour = () => (++calls === 1 ? CRASH : undefined);
+    await put('c', 'E#1');
+    await stack.streams.idle();
+    const [crashed, retried] = recorder.invocations;
+    expect(recorder.invocations.map((i) => [keysOf(i.records), i.finished])).toEqual([
+      [['c/E#1'], false],
+      [['c/E#1'], true],
+    ]);
+    expect(retried!.threadId).not.toBe(crashed!.threadId);
+    expect(retried!.isMainThread).toBe(false);
+    const failures = logs.filter((l) => l.level === 'error');
+    expect(failures).toHaveLength(1);
+    expect(String(failures[0]!.fields.error)).toMatch(/crashed: stream recorder: crashing the worker/);
+    const m1 = stack.streams.metrics();
+    expect(m1.failedBatches - m0.failedBatches).toBe(1);
+    expect(m1.delivered - m0.delivered).toBe(1);
+    expect(m1.dropped).toBe(m0.dropped);
   });
 
   it('delivers a PutItem of an E# item as one INSERT record with its NewImage', async () => {
