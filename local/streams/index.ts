@@ -15,26 +15,11 @@ export { FilterPatternError, compileFilterCriteria, compilePattern, type RecordF
 export { StreamTemplateError, mappingFunctionRoutes, streamsFromTemplate, type StreamMapping, type StreamViewType, type TableStream, type TemplateStreams } from './mappings';
 export { MappingRunner, type MappingMetrics, type StreamHandler, type StreamLog } from './runner';
 
-export interface LocalStreamsMetrics {
-  /** Records the table's stream produced (every write, before any filter). */
-  records: number;
-  /** Of those, records no mapping's filter let through (dropped silently, as in AWS). */
-  filteredOut: number;
-  /** Records handled successfully by their function. */
-  delivered: number;
-  /** Function invocations. */
-  batches: number;
-  /** Invocations that failed (threw, timed out, or reported item failures). */
-  failedBatches: number;
-  /** Re-invocations after a failure. */
-  retries: number;
-  /** Records given up on after the retries (AWS: to the on-failure destination). */
-  dropped: number;
-  /** Records waiting or being delivered. */
-  pending: number;
-  /** Largest time from a write to the end of its record's successful delivery. */
-  maxLagMs: number;
-}
+/**
+ * The mappings' counters summed (records: every record the table's stream produced, before
+ * any filter; filteredOut: those no mapping's filter let through).
+ */
+export type LocalStreamsMetrics = MappingMetrics;
 
 export interface LocalStreams {
   /** The event source mappings that run locally (empty: the template has none). */
