@@ -1,8 +1,9 @@
 /**
  * The local HTTP server: stands in for API Gateway (HTTP API, payload format 2.0) in front
  * of the handlers. Per request it matches a route read from the template, checks the JWT
- * for JWT routes, builds the v2 event with the virtual clock's time, calls the handler
- * in-process and writes its result back. Also serves `/_local/*`, which exists only here.
+ * for JWT routes, builds the v2 event with the virtual clock's time, has the stack invoke the
+ * handler (in an API container, or in-process: local/stack.ts) and writes its result back.
+ * Also serves `/_local/*`, which exists only here.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';

@@ -8,15 +8,20 @@
  * reach the emulators through the SDK's standard endpoint variables, so their code has no
  * "if local".
  *
- * The API's and the workflow's handlers run on the main thread. Each function a stream
- * mapping invokes runs in a worker thread of its own (local/function-worker.ts), as it runs in
- * a container of its own in AWS: its work (e-mails, SDK calls) does not compete with the
- * API's requests for the main thread, and it has its own module instances, clients and caches.
+ * The API gateway (HTTP, JWT check, events, the virtual clock, `/_local/*`) runs on the main
+ * thread; the API's handlers run in a worker thread of their own (`apiContainers`, default 1;
+ * local/function-worker.ts): a container that hosts every API handler (imported on first use),
+ * with its own module instances, SDK clients and caches. More containers model Lambda's
+ * concurrency (each request goes to the least busy one), but on a small machine they cost
+ * more than they give: each keeps its own ledger state, so their commands on one ledger race. The
+ * workflow's task handlers run on the main thread. Each function a stream mapping invokes
+ * runs in a worker thread of its own, at a lower priority: its work (e-mails, SDK calls)
+ * does not compete with the API's requests, and it has its own modules, clients and caches.
  *
  * One stack runs per process at a time (the main thread's handlers, process.env (shared with
- * the function workers) and the SDK clients the handlers cache are process-wide). A restart in
- * the same process re-binds the emulators to the ports of the previous run when it can, so
- * handlers loaded earlier keep working.
+ * the workers) and the SDK clients the main thread's handlers cache are process-wide). A
+ * restart in the same process re-binds the emulators to the ports of the previous run when
+ * it can, so handlers loaded earlier keep working.
  *
  * Heavy modules (aws-cdk-lib, the AWS SDK, dynalite, express) are imported lazily, after
  * the lock and the port are taken, so that a refused start answers at once.
@@ -32,7 +37,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ClockError, createClock, exportClockOffset, type Clock } from './clock';
 import { LocalStackError, acquireLock, prepareDataDir, reason } from './data-dir';
-import { startFunctionWorker, type FunctionWorker } from './function-worker';
+import { startContainerPool, startFunctionWorker, type ContainerPool, type FunctionWorker } from './function-worker';
 import { InvocationCounter, emptyDynamoMetrics, type DynamoMetrics, type FunctionMetrics, type LocalStackMetrics, type StepFunctionsMetrics } from './metrics';
 import { Router, routesFromTemplate, type LocalRoute } from './routes-from-template';
 import { close, createLocalServer, listen, type LambdaContextLike, type LocalServerOptions } from './server';
@@ -82,6 +87,15 @@ export interface LocalStackOptions {
    * lines go (default: errors and warnings to console.error, info lines like the start-up lines).
    */
   streams?: { retryIntervalMs?: number; drainTimeoutMs?: number; log?: StreamLog };
+  /**
+   * How many worker threads ("containers") run the API's handlers, each request in the least
+   * busy one (fewest in flight; in turn among equals). Each imports the handlers it is sent on
+   * first use and keeps its own modules, SDK clients and caches. Default 1: measured on 2 cores
+   * (`npm run bench:api -- --api-containers n`), one container served ≈ 495 requests/s, none
+   * (0: in-process on the main thread, as the workflow's task handlers run) ≈ 484/s, and two
+   * ≈ 340–370/s, their commands on the same ledgers racing (a quarter of the Puts refused).
+   */
+  apiContainers?: number;
 }
 
 /** The template's state machine, running locally (local/stepfunctions). */
@@ -156,7 +170,7 @@ type Handler = (event: ApiEvent, context: LambdaContextLike) => unknown;
 let running: Promise<unknown> | undefined;
 /** Emulator ports of the previous stack of this process (see the module comment). */
 const previousPorts: { dynamo?: number; ses?: number; sfn?: number } = {};
-/** The main thread's handler modules (API and workflow) are imported once per process, like a warm Lambda container. */
+/** The main thread's handler modules (the workflow's; the API's too with apiContainers 0) are imported once per process, like a warm Lambda container. */
 const handlerModules = new Map<string, Promise<Handler>>();
 
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
@@ -165,6 +179,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const say = quiet ? () => {} : (options.log ?? ((line: string) => console.log(line)));
   const port = options.port ?? DEFAULT_PORT;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new LocalStackError('BAD_ARGUMENT', `Ogiltig port ${port}: ange ett heltal 0–65535.`);
+  const apiContainers = options.apiContainers ?? 1;
+  if (!Number.isInteger(apiContainers) || apiContainers < 0) throw new LocalStackError('BAD_ARGUMENT', `Ogiltigt antal API-containrar ${apiContainers}: ange ett heltal ≥ 0.`);
   let clock: Clock;
   try {
     clock = createClock(options.now);
@@ -303,6 +319,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     });
     const restoreEnv = applyEnv(env, ['AWS_SESSION_TOKEN', 'AWS_PROFILE']);
     cleanups.push(restoreEnv);
+    // The API's containers (their threads start now, in the environment; stopped first, below).
+    const apiPool: ContainerPool | undefined = apiContainers > 0 ? startContainerPool({ name: 'API', size: apiContainers }) : undefined;
+    if (apiPool) cleanups.push(() => apiPool.stop());
     // The stream-mapped functions' workers (their modules load meanwhile: step 5 waits for them).
     const functionWorkers = new Map<string, FunctionWorker>();
     for (const mapping of streams.mappings) {
@@ -324,20 +343,27 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     // Stopping unwinds in reverse: executions (and the handlers they run) stop before the
     // environment goes back; workflow.stop() is idempotent, so the earlier entry is a no-op.
     if (workflow) cleanups.push(() => workflow.stop());
+    // The API's containers stop first (bounded wait for the requests in flight; later
+    // requests answer 500): no more writes, so the stream's drain above sees them all.
+    // (Idempotent: the earlier entry, there in case the start fails midway, is a no-op.)
+    if (apiPool) cleanups.push(() => apiPool.stop());
 
-    // 5. Seed what must exist (idempotent), then import every handler of the main thread once
-    // and wait for the function workers' imports.
+    // 5. Seed what must exist (idempotent), then import every handler of the main thread once,
+    // have the first API container import every API handler (the others import them on first
+    // use: the warm-up's GET routes below) and wait for the function workers' imports.
     const { ContactStore } = await import('../shared/adapters/dynamodb/contact-store');
     await new ContactStore(dynamo.client, LOCAL_TABLE_NAME).seedDefaults();
     phase('seed');
     const taskEntries = workflow ? Object.values(workflow.definition.tasks).map((t) => t.entry) : [];
-    const entries = [...new Set([...routes.map((r) => r.entry), ...taskEntries])];
+    const routeEntries = [...new Set(routes.map((r) => r.entry))];
+    const entries = [...new Set([...(apiPool ? [] : routeEntries), ...taskEntries])];
     const loadErrors: { entry: string; error: string }[] = [];
     const failed = (entry: string) => (error: unknown) => {
       if (!loadErrors.some((e) => e.entry === entry)) loadErrors.push({ entry, error: String((error as Error)?.message ?? error) });
     };
     await Promise.all([
       ...entries.map((entry) => loadHandler(entry).catch(failed(entry))),
+      ...(apiPool ? routeEntries.map((entry) => apiPool.containers[0]!.load(entry).catch(failed(entry))) : []),
       ...[...functionWorkers.values()].map((w) => w.ready().catch(failed(w.entry))),
     ]);
     for (const { entry, error } of loadErrors) console.error(`Varning: ${entry} kunde inte laddas (${error}); dess rutter svarar 500 och dess steg i arbetsflödet och strömposter misslyckas.`);
@@ -354,23 +380,40 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const accessLog = options.accessLog ?? false;
     // API handler invocations by function, with their time (metrics(); one per API request that reaches a route's handler).
     const apiInvocations = new InvocationCounter();
-    const base: LocalServerOptions = {
-      router: new Router(routes),
-      invoke: async (route, event, context) => {
-        const handler = resolvedHandlers.get(route.entry) ?? (await loadHandler(route.entry));
+    const invokeApi = async (route: LocalRoute, event: ApiEvent, context: LambdaContextLike, container?: number): Promise<unknown> => {
+      if (apiPool) {
         const started = performance.now();
         try {
-          return await handler(event, context);
+          const target = container === undefined ? apiPool : apiPool.containers[container % apiPool.containers.length]!;
+          return await target.invoke(route.entry, event, context);
         } finally {
           apiInvocations.record(route.functionId, performance.now() - started);
         }
-      },
+      }
+      const handler = resolvedHandlers.get(route.entry) ?? (await loadHandler(route.entry));
+      const started = performance.now();
+      try {
+        return await handler(event, context);
+      } finally {
+        apiInvocations.record(route.functionId, performance.now() - started);
+      }
+    };
+    const base: LocalServerOptions = {
+      router: new Router(routes),
+      invoke: (route, event, context) => invokeApi(route, event, context),
       verifier,
       clock,
       errorLog: (message, fields) => console.error(JSON.stringify({ level: 'ERROR', message: `local api: ${message}`, ...fields })),
     };
-    serving = base;
-    await warmUp(apiPort, routes, await mintToken(keys, { 'custom:role': 'admin' }), new Date(clock.now()).getUTCFullYear() + 1);
+    // The warm-up's requests name the container they are for (every GET route in every container).
+    serving = {
+      ...base,
+      invoke: (route, event, context) => {
+        const pinned = Number(event.headers[WARM_UP_HEADER]);
+        return invokeApi(route, event, context, Number.isInteger(pinned) && pinned >= 0 ? pinned : undefined);
+      },
+    };
+    await warmUp(apiPort, routes, await mintToken(keys, { 'custom:role': 'admin' }), new Date(clock.now()).getUTCFullYear() + 1, Math.max(1, apiContainers));
     serving = { ...base, ...(accessLog && { accessLog: options.log ?? ((line: string) => process.stdout.write(line + '\n')) }) };
     phase('warm-up');
 
@@ -510,22 +553,27 @@ async function synthesizeLocally(): Promise<Record<string, any>> {
   }
 }
 
+/** The header of a warm-up request that names its API container (honoured during the warm-up only). */
+const WARM_UP_HEADER = 'x-local-warm-up-container';
+
 /**
- * Calls every GET route once (read-only by contract: GET functions only get read access
- * to the table), so that SDK clients, connections and schemas are ready before the first
- * real request instead of making it slow. Answers do not matter.
+ * Calls every GET route once in each API container (read-only by contract: GET functions
+ * only get read access to the table), so that modules, SDK clients, connections and schemas
+ * are ready before the first real request instead of making it slow. Answers do not matter.
  */
-async function warmUp(port: number, routes: LocalRoute[], adminToken: string, year: number): Promise<void> {
+async function warmUp(port: number, routes: LocalRoute[], adminToken: string, year: number, containers: number): Promise<void> {
   const { request } = await import('node:http');
   const sample: Record<string, string> = { year: String(year), giver: '0180', county: '01', municipality: '0180' };
   const paths = routes
     .filter((r) => r.method === 'GET' && r.path !== '$default')
     .map((r) => r.path.replace(/\{([^{}+]+)\+?\}/g, (_, name: string) => sample[name] ?? 'x'));
+  const calls = Array.from({ length: containers }, (_, container) => paths.map((path) => ({ path, container }))).flat();
   await Promise.all(
-    paths.map(
-      (path) =>
+    calls.map(
+      ({ path, container }) =>
         new Promise<void>((resolve) => {
-          const req = request({ host: '127.0.0.1', port, path, headers: { authorization: `Bearer ${adminToken}` }, agent: false }, (res) => {
+          const headers = { authorization: `Bearer ${adminToken}`, [WARM_UP_HEADER]: String(container) };
+          const req = request({ host: '127.0.0.1', port, path, headers, agent: false }, (res) => {
             res.resume();
             res.once('end', () => resolve());
             res.once('error', () => resolve());

@@ -1,6 +1,6 @@
 /**
  * `npm run bench:api -- [--concurrency 48] [--rate 200] [--rounds 6] [--warmup 200] [--raw-puts 0]
- *                       [--seed 1] [--cpu-prof <dir>] [--keep]`
+ *                       [--seed 1] [--api-containers <n>] [--cpu-prof <dir>] [--keep]`
  *
  * Load benchmark of the proposals API on the local stack (a script that prints, not a test
  * that asserts). The server runs as a child process (this file with `--serve`): the same
@@ -26,15 +26,18 @@
  * at the same concurrency; (2) latency at `--rate` requests started per second (at most
  * `--concurrency` in flight), counted from when each request was due. Printed against the
  * targets: ≥ 200 requests/s, p99 ≤ 100 ms (at 200/s), the API at least a third of the raw Put
- * rate, 0 errors. The server also reports where its time went: DynamoDB calls per request by
- * kind (lost conditional Puts = ledger contention retries), SES calls, token checks, its
+ * rate, 0 errors. The server also reports where its time went, from the stack's own counters
+ * (stack.metrics(), every thread): DynamoDB requests per request by operation (refused
+ * conditional writes = ledger contention retries, mostly), API and follower invocations, its
  * main thread's utilisation and CPU. The e-mail notices are not part of a request: the
  * follower sends them from the table's stream while the load runs; after the last answer the
  * bench waits until the stream is idle and prints how long that took, the records and
  * batches delivered, the largest delay of a record and the e-mails sent, so work the
  * requests leave behind is in the figures too. `--cpu-prof <dir>` writes V8 CPU profiles of
  * the server and prints the main thread's top packages and functions. The load average is
- * printed: other work on the machine lowers the numbers.
+ * printed: other work on the machine lowers the numbers. `--api-containers` sets the stack's
+ * number of API containers (worker threads running the API's handlers; default one per core,
+ * as `npm start`; 0 runs them on the server's main thread).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
@@ -43,6 +46,7 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import type { LocalStackMetrics } from '../local/metrics';
 
 const NOW = '2027-09-01T10:00:00Z';
 const YEAR = 2028;
@@ -56,54 +60,19 @@ const TARGET = { rate: 200, p99: 100, ratio: 1 / 3 };
 // Server side (the child process)
 // =====================================================================================
 
-interface CallStat {
-  calls: number;
-  ms: number;
-  failed: number;
-}
-type ServerStats = { calls: Record<string, CallStat>; elu: number; cpuMs: { user: number; system: number }; wallMs: number };
+/**
+ * The server's counters over the load (stack.metrics() between 'reset' and 'stats': every
+ * thread's DynamoDB requests, Lambda invocations by trigger) and its main thread and process.
+ */
+type ServerStats = { metrics: LocalStackMetrics; elu: number; cpuMs: { user: number; system: number }; wallMs: number };
 /** What the stream did for the load: the wait for it to fall idle after the last answer, its counters, the e-mails sent. */
 type NoticeStats = { drainMs: number; delivered: number; batches: number; failedBatches: number; dropped: number; maxLagMs: number; emails: number };
 
-async function serve(dataDir: string, now: string): Promise<void> {
+async function serve(dataDir: string, now: string, apiContainers: number | undefined): Promise<void> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  const calls = new Map<string, CallStat>();
-  const time = async <T>(label: string, run: () => Promise<T>, failedIf: (error: unknown) => boolean = () => true): Promise<T> => {
-    const started = performance.now();
-    const stat = calls.get(label) ?? { calls: 0, ms: 0, failed: 0 };
-    calls.set(label, stat);
-    stat.calls++;
-    try {
-      return await run();
-    } catch (error) {
-      if (failedIf(error)) stat.failed++;
-      throw error;
-    } finally {
-      stat.ms += performance.now() - started;
-    }
-  };
-
-  // Timing hooks on the SDK clients and the token check: the handlers' own modules, unchanged.
-  const [{ DynamoDBDocumentClient }, { SESClient }, { TokenVerifier }] = await Promise.all([
-    import('@aws-sdk/lib-dynamodb'),
-    import('@aws-sdk/client-ses'),
-    import('../local/tokens'),
-  ]);
-  const docSend = DynamoDBDocumentClient.prototype.send;
-  DynamoDBDocumentClient.prototype.send = function (this: unknown, command: any, ...rest: any[]) {
-    return time(`dynamodb ${dynamoLabel(command)}`, () => (docSend as any).call(this, command, ...rest), (e) => (e as Error)?.name === 'ConditionalCheckFailedException');
-  } as typeof docSend;
-  const sesSend = SESClient.prototype.send;
-  SESClient.prototype.send = function (this: unknown, command: any, ...rest: any[]) {
-    return time(`ses ${command?.constructor?.name ?? '?'}`, () => (sesSend as any).call(this, command, ...rest));
-  } as typeof sesSend;
-  const verify = TokenVerifier.prototype.verify;
-  TokenVerifier.prototype.verify = function (this: InstanceType<typeof TokenVerifier>, header: string | undefined) {
-    return time('token check (cached after first use)', () => verify.call(this, header));
-  };
-
-  const { startLocalStack } = await import('../local/stack');
-  const stack = await startLocalStack({ port: 0, dataDir, now, quiet: true });
+  const [{ startLocalStack }, { diffMetrics }] = await Promise.all([import('../local/stack'), import('../local/metrics')]);
+  const stack = await startLocalStack({ port: 0, dataDir, now, quiet: true, ...(apiContainers !== undefined && { apiContainers }) });
+  let before = await stack.metrics();
   let elu = performance.eventLoopUtilization();
   let cpu = process.cpuUsage();
   let since = performance.now();
@@ -111,7 +80,7 @@ async function serve(dataDir: string, now: string): Promise<void> {
   send({ type: 'ready', apiUrl: stack.apiUrl, dynamo: stack.dynamo.endpoint, table: stack.dynamo.tableName });
   process.on('message', async (message: string) => {
     if (message === 'reset') {
-      calls.clear();
+      before = await stack.metrics();
       elu = performance.eventLoopUtilization();
       cpu = process.cpuUsage();
       since = performance.now();
@@ -126,37 +95,19 @@ async function serve(dataDir: string, now: string): Promise<void> {
       send({ type: 'notices', stats: notices });
     } else if (message === 'stats') {
       const used = process.cpuUsage(cpu);
+      const utilization = performance.eventLoopUtilization(elu).utilization;
+      const wallMs = performance.now() - since;
       const stats: ServerStats = {
-        calls: Object.fromEntries(calls),
-        elu: performance.eventLoopUtilization(elu).utilization,
+        metrics: diffMetrics(await stack.metrics(), before),
+        elu: utilization,
         cpuMs: { user: used.user / 1000, system: used.system / 1000 },
-        wallMs: performance.now() - since,
+        wallMs,
       };
       send({ type: 'stats', stats });
     } else if (message === 'stop') {
       void stack.stop().then(() => process.exit(0));
     }
   });
-}
-
-/** What a DynamoDB call is for, from its command and key (see shared/adapters/dynamodb). */
-function dynamoLabel(command: any): string {
-  const name = String(command?.constructor?.name ?? 'Command').replace(/Command$/, '');
-  const input = command?.input ?? {};
-  const pk = String(input.Key?.pk ?? input.Item?.pk ?? input.ExpressionAttributeValues?.[':pk'] ?? '');
-  const sk = String(input.Key?.sk ?? input.Item?.sk ?? '');
-  if (input.IndexName) return `${name} year's ledger views (${input.IndexName})`;
-  if (pk === 'CONTACTS') return `${name} contacts`;
-  if (pk.startsWith('MAIL#')) return `${name} sent-mail marker`;
-  if (pk.startsWith('IDEMPOTENCY#')) return `${name} idempotency record`;
-  if (/^Y#\d+$/.test(pk)) return `${name} cycle record`;
-  if (/^Y#\d+#C#\d+$/.test(pk)) {
-    if (sk === 'VIEW') return `${name} ledger view`;
-    if (sk.startsWith('E#')) return `${name} ledger event (conditional)`;
-    if (name === 'Query') return `${name} ledger events`;
-    return `${name} ledger ${sk}`;
-  }
-  return `${name} other`;
 }
 
 // =====================================================================================
@@ -173,6 +124,8 @@ interface Options {
   seed: number;
   cpuProf?: string;
   keep: boolean;
+  /** The stack's apiContainers; undefined: its default. */
+  apiContainers?: number;
 }
 
 interface Sample {
@@ -236,7 +189,9 @@ interface Session {
  */
 async function bench(options: Options): Promise<void> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  console.log(`${cpuCount()} cores; server in a child process (the same startLocalStack as npm start); seed ${options.seed}`);
+  const containers = options.apiContainers ?? Math.max(1, cpuCount());
+  const where = containers === 0 ? "the API's handlers on its main thread" : `the API's handlers in ${containers} worker thread${containers === 1 ? '' : 's'}`;
+  console.log(`${cpuCount()} cores; server in a child process (the same startLocalStack as npm start; ${where}); seed ${options.seed}`);
   const capacity = await session(options, 'Capacity', 0, true);
   const paced = options.rate > 0 ? await session(options, `Rate ${options.rate}/s`, options.rate, false) : undefined;
   printTargets(options, capacity, paced);
@@ -558,19 +513,27 @@ function report(options: Options, r: Session): void {
 
   const nt = r.notices;
   console.log(`E-mail notices (the follower on the table's stream, outside the requests): ${nt.emails} e-mails for ${nt.delivered} records in ${nt.batches} batches; largest delay of a record ${f(nt.maxLagMs)} ms; all sent ${f(nt.drainMs)} ms after the last answer${nt.failedBatches || nt.dropped ? `; failed batches ${nt.failedBatches}, dropped ${nt.dropped} (ERROR)` : ''}`);
-  console.log('Server during the load, follower included (average per API request; times are waits on the call, they overlap):');
+  console.log("Server during the load, follower included (average per API request; the stack's counters, every thread):");
   const n = samples.length;
-  const rows = Object.entries(server.calls).sort((a, b) => b[1].ms - a[1].ms);
-  for (const [name, stat] of rows) {
-    const lost = stat.failed ? `   failed ${stat.failed} (${f((100 * stat.failed) / stat.calls)} %)` : '';
-    console.log(`  ${name.padEnd(52)} ${(stat.calls / n).toFixed(2).padStart(6)} calls   ${f(stat.ms / stat.calls).padStart(6)} ms/call   ${f(stat.ms / n).padStart(6)} ms/API request${lost}`);
+  const { dynamo, lambda } = server.metrics;
+  const dynamoRequests = Object.values(dynamo.requests).reduce((a, b) => a + b, 0);
+  console.log('  DynamoDB requests by operation (API containers, follower and workflow):');
+  for (const [operation, count] of Object.entries(dynamo.requests).sort((a, b) => b[1] - a[1])) {
+    const failed = dynamo.errors[operation] ? `   errors ${dynamo.errors[operation]} (${f((100 * dynamo.errors[operation]!) / count)} %)` : '';
+    console.log(`    ${operation.padEnd(24)} ${(count / n).toFixed(2).padStart(6)} per API request   ${String(count).padStart(7)} in all${failed}`);
   }
-  const dynamoCalls = rows.filter(([l]) => l.startsWith('dynamodb')).reduce((a, [, s]) => a + s.calls, 0);
-  const sesCalls = rows.filter(([l]) => l.startsWith('ses')).reduce((a, [, s]) => a + s.calls, 0);
+  console.log(`  DynamoDB requests per API request: ${(dynamoRequests / n).toFixed(2)}; conditional-check failures (lost ledger races, stale views): ${dynamo.conditionalCheckFailures} (${(dynamo.conditionalCheckFailures / n).toFixed(3)} per API request)`);
+  const byTrigger = (trigger: 'api' | 'workflow' | 'stream') => {
+    const fns = Object.values(lambda).filter((fn) => fn.trigger === trigger);
+    const count = fns.reduce((a, fn) => a + fn.count, 0);
+    const ms = fns.reduce((a, fn) => a + fn.ms, 0);
+    return `${count} (${(count / n).toFixed(2)} per API request, ${f(count ? ms / count : 0)} ms each)`;
+  };
+  const workflow = Object.values(lambda).some((fn) => fn.trigger === 'workflow') ? `, workflow tasks ${byTrigger('workflow')}` : '';
+  console.log(`  Lambda invocations: API ${byTrigger('api')}, follower (stream batches) ${byTrigger('stream')}${workflow}`);
   const busyMs = server.elu * server.wallMs;
-  console.log(`  DynamoDB calls per API request: ${(dynamoCalls / n).toFixed(2)}, SES calls: ${(sesCalls / n).toFixed(2)}`);
-  console.log(`  Main thread time per API request: ${f(busyMs / n)} ms (single-thread ceiling: ${f(1000 / (busyMs / n))} requests/s)${r.raw ? `; of which the SDK calls ≈ ${f(((dynamoCalls + sesCalls) / n) * r.raw.clientCpuMsPerPut)} ms at the client's CPU per Put` : ''}`);
-  console.log(`  Main thread event loop utilisation: ${(server.elu * 100).toFixed(0)} %   CPU (whole process, dynalite thread included): ${f(server.cpuMs.user / 1000)} s user + ${f(server.cpuMs.system / 1000)} s system in ${f(server.wallMs / 1000)} s = ${f(((server.cpuMs.user + server.cpuMs.system) / server.wallMs) * 100)} % of one core`);
+  console.log(`  Main thread time per API request: ${f(busyMs / n)} ms (single-thread ceiling: ${f(1000 / (busyMs / n))} requests/s)`);
+  console.log(`  Main thread event loop utilisation: ${(server.elu * 100).toFixed(0)} %   CPU (whole process, every thread: dynalite, API containers, follower): ${f(server.cpuMs.user / 1000)} s user + ${f(server.cpuMs.system / 1000)} s system in ${f(server.wallMs / 1000)} s = ${f(((server.cpuMs.user + server.cpuMs.system) / server.wallMs) * 100)} % of one core`);
   if (r.raw) {
     const raw = r.raw;
     console.log(`Raw dynalite, conditional PutItem (same instance and table, ${options.concurrency} in flight): ${raw.puts} in ${f(raw.seconds)} s = ${f(raw.rate)} Put/s   p50 ${f(raw.p50)} ms   p99 ${f(raw.p99)} ms${raw.failed ? `   failed ${raw.failed}` : ''}`);
@@ -609,7 +572,7 @@ interface ServerHandle {
 
 async function startServer(dataDir: string, options: Options): Promise<ServerHandle> {
   const execArgv = [...(options.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${resolve(options.cpuProf)}`] : []), '--import', 'tsx'];
-  const child = spawn(process.execPath, [...execArgv, SELF, '--serve', dataDir, NOW], {
+  const child = spawn(process.execPath, [...execArgv, SELF, '--serve', dataDir, NOW, ...(options.apiContainers !== undefined ? [String(options.apiContainers)] : [])], {
     cwd: ROOT,
     env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
@@ -755,6 +718,7 @@ function parseOptions(argv: string[]): Options {
       warmup: { type: 'string', default: '200' },
       'raw-puts': { type: 'string', default: '0' },
       seed: { type: 'string', default: '1' },
+      'api-containers': { type: 'string' },
       'cpu-prof': { type: 'string' },
       keep: { type: 'boolean', default: false },
     },
@@ -772,13 +736,14 @@ function parseOptions(argv: string[]): Options {
     warmup: int('warmup', values.warmup, 0),
     rawPuts: int('raw-puts', values['raw-puts'], 0),
     seed: int('seed', values.seed, 0),
+    ...(values['api-containers'] !== undefined && { apiContainers: int('api-containers', values['api-containers'], 0) }),
     ...(values['cpu-prof'] !== undefined && { cpuProf: values['cpu-prof'] }),
     keep: values.keep ?? false,
   };
 }
 
 if (process.argv[2] === '--serve') {
-  serve(process.argv[3]!, process.argv[4]!).catch((error: unknown) => {
+  serve(process.argv[3]!, process.argv[4]!, process.argv[5] ? Number(process.argv[5]) : undefined).catch((error: unknown) => {
     console.error(`bench-server: ${String((error as Error)?.stack ?? error)}`);
     process.exit(1);
   });
