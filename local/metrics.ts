@@ -7,7 +7,7 @@
  * `LocalStack.metrics()` gives the totals since the stack started; `diffMetrics` the part of a run.
  */
 
-/** Invocations of one Lambda function and their handler time (real ms, in-process). */
+/** Invocations of one Lambda function and their time as the caller saw it (real ms, including the hop to a worker container). */
 export interface InvocationStats {
   count: number;
   /** Sum of the handlers' durations. */
