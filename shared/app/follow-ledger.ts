@@ -34,11 +34,14 @@ async function followLedger(app: Pick<AppContext, 'ledgers' | 'contacts' | 'mail
   const key = ordered[0]!.key;
   let failedAt = 0;
   try {
-    const states = await statesAfter(app, key, ordered.map((f) => f.event));
-    await app.ledgers.saveView(states.get(ordered.at(-1)!.event.seq)!);
+    const states = await statesAround(app, key, ordered.map((f) => f.event));
+    await app.ledgers.saveView(states.get(ordered.at(-1)!.event.seq)!.after);
     // Read for every batch (one query): an import reaches the very next notices.
     const contacts = await app.contacts.load(0);
-    const notices = ordered.flatMap((followed, at) => mailsForLedgerEvent(key, followed.event, states.get(followed.event.seq)!, contacts).map((mail) => ({ at, mail })));
+    const notices = ordered.flatMap((followed, at) => {
+      const { before, after } = states.get(followed.event.seq)!;
+      return mailsForLedgerEvent(key, followed.event, after, contacts, before).map((mail) => ({ at, mail }));
+    });
     const { failure } = await sendEachOnce(app, notices.map((n) => n.mail));
     if (!failure) return [];
     failedAt = notices[failure.index]!.at;
@@ -51,22 +54,23 @@ async function followLedger(app: Pick<AppContext, 'ledgers' | 'contacts' | 'mail
 }
 
 /**
- * The ledger just after each of `events` (ascending, of one ledger), from the stored view.
+ * The ledger just before and just after each of `events` (ascending, of one ledger), from the stored view.
  * The common case: the view stands just before the first event and the events follow on, so
  * nothing is read but the view. Otherwise (a gap, or a redelivery the view has passed) the
  * missing events are read from the ledger itself.
  */
-async function statesAfter(app: Pick<AppContext, 'ledgers'>, key: LedgerKey, events: LedgerEvent[]): Promise<Map<number, LedgerState>> {
+async function statesAround(app: Pick<AppContext, 'ledgers'>, key: LedgerKey, events: LedgerEvent[]): Promise<Map<number, { before: LedgerState; after: LedgerState }>> {
   const first = events[0]!.seq;
   const last = events.at(-1)!.seq;
   let state = await app.ledgers.storedView(key);
   if (state.version >= first) state = emptyLedger(key);
   const follows = state.version + 1 === first && events.every((e, i) => e.seq === first + i);
   const stream = follows ? events : (await app.ledgers.events(key, state.version)).filter((e) => e.seq <= last);
-  const states = new Map<number, LedgerState>();
+  const states = new Map<number, { before: LedgerState; after: LedgerState }>();
   for (const event of stream) {
+    const before = state;
     state = evolve(state, event);
-    states.set(event.seq, state);
+    states.set(event.seq, { before, after: state });
   }
   if (!states.has(last)) throw new Error(`event ${last} of ${key.year}#${key.county} is not in the ledger`);
   return states;

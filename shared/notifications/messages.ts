@@ -10,16 +10,20 @@ import { recipientKey, type Mail } from './mailer';
  * The e-mail notices of the county ledger, in Swedish. Pure: who gets what follows from the
  * event, the ledger right after it, and the contacts (DESIGN.md "E-mail (SES)"):
  *   ProposalSubmitted, ProposalAmended → receiver (consent asked), county
+ *   ProposalAmended to another receiver → also the previous receiver (no longer concerned)
  *   ReceiverConsented, ReceiverDeclined → giver, county
  *   ProposalDecided                     → giver, receiver (one mail each), county
  *   ProposalWithdrawn                   → receiver, county
  * "county" is the county mailbox with the county's officer in copy. Other events → none.
+ * `before` is the ledger just before the event (for an amendment: who the receiver was).
  */
-export function mailsForLedgerEvent(key: LedgerKey, event: LedgerEvent, state: LedgerState, contacts: Contacts): Mail[] {
+export function mailsForLedgerEvent(key: LedgerKey, event: LedgerEvent, state: LedgerState, contacts: Contacts, before?: LedgerState): Mail[] {
   if (!('giver' in event)) return [];
   const proposal = state.proposals[event.giver];
   if (!proposal) return [];
-  const facts: Facts = { ...key, proposal, event };
+  const earlier = before?.proposals[event.giver]?.receiver;
+  const previousReceiver = event.type === 'ProposalAmended' && earlier !== undefined && earlier !== proposal.receiver ? earlier : undefined;
+  const facts: Facts = { ...key, proposal, event, ...(previousReceiver && { previousReceiver }) };
   const dedupeKey = ledgerDedupeKey(key, event.seq);
   return noticesFor(facts).map((n) => ({ ...addressees(n.audience, facts, contacts), subject: n.subject, text: body(n.lines), dedupeKey }));
 }
@@ -31,7 +35,7 @@ export function formatPerMille(milli: Milli): string {
   return `${String(milli / 1000).replace('.', ',')} promille`;
 }
 
-type Audience = 'giver' | 'receiver' | 'county';
+type Audience = 'giver' | 'receiver' | 'previousReceiver' | 'county';
 
 interface Notice {
   audience: Audience;
@@ -42,6 +46,8 @@ interface Notice {
 interface Facts extends LedgerKey {
   proposal: Proposal;
   event: LedgerEvent;
+  /** The receiver before an amendment that changed it. */
+  previousReceiver?: string;
 }
 
 function noticesFor(f: Facts): Notice[] {
@@ -49,7 +55,11 @@ function noticesFor(f: Facts): Notice[] {
     case 'ProposalSubmitted':
       return [askConsent(f, 'nytt'), toCounty(f, `nytt förslag från ${name(f.proposal.giver)} till ${name(f.proposal.receiver)}`)];
     case 'ProposalAmended':
-      return [askConsent(f, 'ändrat'), toCounty(f, `ändrat förslag från ${name(f.proposal.giver)} till ${name(f.proposal.receiver)}`)];
+      return [
+        askConsent(f, 'ändrat'),
+        ...(f.previousReceiver ? [noLongerReceiver(f, f.previousReceiver)] : []),
+        toCounty(f, `ändrat förslag från ${name(f.proposal.giver)} till ${name(f.proposal.receiver)}`),
+      ];
     case 'ReceiverConsented':
       return [answered(f, 'har samtyckt till'), toCounty(f, `${name(f.proposal.receiver)} har samtyckt till förslaget från ${name(f.proposal.giver)}`)];
     case 'ReceiverDeclined':
@@ -120,6 +130,18 @@ function decided(f: Facts, party: 'giver' | 'receiver', outcome: DecisionOutcome
   };
 }
 
+function noLongerReceiver(f: Facts, previous: string): Notice {
+  const { giver, receiver } = f.proposal;
+  return {
+    audience: 'previousReceiver',
+    subject: subject(f, `förslaget från ${name(giver)} gäller inte längre er kommun`),
+    lines: [
+      `${name(giver)} har ändrat sitt förslag om att överlåta en del av sin anvisningsandel för ${f.year} till ${name(previous)}: förslaget gäller nu ${name(receiver)} i stället. ` +
+        'Ett samtycke som ni har lämnat gäller inte längre, och ni behöver inte göra något.',
+    ],
+  };
+}
+
 function withdrawn(f: Facts): Notice {
   return {
     audience: 'receiver',
@@ -180,7 +202,7 @@ const body = (paragraphs: string[]): string =>
 const name = (code: string): string => `${findMunicipality(code)?.name ?? 'Kommun'} (${code})`;
 const countyName = (code: string): string => findCounty(code)?.name ?? `Län ${code}`;
 
-function addressees(audience: Audience, { proposal, county }: Facts, contacts: Contacts): Pick<Mail, 'to' | 'cc'> {
+function addressees(audience: Audience, { proposal, county, previousReceiver }: Facts, contacts: Contacts): Pick<Mail, 'to' | 'cc'> {
   const email = (code: string) => (contacts.municipalities[code] ?? defaultMunicipalityContact(code)).email;
   const office = contacts.counties[county] ?? defaultCountyContact(county);
   switch (audience) {
@@ -188,6 +210,8 @@ function addressees(audience: Audience, { proposal, county }: Facts, contacts: C
       return { to: [email(proposal.giver)], cc: [] };
     case 'receiver':
       return { to: [email(proposal.receiver)], cc: [] };
+    case 'previousReceiver':
+      return { to: [email(previousReceiver!)], cc: [] };
     case 'county':
       return { to: [office.mailbox], cc: same(office.officer, office.mailbox) ? [] : [office.officer] };
   }

@@ -1,7 +1,7 @@
 /**
  * E-mail notices end to end: after each proposal event, the local SES (aws-ses-v2-local)
  * holds exactly the expected mails: recipient, copy and Swedish subject (DESIGN.md "E-mail"):
- *   submitted, amended → receiver (consent asked) · consented, declined → giver
+ *   submitted, amended → receiver (consent asked), on a new receiver also the previous one · consented, declined → giver
  *   decided → giver and receiver (one mail each) · withdrawn → receiver
  *   and every event → the county's mailbox, with the county's officer in copy.
  * Addresses are the example defaults (shared/notifications/default-contacts.ts) unless an
@@ -84,10 +84,11 @@ describe('window open', () => {
     expect(textTo(countyMailbox('03'))).toContain('Nytt förslag från Tierp (0360) till Uppsala (0380).');
   });
 
-  it('amended: the (new) receiver is asked again, the county is told', async () => {
+  it('amended: the (new) receiver is asked again, the previous one is told it is no longer concerned, the county is told', async () => {
     await ok('PATCH', `${year}/proposals/${TIERP}`, await t.municipality(TIERP), { receiver: ENKOPING, perMille: 0.75 });
     expect(await newMails()).toEqual([
       { to: [municipality(ENKOPING)], cc: [], subject: 'Omfördelning 2028: ändrat förslag från Tierp (0360) väntar på ert samtycke' },
+      { to: [municipality(UPPSALA)], cc: [], subject: 'Omfördelning 2028: förslaget från Tierp (0360) gäller inte längre er kommun' },
       { ...UPPSALA_LAN, subject: 'Omfördelning 2028: ändrat förslag från Tierp (0360) till Enköping (0381)' },
     ]);
     expect(textTo(municipality(ENKOPING))).toContain('0,75 promille');

@@ -54,6 +54,20 @@ describe('mailsForLedgerEvent', () => {
     expect(mails[0]!.dedupeKey).toBe('2028#03#4');
   });
 
+  it('tells the previous receiver when an amendment names another one, and only then', () => {
+    const amendTo = (receiver: string) => {
+      const { events, state } = ledger(imported, { type: 'WindowOpened' }, submitted, { type: 'ReceiverConsented', giver: GIVER }, { type: 'ProposalAmended', giver: GIVER, receiver, perMille: 1_250 });
+      return mailsForLedgerEvent(KEY, events.at(-1)!, state, contacts, fold(KEY, events.slice(0, -1)));
+    };
+    const moved = amendTo('0382');
+    expect(moved.map((m) => m.to)).toEqual([['kommun-0382@kommun.example.se'], [receiverMail], county.to]);
+    expect(moved[1]!.subject).toBe('Omfördelning 2028: förslaget från Uppsala (0380) gäller inte längre er kommun');
+    expect(moved[1]!.text).toContain('förslaget gäller nu Östhammar (0382) i stället');
+    expect(moved[1]!.text).toContain('Ett samtycke som ni har lämnat gäller inte längre');
+    expect(moved.every((m) => m.dedupeKey === '2028#03#5')).toBe(true);
+    expect(amendTo(RECEIVER).map((m) => m.to)).toEqual([[receiverMail], county.to]);
+  });
+
   it('tells the giver and the county about consent and decline', () => {
     const consent = mailsAfter(submitted, { type: 'ReceiverConsented', giver: GIVER });
     expect(consent.map(({ to, cc }) => ({ to, cc }))).toEqual([{ to: [giverMail], cc: [] }, county]);
