@@ -1,6 +1,7 @@
 import { emptyLedger, evolve, type LedgerState } from '../domain/ledger';
 import { log } from '../http/log';
 import { mailsForLedgerEvent } from '../notifications/messages';
+import type { Contacts } from '../schemas/contacts';
 import type { LedgerEvent, LedgerKey } from '../schemas/ledger';
 import type { AppContext } from './context';
 import { sendEachOnce } from './notify';
@@ -25,19 +26,21 @@ export async function followLedgers(app: Pick<AppContext, 'ledgers' | 'contacts'
     const id = `${followed.key.year}#${followed.key.county}`;
     byLedger.set(id, [...(byLedger.get(id) ?? []), followed]);
   }
-  const retry = await Promise.all([...byLedger.values()].map((batch) => followLedger(app, batch)));
+  // Read for every batch (one query): an import reaches the very next notices.
+  const contacts = app.contacts.load(0);
+  contacts.catch(() => {}); // each ledger awaits it and reports a failure as its own
+  const retry = await Promise.all([...byLedger.values()].map((batch) => followLedger(app, batch, contacts)));
   return retry.flat();
 }
 
-async function followLedger(app: Pick<AppContext, 'ledgers' | 'contacts' | 'mailer' | 'sentMail'>, batch: FollowedEvent[]): Promise<string[]> {
+async function followLedger(app: Pick<AppContext, 'ledgers' | 'mailer' | 'sentMail'>, batch: FollowedEvent[], contactsRead: Promise<Contacts>): Promise<string[]> {
   const ordered = [...batch].sort((a, b) => a.event.seq - b.event.seq);
   const key = ordered[0]!.key;
   let failedAt = 0;
   try {
     const states = await statesAround(app, key, ordered.map((f) => f.event));
     await app.ledgers.saveView(states.get(ordered.at(-1)!.event.seq)!.after);
-    // Read for every batch (one query): an import reaches the very next notices.
-    const contacts = await app.contacts.load(0);
+    const contacts = await contactsRead;
     const notices = ordered.flatMap((followed, at) => {
       const { before, after } = states.get(followed.event.seq)!;
       return mailsForLedgerEvent(key, followed.event, after, contacts, before).map((mail) => ({ at, mail }));
