@@ -9,10 +9,9 @@ import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack, type TestResponse, type TestStack } from '../support/local-stack';
 import { OPEN_NOW, YEAR, expectError, importExampleShares, muteInfoLogs, shareOf, shareRows, storedState, tokens, type Tokens } from '../support/e2e';
+import { HEBY, TIERP, UPPSALA } from '../support/places';
 
-const TIERP = '0360';
-const UPPSALA = '0380';
-const HEBY = '0331'; // has no proposal: its amounts reach the rules
+// HEBY has no proposal: its amounts reach the rules.
 
 muteInfoLogs();
 

@@ -11,14 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MUNICIPALITIES } from '../../shared/reference';
 import { spawnLocalStack, startTestStack, tempDataDir, type TestStack } from '../support/local-stack';
 import { OPEN_NOW, YEAR, importExampleShares, muteInfoLogs, storedState } from '../support/e2e';
+import { HABO, HEBY, KNIVSTA, SOLNA, SUNDBYBERG, TIERP, UPPSALA } from '../support/places';
 
-const HABO = '0305';
-const KNIVSTA = '0330';
-const HEBY = '0331';
-const TIERP = '0360';
-const UPPSALA = '0380';
-const SOLNA = '0184';
-const SUNDBYBERG = '0183';
 const LATER = '2027-09-02T10:00:00Z';
 
 muteInfoLogs();

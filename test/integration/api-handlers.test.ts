@@ -27,6 +27,7 @@ import { sentEmails, startSes, type LocalSes } from '../../local/ses';
 import { apiEvent, claims, type Claims, type EventInput } from '../support/api-event';
 import { streamEventOf } from '../support/follow';
 import { stubHandlerEnv } from '../support/handler-env';
+import { ENKOPING, HEBY, STOCKHOLM, TIERP, UPPSALA } from '../support/places';
 
 const HANDLERS: Record<RouteName, (event: ApiEvent) => Promise<ApiResult>> = {
   health,
@@ -52,11 +53,6 @@ const HANDLERS: Record<RouteName, (event: ApiEvent) => Promise<ApiResult>> = {
 };
 
 // Uppsala län (03): Uppsala 0380, Enköping 0381, Tierp 0360, Heby 0331. Stockholm 0180 is in 01.
-const UPPSALA = '0380';
-const ENKOPING = '0381';
-const TIERP = '0360';
-const HEBY = '0331';
-const STOCKHOLM = '0180';
 
 /** The default calendar of share year Y: window 15 Aug Y-1 09:00 to 2 Nov Y-1 23:59:59 (Stockholm). */
 const during = (year: number) => Date.parse(`${year - 1}-09-15T10:00:00Z`);
