@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DecisionOutcome, ProposalStatus, ReportMode } from './ledger';
+import { DecisionOutcome, PersonSchema, ProposalStatus, ReportMode, ResolutionSchema } from './ledger';
 import { CountyCode, MunicipalityCode } from './reference';
 
 /**
@@ -89,8 +89,19 @@ export const ProposalView = z
     updatedAt: Instant,
     receiverConsentAt: Instant.optional(),
     decision: z
-      .object({ outcome: DecisionOutcome, reason: z.string().optional(), at: Instant, by: z.string() })
+      .object({
+        outcome: DecisionOutcome,
+        reason: z.string().optional(),
+        at: Instant,
+        /** Who decided, as a person reads it: the name, else the e-mail, else the token subject. */
+        by: z.string(),
+        person: PersonSchema.optional(),
+      })
       .optional(),
+    /** What the giver's leadership stated with the proposal (decision reference, contact, comment). */
+    giverResolution: ResolutionSchema.optional(),
+    /** What the receiver's leadership stated with its answer. */
+    receiverResolution: ResolutionSchema.optional(),
   })
   .meta({ id: 'Proposal' });
 export const ProposalList = z.object({ year: z.number().int(), proposals: z.array(ProposalView) }).meta({ id: 'ProposalList' });
@@ -118,6 +129,10 @@ export const ReportView = z
         status: ProposalStatus,
         reason: z.string().optional(),
         decidedAt: Instant.optional(),
+        /** Who decided (the person, as in the proposal's decision.by). */
+        decidedBy: z.string().optional(),
+        giverResolution: ResolutionSchema.optional(),
+        receiverResolution: ResolutionSchema.optional(),
       }),
     ),
     municipalities: z.array(

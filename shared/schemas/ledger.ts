@@ -9,20 +9,35 @@ export const ProposalStatus = z.enum(['AWAITING_RECEIVER', 'AGREED', 'APPROVED',
 export const DecisionOutcome = z.enum(['APPROVED', 'REJECTED']);
 export const ReportMode = z.enum(['SUBMITTED', 'AUTO_SUBMITTED']);
 
+/** The person who acted: the token's subject, with name and e-mail when the token has them. */
+export const PersonSchema = z.object({ sub: z.string(), name: z.string().optional(), email: z.string().optional() });
+
+/** Who acted: the role, the organisation (municipality or county code) and the person. */
 export const ActorSchema = z.object({
   role: z.enum(['municipality', 'county', 'admin', 'system']),
   id: z.string().optional(),
+  person: PersonSchema.optional(),
+});
+
+/**
+ * What a municipality's leadership decided, as it states it with a proposal or a consent:
+ * the decision's reference (for example "KS 2027/123 § 45"), a contact person and a comment.
+ */
+export const ResolutionSchema = z.object({
+  decisionReference: z.string().optional(),
+  contact: z.object({ name: z.string().optional(), email: z.string().optional(), phone: z.string().optional() }).optional(),
+  comment: z.string().optional(),
 });
 
 /** What a county ledger records: one event per accepted command. */
 export const EventBodySchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('SharesImported'), shares: z.record(MunicipalityCode, Milli) }),
   z.object({ type: z.literal('WindowOpened') }),
-  z.object({ type: z.literal('ProposalSubmitted'), giver: MunicipalityCode, receiver: MunicipalityCode, perMille: Milli }),
-  z.object({ type: z.literal('ProposalAmended'), giver: MunicipalityCode, receiver: MunicipalityCode, perMille: Milli }),
+  z.object({ type: z.literal('ProposalSubmitted'), giver: MunicipalityCode, receiver: MunicipalityCode, perMille: Milli, resolution: ResolutionSchema.optional() }),
+  z.object({ type: z.literal('ProposalAmended'), giver: MunicipalityCode, receiver: MunicipalityCode, perMille: Milli, resolution: ResolutionSchema.optional() }),
   z.object({ type: z.literal('ProposalWithdrawn'), giver: MunicipalityCode }),
-  z.object({ type: z.literal('ReceiverConsented'), giver: MunicipalityCode }),
-  z.object({ type: z.literal('ReceiverDeclined'), giver: MunicipalityCode }),
+  z.object({ type: z.literal('ReceiverConsented'), giver: MunicipalityCode, resolution: ResolutionSchema.optional() }),
+  z.object({ type: z.literal('ReceiverDeclined'), giver: MunicipalityCode, resolution: ResolutionSchema.optional() }),
   z.object({ type: z.literal('WindowClosed'), expired: z.array(MunicipalityCode) }),
   z.object({ type: z.literal('ProposalDecided'), giver: MunicipalityCode, outcome: DecisionOutcome, reason: z.string().optional() }),
   z.object({ type: z.literal('CountyReportSubmitted'), mode: ReportMode }),
@@ -45,6 +60,8 @@ export type ProposalStatus = z.infer<typeof ProposalStatus>;
 export type DecisionOutcome = z.infer<typeof DecisionOutcome>;
 export type ReportMode = z.infer<typeof ReportMode>;
 export type Actor = z.infer<typeof ActorSchema>;
+export type Person = z.infer<typeof PersonSchema>;
+export type Resolution = z.infer<typeof ResolutionSchema>;
 export type EventBody = z.infer<typeof EventBodySchema>;
 export type EventType = EventBody['type'];
 export type LedgerEvent = z.infer<typeof LedgerEventSchema>;

@@ -1,11 +1,13 @@
-import type { Actor, DecisionOutcome, LedgerEvent, LedgerKey, ProposalStatus, ReportMode } from '../../schemas/ledger';
+import type { Actor, DecisionOutcome, LedgerEvent, LedgerKey, Person, ProposalStatus, ReportMode, Resolution } from '../../schemas/ledger';
 import type { Milli } from '../per-mille';
 
 export interface ProposalDecision {
   outcome: DecisionOutcome;
   reason?: string;
   at: string;
+  /** Who decided, as a person reads it: the name, else the e-mail, else the token subject (else the county code). */
   by: string;
+  person?: Person;
 }
 
 export interface Proposal {
@@ -19,6 +21,10 @@ export interface Proposal {
   updatedAt: string;
   receiverConsentAt?: string;
   decision?: ProposalDecision;
+  /** What the giver's leadership stated with its (latest) proposal. */
+  giverResolution?: Resolution;
+  /** What the receiver's leadership stated with its answer (cleared by an amendment). */
+  receiverResolution?: Resolution;
 }
 
 /** One county's year, as the fold of its events. Plain data, safe to serialise. */
