@@ -115,6 +115,6 @@ export function exportClockOffset(clock: Clock, env: NodeJS.ProcessEnv = process
 function invalid(value: unknown): ClockError {
   return new ClockError(
     'INVALID_INSTANT',
-    `Ogiltig tidpunkt ${JSON.stringify(value)}: ange ISO 8601 med tidszon, till exempel 2027-09-01T08:00:00Z.`,
+    `Tidpunkten ${JSON.stringify(value)} är ogiltig. Ange den enligt ISO 8601 med tidszon, till exempel 2027-09-01T08:00:00Z.`,
   );
 }

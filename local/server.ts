@@ -44,6 +44,15 @@ export interface LambdaContextLike {
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 
+/** Added to the local gateway's 401s (in AWS, API Gateway's JWT authorizer answers those itself). */
+export const LOCAL_TOKEN_HINT = 'På den lokala stacken skapar du en token med npm run -s token -- --role admin (eller municipality eller county, se README).';
+
+/** `Metoden PUT stöds inte här. Tillåtna metoder är GET och POST.` */
+export function methodNotAllowed(method: string, allowed: readonly string[]): string {
+  const list = allowed.length <= 1 ? (allowed[0] ?? '') : `${allowed.slice(0, -1).join(', ')} och ${allowed.at(-1)}`;
+  return `Metoden ${method} stöds inte här. ${allowed.length === 1 ? `Den enda tillåtna metoden är ${list}` : `Tillåtna metoder är ${list}`}.`;
+}
+
 export function errorBody(code: string, message: string, details: unknown[] = []): string {
   return JSON.stringify({ error: { code, message, details } });
 }
@@ -129,13 +138,13 @@ async function handle(options: LocalServerOptions, req: IncomingMessage, res: Se
     const match = options.router.match(method, rawPath);
     if (match.kind === 'not-found') return refuse(404, 'NOT_FOUND', 'Sidan finns inte.');
     if (match.kind === 'method-not-allowed') {
-      return refuse(405, 'METHOD_NOT_ALLOWED', `Metoden ${method} stöds inte här. Tillåtna: ${match.allowed.join(', ')}.`, { allow: match.allowed.join(', ') });
+      return refuse(405, 'METHOD_NOT_ALLOWED', methodNotAllowed(method, match.allowed), { allow: match.allowed.join(', ') });
     }
     const { route, params } = match;
     let claims: Record<string, string> | undefined;
     if (route.authorization === 'JWT') {
       const verdict = await options.verifier.verify(req.headers.authorization);
-      if (!verdict.ok) return refuse(401, 'UNAUTHORIZED', verdict.message, { 'www-authenticate': 'Bearer' });
+      if (!verdict.ok) return refuse(401, 'UNAUTHORIZED', `${verdict.message} ${LOCAL_TOKEN_HINT}`, { 'www-authenticate': 'Bearer' });
       claims = verdict.claims;
     }
     const body = await readBody(req);
@@ -158,7 +167,7 @@ async function handle(options: LocalServerOptions, req: IncomingMessage, res: Se
 async function handleLocal(options: LocalServerOptions, req: IncomingMessage, res: ServerResponse, method: string, rawPath: string): Promise<void> {
   if (rawPath === '/_local/clock') {
     if (method === 'GET') return sendJson(res, 200, { now: options.clock.nowIso(), virtual: options.clock.virtual });
-    if (method !== 'POST') return sendError(res, 405, 'METHOD_NOT_ALLOWED', `Metoden ${method} stöds inte här. Tillåtna: GET, POST.`, { headers: { allow: 'GET, POST' } });
+    if (method !== 'POST') return sendError(res, 405, 'METHOD_NOT_ALLOWED', methodNotAllowed(method, ['GET', 'POST']), { headers: { allow: 'GET, POST' } });
     const body = await readBody(req);
     if (body === 'too-large') return tooLarge(res, req);
     let input: unknown;
@@ -169,7 +178,9 @@ async function handleLocal(options: LocalServerOptions, req: IncomingMessage, re
     }
     const now = (input as { now?: unknown } | null)?.now;
     if (typeof now !== 'string') {
-      return sendError(res, 400, 'VALIDATION_FAILED', 'Ange {"now": "<ISO 8601 med tidszon>"}.', { details: [{ path: 'now', message: 'Obligatorisk tidpunkt' }] });
+      return sendError(res, 400, 'VALIDATION_FAILED', 'Ange den nya tiden som {"now": "…"} med en tidpunkt enligt ISO 8601 med tidszon.', {
+        details: [{ path: 'now', message: 'Fältet now saknas eller är inte en tidpunkt.' }],
+      });
     }
     try {
       return sendJson(res, 200, { now: options.clock.set(now), virtual: true });
@@ -180,7 +191,7 @@ async function handleLocal(options: LocalServerOptions, req: IncomingMessage, re
     }
   }
   if (rawPath === '/_local/routes') {
-    if (method !== 'GET') return sendError(res, 405, 'METHOD_NOT_ALLOWED', `Metoden ${method} stöds inte här. Tillåtna: GET.`, { headers: { allow: 'GET' } });
+    if (method !== 'GET') return sendError(res, 405, 'METHOD_NOT_ALLOWED', methodNotAllowed(method, ['GET']), { headers: { allow: 'GET' } });
     return sendJson(res, 200, {
       routes: options.router.routes.map((r) => ({ routeKey: r.routeKey, authorization: r.authorization, entry: r.entry })),
     });

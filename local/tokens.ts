@@ -193,12 +193,12 @@ export class TokenVerifier {
 
   async verify(authorization: string | undefined): Promise<Verification> {
     const token = bearer(authorization);
-    if (token === undefined) return { ok: false, message: 'Inloggning krävs: skicka en token i Authorization-huvudet (Bearer). Skapa en med npm run -s token.' };
+    if (token === undefined) return { ok: false, message: 'Inloggning krävs: skicka en token i huvudet Authorization (Bearer).' };
     const now = this.realNow();
     const cached = this.cache.get(token);
     if (cached && now < cached.expMs) return { ok: true, claims: cached.claims };
     if (cached) this.cache.delete(token);
-    if (!/^[\w-]+\.[\w-]+\.[\w-]+$/.test(token)) return { ok: false, message: 'Ogiltig token: den är inte en JWT.' };
+    if (!/^[\w-]+\.[\w-]+\.[\w-]+$/.test(token)) return { ok: false, message: 'Token är ogiltig eftersom den inte är en JWT.' };
     try {
       const { payload } = await jwtVerify(token, this.publicKey, {
         issuer: ISSUER,
@@ -226,10 +226,10 @@ function bearer(header: string | undefined): string | undefined {
 }
 
 function rejection(error: unknown): string {
-  if (error instanceof errors.JWTExpired) return 'Token har gått ut. Skapa en ny med npm run -s token.';
-  if (error instanceof errors.JWSSignatureVerificationFailed) return 'Ogiltig token: signaturen stämmer inte (är den utfärdad av en annan lokal stack?).';
-  if (error instanceof errors.JWTClaimValidationFailed) return `Ogiltig token: anspråket ${error.claim} stämmer inte.`;
-  return 'Ogiltig token.';
+  if (error instanceof errors.JWTExpired) return 'Token har gått ut.';
+  if (error instanceof errors.JWSSignatureVerificationFailed) return 'Token är ogiltig eftersom signaturen inte stämmer. Den är kanske utfärdad av en annan lokal stack.';
+  if (error instanceof errors.JWTClaimValidationFailed) return `Token är ogiltig eftersom anspråket ${error.claim} inte stämmer.`;
+  return 'Token är ogiltig.';
 }
 
 /** Claims the way API Gateway hands them to the Lambda: values as strings, arrays as "[a b]". */

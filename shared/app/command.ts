@@ -12,6 +12,8 @@ export interface CommandInput {
   year: number;
   now: string;
   idempotencyKey?: string;
+  /** Called when the ledger answered with the event it recorded under the idempotency key (a replay). */
+  onReplay?: () => void;
 }
 
 /**
@@ -22,5 +24,7 @@ export interface CommandInput {
 export async function runCommand(input: CommandInput, key: LedgerKey, command: Command, actor: Actor): Promise<Outcome> {
   const { app, now, idempotencyKey } = input;
   const calendar = await recentCalendarOf(app, key.year);
-  return execute(app.ledgers, key, command, { now, calendar, actor }, idempotencyKey);
+  const outcome = await execute(app.ledgers, key, command, { now, calendar, actor }, idempotencyKey);
+  if (outcome.replayed) input.onReplay?.();
+  return outcome;
 }

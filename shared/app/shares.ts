@@ -67,7 +67,7 @@ function amountOf(entry: ShareEntry, where: object): Milli {
   try {
     return parsePerMille(entry.perMille);
   } catch (error) {
-    if (error instanceof RuleError) throw new RuleError(error.code, `${error.message} (kommun ${entry.municipality})`, [{ ...where, value: entry.perMille }]);
+    if (error instanceof RuleError) throw new RuleError(error.code, `${error.message.replace(/\.$/, '')} (kommun ${entry.municipality}).`, [{ ...where, value: entry.perMille }]);
     throw error;
   }
 }

@@ -7,6 +7,8 @@ export class HttpError extends Error {
     readonly code: string,
     message: string,
     readonly details: unknown[] = [],
+    /** Response headers that go with the refusal (for example Retry-After). */
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
     this.name = 'HttpError';
@@ -25,3 +27,4 @@ export const forbidden = (message = 'Du har inte behörighet till detta.'): Http
 export const unauthorized = (message = 'Inloggning krävs.'): HttpError => new HttpError(401, 'UNAUTHORIZED', message);
 export const notFound = (message: string): HttpError => new HttpError(404, 'NOT_FOUND', message);
 export const badRequest = (code: string, message: string, details: unknown[] = []): HttpError => new HttpError(400, code, message, details);
+export const unsupportedMediaType = (message: string): HttpError => new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', message);

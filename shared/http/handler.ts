@@ -1,13 +1,14 @@
 import type { APIGatewayProxyEventV2WithJWTAuthorizer as ApiEvent, APIGatewayProxyStructuredResultV2 as ApiResult } from 'aws-lambda';
 import type { ZodType } from 'zod';
 import { RuleError } from '../domain/errors';
-import { LedgerBusyError } from '../ledger/execute';
+import { IdempotencyKeyReusedError, LedgerBusyError } from '../ledger/execute';
 import { findCounty, findMunicipality } from '../reference';
 import { UserSchema, type User } from '../schemas/user';
-import { HttpError, STATUS_OF_KIND, badRequest, unauthorized } from './errors';
+import { HttpError, STATUS_OF_KIND, badRequest, unauthorized, unsupportedMediaType } from './errors';
+import { IDEMPOTENCY_KEY_MAX_LENGTH, idempotencyScope, isValidIdempotencyKey, normalizeContentType, requestFingerprint } from './idempotency';
 import { appContext, type AppContext } from '../app/context';
 import { log } from './log';
-import './zod-sv';
+import { swedishErrors, type Place } from './zod-sv';
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
@@ -21,6 +22,8 @@ export interface Request<B, P, Q> {
   now: string;
   headers: Record<string, string | undefined>;
   idempotencyKey?: string;
+  /** The use case tells the edge that the ledger replayed the event recorded under the key. */
+  onReplay: () => void;
   app: AppContext;
 }
 
@@ -38,44 +41,107 @@ interface Spec<B, P, Q> {
   body?: ZodType<B>;
   params?: ZodType<P>;
   query?: ZodType<Q>;
-  /** Accept CSV bodies as text (the body schema then receives the string). */
+  /** Accept CSV bodies (`text/csv`) as text: the body schema then receives the string. */
   acceptsText?: boolean;
 }
 
 /**
  * The one way a Lambda answers HTTP: parse the event with zod, resolve the caller,
  * run the use case, and turn refusals into `{error: {code, message, details}}`.
- * Repeated requests with the same `Idempotency-Key` get the first response back.
+ *
+ * `Idempotency-Key` (POST, PUT, PATCH, DELETE of a signed-in caller; GET ignores it): the
+ * key is bound to the request's fingerprint (method, path and query, content type, body)
+ * with a conditional write before the use case runs, per caller and not per route.
+ * - the same request again: the first accepted (2xx) response, with `idempotent-replayed: true`;
+ * - another request with the key: 422 IDEMPOTENCY_KEY_REUSED, nothing runs;
+ * - the same request while the first is still running: 409 IDEMPOTENCY_KEY_IN_FLIGHT (Retry-After);
+ * - a refusal (4xx) writes nothing and frees the key again; a failure (5xx) is never kept,
+ *   the same request may run again (the ledger then replays what it recorded) and the key
+ *   stays bound to it.
  */
 export function httpHandler<B = undefined, P = Record<string, never>, Q = Record<string, never>>(
   spec: Spec<B, P, Q>,
   run: (request: Request<B, P, Q>) => Promise<Response>,
 ): (event: ApiEvent) => Promise<ApiResult> {
   return async (event) => {
+    let held: { app: AppContext; scope: string; owner: string } | undefined;
     try {
       const app = appContext();
       const user = spec.public ? null : caller(event);
-      const idempotencyKey = header(event, 'idempotency-key');
-      const scope = user && idempotencyKey && event.requestContext.http.method !== 'GET' ? idempotencyScope(event, user, idempotencyKey) : undefined;
-      const earlier = scope ? await app.idempotency.find(scope) : undefined;
-      if (earlier) return { ...earlier, headers: { ...earlier.headers, 'idempotent-replayed': 'true' } };
+      const method = event.requestContext.http.method;
+      const idempotencyKey = user && method !== 'GET' ? idempotencyKeyOf(event) : undefined;
+      const raw = rawBody(event);
+      let replayed = false;
       const request: Request<B, P, Q> = {
-        body: parseBody(event, spec),
-        params: parse(spec.params, event.pathParameters ?? {}, 'Ogiltig sökväg.') as P,
-        query: parse(spec.query, event.queryStringParameters ?? {}, 'Ogiltiga frågeparametrar.') as Q,
+        body: parseBody(event, spec, raw),
+        params: parse(spec.params, event.pathParameters ?? {}, 'Sökvägen är ogiltig.', 'path') as P,
+        query: parse(spec.query, event.queryStringParameters ?? {}, 'Frågeparametrarna är ogiltiga.', 'query') as Q,
         user,
         now: new Date(event.requestContext.timeEpoch).toISOString(),
         headers: event.headers,
         idempotencyKey,
+        onReplay: () => {
+          replayed = true;
+        },
         app,
       };
+      if (user && idempotencyKey) {
+        const scope = idempotencyScope(user, idempotencyKey);
+        const target = event.rawQueryString ? `${event.rawPath}?${event.rawQueryString}` : event.rawPath;
+        const fingerprint = requestFingerprint({ method, target, contentType: header(event, 'content-type'), body: raw });
+        const reservation = await app.idempotency.reserve(scope, fingerprint);
+        if (reservation.kind === 'replay') return asReplay(reservation.response);
+        if (reservation.kind === 'mismatch') throw keyReused();
+        if (reservation.kind === 'in-flight') throw keyInFlight();
+        held = { app, scope, owner: reservation.owner };
+      }
       const result = toResult(await run(request));
-      if (scope && result.statusCode! < 300) await app.idempotency.remember(scope, result);
-      return result;
+      if (held) await settle(held, result);
+      held = undefined;
+      return replayed ? asReplay(result) : result;
     } catch (error) {
-      return errorResult(error, event);
+      const result = errorResult(error, event);
+      if (held) await settle(held, result).catch((e) => log.error('idempotency record not settled', { route: event.routeKey, error: String(e) }));
+      return result;
     }
   };
+}
+
+/** Accepted: keep the response. Refused (4xx, nothing written): free the key. Failed (5xx): never kept, may run again. */
+async function settle({ app, scope, owner }: { app: AppContext; scope: string; owner: string }, result: ApiResult): Promise<void> {
+  const status = result.statusCode ?? 200;
+  if (status < 300) await app.idempotency.complete(scope, owner, result);
+  else if (status < 500) await app.idempotency.release(scope, owner);
+  else await app.idempotency.unlock(scope, owner);
+}
+
+const asReplay = (result: ApiResult): ApiResult => ({ ...result, headers: { ...result.headers, 'idempotent-replayed': 'true' } });
+
+const keyReused = () =>
+  new HttpError(
+    422,
+    'IDEMPOTENCY_KEY_REUSED',
+    'Idempotency-Key har redan använts för en annan förfrågan (en annan metod, sökväg eller kropp). Använd en ny nyckel för varje ny förfrågan.',
+  );
+
+const keyInFlight = () =>
+  new HttpError(409, 'IDEMPOTENCY_KEY_IN_FLIGHT', 'En förfrågan med samma Idempotency-Key behandlas redan. Vänta en stund och försök igen.', [], {
+    'retry-after': '1',
+  });
+
+/** The key, if the request has one; a key outside the contract is refused. */
+function idempotencyKeyOf(event: ApiEvent): string | undefined {
+  const entry = Object.entries(event.headers ?? {}).find(([k]) => k.toLowerCase() === 'idempotency-key');
+  if (!entry) return undefined;
+  const key = (entry[1] ?? '').trim();
+  if (!isValidIdempotencyKey(key)) {
+    throw badRequest(
+      'INVALID_IDEMPOTENCY_KEY',
+      `Idempotency-Key ska vara 1–${IDEMPOTENCY_KEY_MAX_LENGTH} tecken långt och bara innehålla synliga ASCII-tecken utan mellanslag, till exempel ett UUID.`,
+      [{ path: 'Idempotency-Key', length: key.length }],
+    );
+  }
+  return key;
 }
 
 function caller(event: ApiEvent): User {
@@ -95,34 +161,49 @@ function caller(event: ApiEvent): User {
   return { role: 'admin' };
 }
 
-function idempotencyScope(event: ApiEvent, user: User, key: string): string {
-  const who = user.role === 'municipality' ? user.municipality : user.role === 'county' ? user.county : '';
-  return `${user.role}:${who}:${event.routeKey}:${event.rawPath}:${key}`;
-}
-
 function header(event: ApiEvent, name: string): string | undefined {
   const value = Object.entries(event.headers ?? {}).find(([k]) => k.toLowerCase() === name)?.[1];
   return value?.trim() || undefined;
 }
 
-function parseBody<B>(event: ApiEvent, spec: Spec<B, unknown, unknown>): B {
+/** The body's bytes as the client sent them. */
+function rawBody(event: ApiEvent): Buffer {
+  if (!event.body) return Buffer.alloc(0);
+  return Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8');
+}
+
+const JSON_MEDIA = /^application\/(json|[a-z0-9!#$&^_.-]+\+json)(;charset="?utf-8"?)?$/;
+const CSV_MEDIA = /^text\/csv(;charset="?utf-8"?)?$/;
+
+/**
+ * The body by its media type: JSON (`application/json` or `application/*+json`, UTF-8) and,
+ * where the route takes CSV, `text/csv`. A body with another content type, or none, is
+ * refused with 415. An empty body is an empty object whatever the content type, so routes
+ * whose body is optional (POST …/cycle) need neither.
+ */
+function parseBody<B>(event: ApiEvent, spec: Spec<B, unknown, unknown>, bytes: Buffer): B {
   if (!spec.body) return undefined as B;
-  const raw = event.body ? (event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body) : '';
-  if (Buffer.byteLength(raw) > MAX_BODY_BYTES) throw badRequest('BODY_TOO_LARGE', `Förfrågan är för stor (högst ${MAX_BODY_BYTES / 1024} kB).`);
-  const contentType = header(event, 'content-type') ?? 'application/json';
-  if (spec.acceptsText && contentType.startsWith('text/')) return parse(spec.body, raw, 'Ogiltig text.');
+  if (bytes.length > MAX_BODY_BYTES) throw badRequest('BODY_TOO_LARGE', `Förfrågan är för stor (högst ${MAX_BODY_BYTES / 1024} kB).`);
+  if (bytes.length === 0) return parse(spec.body, {}, 'Förfrågan har fel innehåll.', 'body');
+  const accepted = spec.acceptsText ? 'application/json eller text/csv' : 'application/json';
+  const contentType = header(event, 'content-type');
+  if (contentType === undefined) throw unsupportedMediaType(`Förfrågan har en kropp men ingen Content-Type. Ange Content-Type: ${accepted}.`);
+  const media = normalizeContentType(contentType);
+  const raw = bytes.toString('utf8');
+  if (spec.acceptsText && CSV_MEDIA.test(media)) return parse(spec.body, raw, 'Texten är ogiltig.', 'body');
+  if (!JSON_MEDIA.test(media)) throw unsupportedMediaType(`Innehållstypen ${contentType.slice(0, 100)} stöds inte här. Ange Content-Type: ${accepted}.`);
   let json: unknown;
   try {
-    json = raw === '' ? {} : JSON.parse(raw);
+    json = JSON.parse(raw);
   } catch {
     throw badRequest('MALFORMED_JSON', 'Förfrågan är inte giltig JSON.');
   }
-  return parse(spec.body, json, 'Förfrågan har fel innehåll.');
+  return parse(spec.body, json, 'Förfrågan har fel innehåll.', 'body');
 }
 
-function parse<T>(schema: ZodType<T> | undefined, input: unknown, message: string): T {
+function parse<T>(schema: ZodType<T> | undefined, input: unknown, message: string, where: Place): T {
   if (!schema) return input as T;
-  const result = schema.safeParse(input);
+  const result = schema.safeParse(input, { error: swedishErrors(where) });
   if (result.success) return result.data;
   throw badRequest('VALIDATION_FAILED', message, result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
 }
@@ -139,16 +220,18 @@ function toResult(response: Response): ApiResult {
 }
 
 export function errorResult(error: unknown, event: Pick<ApiEvent, 'routeKey'>): ApiResult {
-  const [status, code, message, details] =
+  const [status, code, message, details, headers] =
     error instanceof HttpError
-      ? [error.status, error.code, error.message, error.details]
+      ? [error.status, error.code, error.message, error.details, error.headers]
       : error instanceof RuleError
-        ? [STATUS_OF_KIND[error.kind], error.code, error.message, error.details]
-        : error instanceof LedgerBusyError
-          ? [503, 'LEDGER_BUSY', 'Länets förslag ändras av många samtidigt. Försök igen om en stund.', []]
-          : [500, 'INTERNAL_ERROR', 'Ett oväntat fel inträffade.', []];
+        ? [STATUS_OF_KIND[error.kind], error.code, error.message, error.details, {}]
+        : error instanceof IdempotencyKeyReusedError
+          ? [422, keyReused().code, keyReused().message, [], {}]
+          : error instanceof LedgerBusyError
+            ? [503, 'LEDGER_BUSY', 'Länets förslag ändras av många samtidigt. Försök igen om en stund.', [], {}]
+            : [500, 'INTERNAL_ERROR', 'Ett oväntat fel inträffade.', [], {}];
   if (status >= 500) log.error('request failed', { route: event.routeKey, error: String((error as Error)?.stack ?? error) });
-  return toResult({ status, body: { error: { code, message, details } } });
+  return toResult({ status, body: { error: { code, message, details } }, headers });
 }
 
 

@@ -25,6 +25,7 @@ import {
   YearParams,
 } from '../schemas/api';
 import { ContactsImportBody, ContactsSchema } from '../schemas/contacts';
+import { IDEMPOTENCY_KEY_MAX_LENGTH, IDEMPOTENCY_KEY_PATTERN } from './idempotency';
 import { ROUTES, type RouteName } from './routes';
 
 /**
@@ -47,17 +48,36 @@ interface Operation {
   errors: ErrorStatus[];
 }
 
-type ErrorStatus = 400 | 403 | 404 | 409 | 422 | 503;
+type ErrorStatus = 400 | 403 | 404 | 409 | 415 | 422 | 503;
 
 const ERROR_DESCRIPTIONS: Record<ErrorStatus | 401, string> = {
-  400: 'Ogiltig förfrågan (fel format, okända fält, ogiltigt belopp).',
+  400: 'Ogiltig förfrågan (fel format, okända fält, ogiltigt belopp, ogiltig Idempotency-Key).',
   401: 'Inloggning krävs (saknad eller ogiltig token).',
   403: 'Saknar behörighet för åtgärden.',
   404: 'Finns inte (okänd kommun, okänt län, inget förslag, ingen rapport).',
-  409: 'Krockar med läget (perioden stängd, fel status, redan inlämnad).',
-  422: 'Bryter mot en regel (annat län, samma kommun, mer än andelen).',
+  409: 'Krockar med läget (perioden stängd, fel status, redan inlämnad) eller med en förfrågan med samma Idempotency-Key som behandlas just nu (IDEMPOTENCY_KEY_IN_FLIGHT, med Retry-After).',
+  415: 'Kroppen har en innehållstyp som vägen inte tar emot (UNSUPPORTED_MEDIA_TYPE): JSON kräver application/json (eventuellt med charset=utf-8) eller application/*+json.',
+  422: 'Bryter mot en regel (annat län, samma kommun, mer än andelen) eller återanvänder en Idempotency-Key för en annan förfrågan (IDEMPOTENCY_KEY_REUSED).',
   503: 'Länets förslag ändras av många samtidigt; försök igen.',
 };
+
+/** The header every signed-in POST, PUT, PATCH and DELETE takes (shared/http/handler.ts). */
+const IdempotencyHeaders = z.strictObject({
+  'Idempotency-Key': z
+    .string()
+    .min(1)
+    .max(IDEMPOTENCY_KEY_MAX_LENGTH)
+    .regex(IDEMPOTENCY_KEY_PATTERN)
+    .optional()
+    .meta({
+      description:
+        `Frivillig nyckel, 1–${IDEMPOTENCY_KEY_MAX_LENGTH} synliga ASCII-tecken (0x21–0x7E, inga mellanslag), till exempel ett UUID; annars 400 INVALID_IDEMPOTENCY_KEY. ` +
+        'Nyckeln gäller per anropare (roll och kommun eller län), inte per väg. Samma förfrågan igen (metod, sökväg, innehållstyp och kropp byte för byte) får det första godtagna svaret med huvudet idempotent-replayed: true; ' +
+        'en annan förfrågan med samma nyckel får 422 IDEMPOTENCY_KEY_REUSED och ingenting görs; samma förfrågan medan den första pågår får 409 IDEMPOTENCY_KEY_IN_FLIGHT. ' +
+        'Ett avvisat svar (4xx) sparas inte och nyckeln kan användas igen; ett serverfel (5xx) sparas aldrig.',
+      example: '7f1c2d9e-5b1a-4c53-9d0e-2a6f0c1b8e47',
+    }),
+});
 
 const COMMAND_ERRORS: ErrorStatus[] = [400, 403, 404, 409, 422, 503];
 const json = (schema: ZodType) => ({ 'application/json': schema });
@@ -190,7 +210,15 @@ export const BEARER = 'bearerAuth';
 function routeConfig(route: (typeof ROUTES)[number]): RouteConfig {
   const op = OPERATIONS[route.name];
   const isPublic = 'public' in route && route.public;
-  const errors = [...(isPublic ? [] : [401 as const]), ...op.errors].sort();
+  const idempotent = !isPublic && route.method !== 'GET';
+  const errors = [
+    ...new Set<ErrorStatus | 401>([
+      ...(isPublic ? [] : [401 as const]),
+      ...op.errors,
+      ...(op.body ? [415 as const] : []),
+      ...(idempotent ? [409 as const, 422 as const] : []),
+    ]),
+  ].sort();
   const responses: Record<string, ResponseConfig> = {
     [op.ok.status]: { description: op.ok.description, content: contentOf({ ...json(op.ok.schema), ...op.ok.also }) },
     ...(op.existed ? { 200: { description: op.existed, content: contentOf(json(op.ok.schema)) } } : {}),
@@ -206,6 +234,7 @@ function routeConfig(route: (typeof ROUTES)[number]): RouteConfig {
     request: {
       ...(op.params ? { params: op.params } : {}),
       ...(op.query ? { query: op.query } : {}),
+      ...(idempotent ? { headers: IdempotencyHeaders } : {}),
       ...(op.body ? { body: { required: route.name !== 'start-cycle', content: contentOf(op.body) } } : {}),
     },
     responses,
@@ -232,7 +261,9 @@ export function openApiDocument() {
     info: {
       title: 'Omfördelning',
       version: '1.0.0',
-      description: 'Omfördelning av anvisningsandelar för ensamkommande barn mellan kommuner i samma län. Fel: `{error: {code, message, details}}` på svenska.',
+      description:
+        'Omfördelning av anvisningsandelar för ensamkommande barn mellan kommuner i samma län. Fel: `{error: {code, message, details}}` på svenska. ' +
+        'En kropp skickas som JSON med Content-Type: application/json (CSV med text/csv där det anges). POST, PUT, PATCH och DELETE tar en frivillig Idempotency-Key.',
     },
     servers: [{ url: '/' }],
   });

@@ -1,5 +1,6 @@
 import { decide, evolve, idempotencyScope, type Command, type CommandContext, type LedgerState } from '../domain/ledger';
 import type { LedgerEvent, LedgerKey } from '../schemas/ledger';
+import { replayMatches } from './replay';
 import type { LedgerStore } from './store';
 
 export interface Outcome {
@@ -31,6 +32,18 @@ export class LedgerBusyError extends Error {
   constructor(readonly attempts: number) {
     super(`Ledger still contended after ${attempts} attempts`);
     this.name = 'LedgerBusyError';
+  }
+}
+
+/**
+ * The idempotency key was recorded with another command by the same actor: nothing is
+ * replayed and nothing is written (the HTTP layer refuses such a reuse before the command
+ * runs; this is the ledger's own check for when the HTTP record of the key is gone).
+ */
+export class IdempotencyKeyReusedError extends Error {
+  constructor(readonly idempotencyKey: string, readonly seq: number) {
+    super(`Idempotency key already recorded with another command (event ${seq})`);
+    this.name = 'IdempotencyKeyReusedError';
   }
 }
 
@@ -101,7 +114,7 @@ async function decideAndAppend(
   let confirmed = lane.state === undefined;
   lane.state = undefined; // set again below once this command knows the ledger's state
   for (let attempt = 1; attempt <= retry.maxAttempts; ) {
-    const replayed = idempotencyKey ? await findReplay(store, state, ctx, idempotencyKey) : undefined;
+    const replayed = idempotencyKey ? await findReplay(store, state, command, ctx, idempotencyKey) : undefined;
     if (replayed) {
       lane.state = state;
       return replayed;
@@ -132,9 +145,11 @@ async function decideAndAppend(
   throw new LedgerBusyError(retry.maxAttempts);
 }
 
-async function findReplay(store: LedgerStore, state: LedgerState, ctx: CommandContext, key: string): Promise<Outcome | undefined> {
+/** The event this actor recorded under the key, if the command is the one it answers (else refused). */
+async function findReplay(store: LedgerStore, state: LedgerState, command: Command, ctx: CommandContext, key: string): Promise<Outcome | undefined> {
   const seq = state.idempotency[idempotencyScope(ctx.actor, key)];
   if (seq === undefined) return undefined;
   const event = (await store.events(state)).find((e) => e.seq === seq)!;
+  if (!replayMatches(command, event)) throw new IdempotencyKeyReusedError(key, seq);
   return { event, state, replayed: true };
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DecisionOutcome, PersonSchema, ProposalStatus, ReportMode, ResolutionSchema } from './ledger';
 import { CountyCode, MunicipalityCode } from './reference';
+import { freeText } from './text';
 
 /**
  * The HTTP contract (DESIGN.md §3). Request schemas are strict: unknown fields are
@@ -11,7 +12,16 @@ import { CountyCode, MunicipalityCode } from './reference';
 export const PerMilleAmount = z.number().meta({ id: 'PerMille', description: 'Promille, högst tre decimaler', example: 1.25 });
 const Instant = z.string().meta({ description: 'Tidpunkt (ISO 8601, UTC)', example: '2027-08-15T07:00:00Z' });
 
-export const YearParam = z.coerce.number().int().min(2000).max(2999);
+/**
+ * A share year in a path: exactly four digits, 2000–2999. Not coerced: `02028`, `0x7EC`,
+ * `2.028e3`, ` 2028` and `2028.0` are refused, not read as 2028.
+ */
+export const YearParam = z
+  .string()
+  .regex(/^\d{4}$/, 'Året ska skrivas med fyra siffror, till exempel 2028.')
+  .transform(Number)
+  .pipe(z.number().int().min(2000, 'Året ska vara mellan 2000 och 2999.').max(2999, 'Året ska vara mellan 2000 och 2999.'))
+  .meta({ description: 'Andelsåret, fyra siffror (2000–2999)', example: '2028' });
 export const YearParams = z.strictObject({ year: YearParam });
 export const GiverParams = z.strictObject({ year: YearParam, giver: MunicipalityCode });
 export const CountyParams = z.strictObject({ year: YearParam, county: CountyCode });
@@ -71,7 +81,7 @@ export const AmendProposalBody = z
   .meta({ id: 'AmendProposal' });
 export const ConsentBody = z.strictObject({ accept: z.boolean() }).meta({ id: 'Consent' });
 export const DecisionBody = z
-  .strictObject({ outcome: DecisionOutcome, reason: z.string().max(2000).optional() })
+  .strictObject({ outcome: DecisionOutcome, reason: freeText(2000).optional() })
   .meta({ id: 'Decision' });
 export type AmendProposalBody = z.infer<typeof AmendProposalBody>;
 export type DecisionBody = z.infer<typeof DecisionBody>;

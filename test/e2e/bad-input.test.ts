@@ -1,15 +1,21 @@
 /**
  * Bad input over real HTTP: malformed JSON, wrong types, unknown fields, huge bodies,
  * amounts with four decimals, unknown municipality and county codes, bad paths and queries.
- * Every one is answered 400/401/404/405/413/422 with the contract's error body (a Swedish
- * message), never 5xx, and nothing is written: after each request the ledgers (every event,
- * all proposals and shares) and the cycle records are exactly as before.
+ * Also strict paths (a year of exactly four digits, codes exactly as in the reference data),
+ * content types (415), free text with control or direction characters, and Idempotency-Key
+ * values outside the contract. Every one is answered 400/401/404/405/409/413/415/422 with the
+ * contract's error body (a whole Swedish sentence, no English type words), never 5xx, and
+ * nothing is written: after each request the ledgers (every event, all proposals and shares)
+ * and the cycle records are exactly as before. At the end: an Idempotency-Key reused for
+ * another request (also concurrently, also when only the ledger remembers the key) is refused
+ * and writes nothing, and replays say so.
  */
 import { request as httpRequest } from 'node:http';
+import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack, type TestResponse, type TestStack } from '../support/local-stack';
 import { OPEN_NOW, YEAR, expectError, importExampleShares, muteInfoLogs, shareOf, shareRows, storedState, tokens, type Tokens } from '../support/e2e';
-import { HEBY, TIERP, UPPSALA } from '../support/places';
+import { ALVKARLEBY, HEBY, KNIVSTA, OSTHAMMAR, TIERP, UPPSALA } from '../support/places';
 
 // HEBY has no proposal: its amounts reach the rules.
 
@@ -33,6 +39,8 @@ interface Case {
   json?: unknown;
   raw?: string;
   headers?: Record<string, string>;
+  /** Send the raw body with no Content-Type header at all (fetch would add text/plain). */
+  noContentType?: boolean;
   status: number;
   code: string;
 }
@@ -59,8 +67,39 @@ async function tokenOf(caller: Caller): Promise<string | undefined> {
 
 async function send(c: Case): Promise<TestResponse> {
   const token = await tokenOf(c.as);
+  if (c.noContentType) return sendWithoutContentType(c.method, c.path, token, c.raw ?? '');
   const headers = { ...(c.raw !== undefined && { 'content-type': 'application/json' }), ...c.headers };
   return stack.request(c.method, c.path, { ...(token && { token }), ...(c.json !== undefined && { json: c.json }), ...(c.raw !== undefined && { body: c.raw }), headers });
+}
+
+/** A request with a body and no Content-Type (node:http sends only the headers given). */
+function sendWithoutContentType(method: string, path: string, token: string | undefined, body: string): Promise<TestResponse> {
+  return new Promise((resolve, reject) => {
+    const headers: Record<string, string | number> = { 'content-length': Buffer.byteLength(body), ...(token && { authorization: `Bearer ${token}` }) };
+    const req = httpRequest(`${stack.apiUrl}${path}`, { method, headers }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (text += chunk));
+      res.on('end', () => {
+        const responseHeaders = new Headers(Object.entries(res.headers).map(([k, v]) => [k, String(v)]));
+        resolve({ status: res.statusCode!, headers: responseHeaders, body: text ? JSON.parse(text) : undefined, text });
+      });
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** English type and status words that must never reach a person in a message. */
+const ENGLISH = /\b(string|number|undefined|boolean|bigint|object|array|expected|received|invalid|AWAITING_RECEIVER|AGREED|DECLINED|WITHDRAWN|EXPIRED)\b/i;
+
+/** The message and every detail's message are whole sentences without English type words. */
+function expectPlainSwedish(res: TestResponse, context: string): void {
+  const messages = [res.body.error.message, ...res.body.error.details.map((d: { message?: unknown }) => d?.message).filter((m: unknown) => typeof m === 'string')];
+  for (const message of messages) {
+    expect(message, context).toMatch(/^[A-ZÅÄÖ].*[.!?]$/s);
+    expect(message, context).not.toMatch(ENGLISH);
+  }
 }
 
 /** What is stored: ledgers of the counties with proposals, every proposal and share, the cycle records. */
@@ -81,6 +120,21 @@ const valid = { receiver: UPPSALA, perMille: 0.5 };
 const malformed = (name: string, method: string, path: string, as: Caller, raw: string): Case => ({ name, method, path, as, raw, status: 400, code: 'MALFORMED_JSON' });
 const invalid = (name: string, method: string, path: string, as: Caller, json: unknown): Case => ({ name, method, path, as, json, status: 400, code: 'VALIDATION_FAILED' });
 
+const heby = { receiver: UPPSALA, perMille: 0.1 };
+const notAPath = (name: string, method: string, path: string, as: Caller, json?: unknown): Case => ({ name, method, path, as, json, status: 400, code: 'VALIDATION_FAILED' });
+const unsupported = (name: string, method: string, path: string, as: Caller, raw: string, contentType: string | undefined): Case => ({
+  name,
+  method,
+  path,
+  as,
+  raw,
+  ...(contentType === undefined ? { noContentType: true } : { headers: { 'content-type': contentType } }),
+  status: 415,
+  code: 'UNSUPPORTED_MEDIA_TYPE',
+});
+const withKey = (name: string, key: string): Case => ({ name, method: 'POST', path: PROPOSALS, as: 'heby', json: heby, headers: { 'idempotency-key': key }, status: 400, code: 'INVALID_IDEMPOTENCY_KEY' });
+const decideWith = (name: string, reason: string): Case => invalid(name, 'POST', `${TIERPS}/decision`, 'county', { outcome: 'REJECTED', reason });
+
 const GROUPS: Record<string, Case[]> = {
   'malformed JSON': [
     malformed('submit: cut off', 'POST', PROPOSALS, 'tierp', '{"receiver": "0380", "perMille": '),
@@ -96,7 +150,6 @@ const GROUPS: Record<string, Case[]> = {
     malformed('import contacts', 'PUT', '/v1/contacts', 'admin', '{"municipalities":'),
     malformed('start a year', 'POST', '/v1/years/2040/cycle', 'admin', '{'),
     malformed('move the calendar', 'PATCH', '/v1/years/2041/cycle/calendar', 'admin', '{"deadline"'),
-    { ...malformed('submit: binary body', 'POST', PROPOSALS, 'tierp', '\u0000\u0001\u0002\u00ff'), headers: { 'content-type': 'application/octet-stream' } },
   ],
   'not an object': [
     invalid('submit: array', 'POST', PROPOSALS, 'tierp', []),
@@ -224,10 +277,70 @@ const GROUPS: Record<string, Case[]> = {
     { name: 'year with a fraction', method: 'POST', path: '/v1/years/2028.5/proposals', as: 'tierp', json: valid, status: 400, code: 'VALIDATION_FAILED' },
     { name: 'year out of range', method: 'POST', path: '/v1/years/1999/proposals', as: 'tierp', json: valid, status: 400, code: 'VALIDATION_FAILED' },
     { name: 'county query of one digit', method: 'GET', path: `${year}/shares?county=3`, as: 'admin', status: 400, code: 'VALIDATION_FAILED' },
+    { name: 'year with a leading space', method: 'POST', path: '/v1/years/%202028/proposals', as: 'tierp', json: valid, status: 400, code: 'VALIDATION_FAILED' },
     { name: 'no such route', method: 'POST', path: `${year}/proposal`, as: 'tierp', json: valid, status: 404, code: 'NOT_FOUND' },
     { name: 'wrong method', method: 'PUT', path: PROPOSALS, as: 'tierp', json: valid, status: 405, code: 'METHOD_NOT_ALLOWED' },
   ],
 };
+
+// Paths that z.coerce once read as 2028, 0360, 0180 or 03: refused, and nothing is acted on.
+GROUPS['strict years and codes'] = [
+  ...['02028', '0x7EC', '2.028e3', '%202028', '2028.0', '+2028', '2028%20'].map((y) => notAPath(`submit in year ${decodeURIComponent(y)}`, 'POST', `/v1/years/${y}/proposals`, 'heby', heby)),
+  ...['02028', '0x7EC', '2.028e3'].map((y) => notAPath(`withdraw in year ${y}`, 'DELETE', `/v1/years/${y}/proposals/${TIERP}`, 'tierp')),
+  ...['360', '03600', '0x168', '%200360', '360.0'].map((g) => notAPath(`amend giver ${decodeURIComponent(g)}`, 'PATCH', `${PROPOSALS}/${g}`, 'tierp', { perMille: 0.25 })),
+  ...['180', '01800', '0x0B4'].map((g) => notAPath(`read giver ${g}`, 'GET', `${PROPOSALS}/${g}`, 'admin')),
+  ...['3', '003', '0x3', '3.0'].map((c) => notAPath(`report of county ${c}`, 'POST', `${year}/counties/${c}/report`, 'county')),
+  ...['1', '001'].map((c) => notAPath(`read the report of county ${c}`, 'GET', `${year}/counties/${c}/report`, 'admin')),
+  ...['1', '001', '%2003', '0x3'].map((c) => notAPath(`list proposals of county ${decodeURIComponent(c)}`, 'GET', `${PROPOSALS}?county=${c}`, 'admin')),
+  ...['3', '003'].map((c) => notAPath(`audit of county ${c}`, 'GET', `${year}/audit?county=${c}`, 'admin')),
+];
+
+GROUPS['content types'] = [
+  unsupported('submit: JSON as text/plain', 'POST', PROPOSALS, 'heby', JSON.stringify(heby), 'text/plain'),
+  unsupported('submit: JSON without a content type', 'POST', PROPOSALS, 'heby', JSON.stringify(heby), undefined),
+  unsupported('submit: JSON as form data', 'POST', PROPOSALS, 'heby', JSON.stringify(heby), 'application/x-www-form-urlencoded'),
+  unsupported('submit: JSON in Latin-1', 'POST', PROPOSALS, 'heby', JSON.stringify(heby), 'application/json; charset=iso-8859-1'),
+  unsupported('submit: binary body', 'POST', PROPOSALS, 'heby', '\u0000\u0001\u0002\u00ff', 'application/octet-stream'),
+  unsupported('amend: JSON as text/plain', 'PATCH', TIERPS, 'tierp', '{"perMille":0.25}', 'text/plain'),
+  unsupported('consent: without a content type', 'POST', `${TIERPS}/consent`, 'uppsala', '{"accept":true}', undefined),
+  unsupported('start a year: a calendar as text/plain', 'POST', '/v1/years/2040/cycle', 'admin', '{}', 'text/plain'),
+  unsupported('import shares: CSV as text/plain', 'PUT', `${year}/shares`, 'admin', 'municipality_code,per_mille\n0980,1.5\n', 'text/plain'),
+  unsupported('import shares: CSV without a content type', 'PUT', `${year}/shares`, 'admin', 'municipality_code,per_mille\n0980,1.5\n', undefined),
+  unsupported('import contacts: JSON as text/csv', 'PUT', '/v1/contacts', 'admin', '{"administrators":{}}', 'text/csv'),
+  // Accepted media types reach the rules (a four-decimal amount is refused there).
+  { ...submitAs('submit: application/json; charset=utf-8', { raw: '{"receiver":"0380","perMille":0.1234}', headers: { 'content-type': 'application/json; charset=utf-8' }, status: 400, code: 'INVALID_AMOUNT' }), as: 'heby' },
+  { ...submitAs('submit: Application/JSON;Charset="UTF-8"', { raw: '{"receiver":"0380","perMille":0.1234}', headers: { 'content-type': 'Application/JSON;Charset="UTF-8"' }, status: 400, code: 'INVALID_AMOUNT' }), as: 'heby' },
+  { name: 'amend: application/merge-patch+json', method: 'PATCH', path: TIERPS, as: 'tierp', raw: '{"perMille":0.5555}', headers: { 'content-type': 'application/merge-patch+json' }, status: 400, code: 'INVALID_AMOUNT' },
+  {
+    name: 'import shares: text/csv; charset=utf-8',
+    method: 'PUT',
+    path: `${year}/shares`,
+    as: 'admin',
+    raw: 'municipality_code,per_mille\n0980,1.2345\n',
+    headers: { 'content-type': 'text/csv; charset=utf-8' },
+    status: 400,
+    code: 'INVALID_AMOUNT',
+  },
+];
+
+GROUPS['free text with control or direction characters'] = [
+  decideWith('decision: a bell in the reason', 'Avslag\u0007'),
+  decideWith('decision: a NUL in the reason', 'Avslag\u0000'),
+  decideWith('decision: a tab in the reason', 'Avslag\tmotivering'),
+  decideWith('decision: an escape sequence in the reason', 'Avslag \u001b[31m'),
+  decideWith('decision: a right-to-left override in the reason', 'Avslag \u202Egnålkcis'),
+  decideWith('decision: a first-strong isolate in the reason', 'Avslag \u2068x\u2069'),
+  // Line breaks are text: the reason passes validation and reaches the rules (the window is still open).
+  { name: 'decision: line breaks in the reason', method: 'POST', path: `${TIERPS}/decision`, as: 'county', json: { outcome: 'REJECTED', reason: 'Rad ett.\r\nRad två.' }, status: 409, code: 'WINDOW_STILL_OPEN' },
+];
+
+GROUPS['idempotency keys outside the contract'] = [
+  withKey('256 characters', 'k'.repeat(256)),
+  withKey('2,000 characters', 'k'.repeat(2000)),
+  withKey('a non-ASCII letter', 'nyckel-å'),
+  withKey('a space inside', 'två ord'),
+  withKey('only spaces', '   '),
+];
 
 beforeAll(async () => {
   stack = await startTestStack({ now: OPEN_NOW });
@@ -249,6 +362,7 @@ for (const [group, cases] of Object.entries(GROUPS)) {
         const res = await send(c);
         expect(res.status, `never 5xx: ${res.text.slice(0, 300)}`).toBeLessThan(500);
         expectError(res, c.status, c.code, c.name);
+        expectPlainSwedish(res, c.name);
         expect(await snapshot()).toEqual(before);
       });
     }
@@ -292,5 +406,149 @@ describe('idempotency keys of refused requests', () => {
     const accepted = await post({ receiver: UPPSALA, perMille: 0.5 });
     expect(accepted.status, accepted.text).toBe(201);
     expect(accepted.headers.get('idempotent-replayed')).toBeNull();
+  });
+});
+
+describe('messages a person reads', () => {
+  it('name the field in a whole Swedish sentence, without type words', async () => {
+    const stored = await snapshot();
+    const res = await stack.request('POST', PROPOSALS, { token: await t.municipality(HEBY), json: { receiver: UPPSALA, perMille: '0.5' } });
+    expectError(res, 400, 'VALIDATION_FAILED');
+    expect(res.body.error.details).toEqual([{ path: 'perMille', message: 'Fältet perMille ska vara ett tal.' }]);
+    const missing = await stack.request('POST', PROPOSALS, { token: await t.municipality(HEBY), json: { perMille: 0.5, note: 'x' } });
+    expect(missing.body.error.details.map((d: { message: string }) => d.message).sort()).toEqual(['Fältet note är okänt.', 'Fältet receiver saknas.']);
+    const year = await stack.request('GET', '/v1/years/0x7EC/cycle', { token: await t.admin() });
+    expect(year.body.error).toEqual({
+      code: 'VALIDATION_FAILED',
+      message: 'Sökvägen är ogiltig.',
+      details: [{ path: 'year', message: 'Året ska skrivas med fyra siffror, till exempel 2028.' }],
+    });
+    expect(await snapshot()).toEqual(stored);
+  });
+});
+
+/** Idempotency-Key: writes from here on, so each test compares with what it saw itself. */
+describe('an Idempotency-Key belongs to one request', () => {
+  const as = (code: string) => t.municipality(code);
+  const events = async (county = '03') => (await stack.request('GET', `${year}/audit?county=${county}`, { token: await t.admin() })).body.events as { idempotencyKey?: string; perMille?: number; type: string }[];
+
+  it('is refused with 422 for another body, path or method, and nothing is written', async () => {
+    const headers = { 'idempotency-key': 'heby-edge-1' };
+    const first = await stack.request('POST', PROPOSALS, { token: await as(HEBY), json: heby, headers });
+    expect(first.status, first.text).toBe(201);
+    const written = await snapshot();
+    const reuses = [
+      ['another body', 'POST', PROPOSALS, { receiver: UPPSALA, perMille: 0.2 }],
+      ['the same body spaced differently', 'POST', PROPOSALS, undefined],
+      ['another path', 'PATCH', `${PROPOSALS}/${HEBY}`, { perMille: 0.2 }],
+      ['another method', 'DELETE', `${PROPOSALS}/${HEBY}`, undefined],
+      ['a query string', 'POST', `${PROPOSALS}?x=1`, heby],
+    ] as const;
+    for (const [what, method, path, json] of reuses) {
+      const res =
+        what === 'the same body spaced differently'
+          ? await stack.request(method, path, { token: await as(HEBY), body: '{ "receiver": "0380", "perMille": 0.1 }', headers: { ...headers, 'content-type': 'application/json' } })
+          : await stack.request(method, path, { token: await as(HEBY), ...(json !== undefined && { json }), headers });
+      expectError(res, 422, 'IDEMPOTENCY_KEY_REUSED', what);
+      expectPlainSwedish(res, what);
+      expect(await snapshot(), what).toEqual(written);
+    }
+    const again = await stack.request('POST', PROPOSALS, { token: await as(HEBY), json: heby, headers });
+    expect([again.status, again.headers.get('idempotent-replayed')]).toEqual([201, 'true']);
+    expect(again.body).toEqual(first.body);
+    expect(await snapshot()).toEqual(written);
+  });
+
+  it('lets exactly one of concurrent requests with the key and different bodies through', async () => {
+    expect(shareOf(KNIVSTA)).toBeGreaterThan(0.4);
+    const before = (await events()).length;
+    const token = await as(KNIVSTA);
+    const amounts = [0.1, 0.2, 0.3, 0.4];
+    const answers = await Promise.all(
+      amounts.map((perMille) => stack.request('POST', PROPOSALS, { token, json: { receiver: UPPSALA, perMille }, headers: { 'idempotency-key': 'knivsta-race' } })),
+    );
+    expect(answers.map((a) => a.status).sort()).toEqual([201, 422, 422, 422]);
+    for (const refused of answers.filter((a) => a.status !== 201)) expectError(refused, 422, 'IDEMPOTENCY_KEY_REUSED');
+    const winner = answers.find((a) => a.status === 201)!;
+    const after = await events();
+    expect(after).toHaveLength(before + 1);
+    expect(after.at(-1)).toMatchObject({ type: 'ProposalSubmitted', idempotencyKey: 'knivsta-race', perMille: winner.body.perMille });
+  });
+
+  it('answers concurrent twins of one request once: the others replay it or are told it is in flight', async () => {
+    const before = (await events()).length;
+    const token = await as(OSTHAMMAR);
+    const answers = await Promise.all(
+      [1, 2, 3].map(() => stack.request('POST', PROPOSALS, { token, json: { receiver: UPPSALA, perMille: 0.1 }, headers: { 'idempotency-key': 'osthammar-twins' } })),
+    );
+    const fresh = answers.filter((a) => a.status === 201 && a.headers.get('idempotent-replayed') === null);
+    expect(fresh).toHaveLength(1);
+    for (const other of answers.filter((a) => a !== fresh[0])) {
+      if (other.status === 201) expect([other.headers.get('idempotent-replayed'), other.body]).toEqual(['true', fresh[0]!.body]);
+      else {
+        expectError(other, 409, 'IDEMPOTENCY_KEY_IN_FLIGHT');
+        expect(other.headers.get('retry-after')).toBe('1');
+      }
+    }
+    expect(await events()).toHaveLength(before + 1);
+  });
+
+  it('replays a CSV import with the replay header, and refuses the key for the same shares as JSON', async () => {
+    const csv = `municipality_code,per_mille\n${shareRows(['09']).map((r) => `${r.municipality},${r.perMille}`).join('\n')}\n`;
+    const put = async (body: string, contentType: string) =>
+      stack.request('PUT', `${year}/shares`, { token: await t.admin(), body, headers: { 'content-type': contentType, 'idempotency-key': 'admin-csv-1' } });
+    const first = await put(csv, 'text/csv');
+    expect(first.status, first.text).toBe(200);
+    expect(first.headers.get('idempotent-replayed')).toBeNull();
+    const written = await snapshot();
+    const again = await put(csv, 'text/csv');
+    expect([again.status, again.headers.get('idempotent-replayed'), again.body]).toEqual([200, 'true', first.body]);
+    expectError(await put(JSON.stringify({ shares: shareRows(['09']) }), 'application/json'), 422, 'IDEMPOTENCY_KEY_REUSED');
+    expect(await snapshot()).toEqual(written);
+  });
+
+  it('is checked by the ledger too when the HTTP record of the key is gone: a replay says so, another command is refused', async () => {
+    const key = 'alvkarleby-crash';
+    const forget = () =>
+      stack.dynamo.client.send(new DeleteCommand({ TableName: stack.dynamo.tableName, Key: { pk: `IDEMPOTENCY#municipality:${ALVKARLEBY}:${key}`, sk: 'REQUEST' } }));
+    const post = async (perMille: number) =>
+      stack.request('POST', PROPOSALS, { token: await as(ALVKARLEBY), json: { receiver: UPPSALA, perMille }, headers: { 'idempotency-key': key } });
+    const first = await post(0.1);
+    expect(first.status, first.text).toBe(201);
+    const written = await snapshot();
+    await forget(); // as if the process died between the ledger's Put and remembering the response
+    const replay = await post(0.1);
+    expect([replay.status, replay.headers.get('idempotent-replayed'), replay.body]).toEqual([201, 'true', first.body]);
+    await forget();
+    expectError(await post(0.2), 422, 'IDEMPOTENCY_KEY_REUSED');
+    expect(await snapshot()).toEqual(written);
+  });
+
+  it('a 255-character key of printable ASCII is accepted', async () => {
+    const key = `${'!~'.repeat(127)}k`;
+    expect(key).toHaveLength(255);
+    const token = await t.admin();
+    const res = await stack.request('POST', '/v1/years/2042/cycle', { token, headers: { 'idempotency-key': key } });
+    expect(res.status, res.text).toBe(201);
+    const again = await stack.request('POST', '/v1/years/2042/cycle', { token, headers: { 'idempotency-key': key } });
+    expect([again.status, again.headers.get('idempotent-replayed')]).toEqual([201, 'true']);
+  });
+});
+
+describe('optional bodies', () => {
+  it('a POST without body and without content type starts a year', async () => {
+    const res = await sendWithoutContentType('POST', '/v1/years/2043/cycle', await t.admin(), '');
+    expect(res.status, res.text).toBe(201);
+  });
+});
+
+describe('a refused action on a proposal in the wrong status', () => {
+  it('says the status in Swedish words, not its code', async () => {
+    const token = await t.municipality(TIERP);
+    expect((await stack.request('DELETE', TIERPS, { token })).status).toBe(200);
+    const res = await stack.request('PATCH', TIERPS, { token, json: { perMille: 0.25 } });
+    expectError(res, 409, 'INVALID_STATUS');
+    expect(res.body.error.message).toBe('Åtgärden går inte att utföra eftersom förslaget är återkallat av givande kommun.');
+    expectPlainSwedish(res, 'amend a withdrawn proposal');
   });
 });

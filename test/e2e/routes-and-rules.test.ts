@@ -193,7 +193,7 @@ describe('window open (clock 2027-09-01, share year 2028)', () => {
     const events = ok(await call('GET', `${years(YEAR)}/audit?county=03`, admin)).events;
     expect(events).toHaveLength(before + 1);
     expect(events.at(-1)).toMatchObject({ type: 'ProposalSubmitted', giver: HEBY, idempotencyKey: 'heby-1' });
-    // The same key from another caller (or route) is another request.
+    // The same key from another caller is another request (keys belong to the caller; the same caller reusing it elsewhere gets 422: bad-input.test.ts).
     const consented = await call('POST', `${years(YEAR)}/proposals/${HEBY}/consent`, await m(KNIVSTA), { accept: true }, { 'Idempotency-Key': 'heby-1' });
     expect(consented.status).toBe(200);
     expect(consented.headers.get('idempotent-replayed')).toBeNull();

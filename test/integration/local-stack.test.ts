@@ -53,7 +53,7 @@ describe('local stack (in-process)', () => {
       return res.body.error.message as string;
     };
     expect(await expect401({})).toMatch(/Inloggning krävs/);
-    expect(await expect401({ authorization: 'Bearer not.a.token' })).toMatch(/Ogiltig token/);
+    expect(await expect401({ authorization: 'Bearer not.a.token' })).toMatch(/Token är ogiltig/);
     const foreignDir = tempDataDir();
     try {
       const foreignKeys = await loadOrCreateKeys(foreignDir);

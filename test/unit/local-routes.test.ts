@@ -322,9 +322,9 @@ describe('local tokens', () => {
     expect(ok).toMatchObject({ ok: true, claims: { 'custom:role': 'county', 'custom:county': '01', iss: ISSUER, aud: AUDIENCE, sub: 'local-county-01' } });
     expect(await verifier.verify(token)).toMatchObject({ ok: true });
     expect(await verifier.verify(undefined)).toMatchObject({ ok: false, message: expect.stringMatching(/Inloggning krävs/) });
-    expect(await verifier.verify('Bearer nonsense')).toMatchObject({ ok: false, message: expect.stringMatching(/inte en JWT/) });
+    expect(await verifier.verify('Bearer nonsense')).toMatchObject({ ok: false, message: expect.stringMatching(/inte är en JWT/) });
     const other = await loadOrCreateKeys(dir());
-    expect(await verifier.verify(`Bearer ${await mintToken(other, { 'custom:role': 'admin' })}`)).toMatchObject({ ok: false, message: expect.stringMatching(/signaturen/) });
+    expect(await verifier.verify(`Bearer ${await mintToken(other, { 'custom:role': 'admin' })}`)).toMatchObject({ ok: false, message: expect.stringMatching(/signaturen inte stämmer/) });
     const old = await mintToken(keys, { 'custom:role': 'admin' }, { nowSeconds: Math.floor(Date.now() / 1000) - 13 * 3600 });
     expect(await verifier.verify(`Bearer ${old}`)).toMatchObject({ ok: false, message: expect.stringMatching(/gått ut/) });
     const wrongIssuer = await new SignJWT({ 'custom:role': 'admin' }).setProtectedHeader({ alg: 'ES256' }).setIssuer('someone').setAudience(AUDIENCE).setExpirationTime('1h').sign(keys.privateKey);

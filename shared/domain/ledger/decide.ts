@@ -3,6 +3,7 @@ import { RuleError, refuse } from '../errors';
 import { findCounty, findMunicipality, municipalitiesOf } from '../../reference';
 import type { EventBody } from '../../schemas/ledger';
 import type { Milli } from '../per-mille';
+import { wrongStatusMessage } from '../status-names';
 import type { Command, CommandContext } from './commands';
 import { approvedProposals, finalShares } from './final-shares';
 import { liveProposals, type LedgerState, type Proposal } from './state';
@@ -150,7 +151,7 @@ function requireProposal(state: LedgerState, giver: string): Proposal {
 
 function requireStatus(proposal: Proposal, ...allowed: Proposal['status'][]): void {
   if (!allowed.includes(proposal.status)) {
-    refuse('INVALID_STATUS', `Förslaget har status ${proposal.status} och kan inte ändras så.`, [{ status: proposal.status }]);
+    refuse('INVALID_STATUS', wrongStatusMessage(proposal.status), [{ status: proposal.status }]);
   }
 }
 
