@@ -2,6 +2,11 @@
  * `npm run -s token -- --role municipality --municipality 0180 [--data-dir .data]`
  * `npm run -s token -- --role county --county 01`
  * `npm run -s token -- --role admin`
+ * `… [--name "Anna Svensson"] [--email anna.svensson@kommun.se]`
+ *
+ * Every token names a person: `--name` (else the organisation's default identity,
+ * "Handläggare (Tierp)"), `--email` when given, and a `sub` that is the same for the same
+ * role, organisation and name (see subjectOf in local/tokens.ts).
  *
  * Prints only the token on stdout (use `npm run -s`, otherwise npm prints its own banner
  * there too). Signs with the local stack's key in `<dataDir>/jwt-key.json`, creating the
@@ -12,10 +17,11 @@ import { parseArgs } from 'node:util';
 import { LocalStackError } from './data-dir';
 import { claimsFor, loadOrCreateKeys, mintToken } from './tokens';
 
-const USAGE = 'Användning / usage: npm run -s token -- --role municipality --municipality 0180 | --role county --county 01 | --role admin [--data-dir .data]';
+const USAGE =
+  'Användning / usage: npm run -s token -- --role municipality --municipality 0180 | --role county --county 01 | --role admin [--name "Anna Svensson"] [--email anna@kommun.se] [--data-dir .data]';
 
 async function main(argv: string[]): Promise<void> {
-  let values: { role?: string; municipality?: string; county?: string; 'data-dir'?: string; help?: boolean };
+  let values: { role?: string; municipality?: string; county?: string; name?: string; email?: string; 'data-dir'?: string; help?: boolean };
   try {
     ({ values } = parseArgs({
       args: argv,
@@ -23,6 +29,8 @@ async function main(argv: string[]): Promise<void> {
         role: { type: 'string' },
         municipality: { type: 'string' },
         county: { type: 'string' },
+        name: { type: 'string' },
+        email: { type: 'string' },
         'data-dir': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },

@@ -4,5 +4,5 @@ import { ConsentBody, GiverParams } from '../../shared/schemas/api';
 
 export const handler = httpHandler({ body: ConsentBody, params: GiverParams }, async ({ body, params, ...request }) => ({
   status: 200,
-  body: await answerProposal({ ...request, year: params.year }, params.giver, body.accept),
+  body: await answerProposal({ ...request, year: params.year }, params.giver, body),
 }));

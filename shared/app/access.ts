@@ -44,11 +44,12 @@ export function readableCounty(user: User | null, requested: string | undefined)
   return user.county;
 }
 
-/** Who the ledger records as having acted. */
+/** Who the ledger records as having acted: the role, the organisation and the person. */
 export function actorOf(user: User): Actor {
-  if (user.role === 'municipality') return { role: 'municipality', id: user.municipality };
-  if (user.role === 'county') return { role: 'county', id: user.county };
-  return { role: 'admin' };
+  const person = user.person ? { person: user.person } : {};
+  if (user.role === 'municipality') return { role: 'municipality', id: user.municipality, ...person };
+  if (user.role === 'county') return { role: 'county', id: user.county, ...person };
+  return { role: 'admin', ...person };
 }
 
 /** The county whose ledger holds a giver's proposal. */

@@ -18,6 +18,8 @@ export function presentProposal({ year, county }: LedgerKey, p: Proposal): Propo
     updatedAt: p.updatedAt,
     ...(p.receiverConsentAt ? { receiverConsentAt: p.receiverConsentAt } : {}),
     ...(p.decision ? { decision: p.decision } : {}),
+    ...(p.giverResolution ? { giverResolution: p.giverResolution } : {}),
+    ...(p.receiverResolution ? { receiverResolution: p.receiverResolution } : {}),
   };
 }
 
@@ -43,7 +45,7 @@ export function presentShareRows(state: LedgerState): ShareRow[] {
   }));
 }
 
-/** An event as the audit shows it: everything recorded, amounts in per mille. */
+/** An event as the audit shows it: everything recorded (the actor with its person, any resolution), amounts in per mille. */
 export function presentEvent(event: LedgerEvent): AuditEvent {
   if ('shares' in event) return { ...event, shares: perMilleRecord(event.shares) };
   if ('perMille' in event) return { ...event, perMille: toPerMille(event.perMille) };

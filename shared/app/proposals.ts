@@ -2,7 +2,8 @@ import { refuse } from '../domain/errors';
 import type { LedgerState, Proposal } from '../domain/ledger';
 import { parsePerMille } from '../domain/per-mille';
 import { forbidden } from '../http/errors';
-import type { AmendProposalBody, CountyQuery, DecisionBody, ProposalList, ProposalView } from '../schemas/api';
+import type { AmendProposalBody, ConsentBody, CountyQuery, DecisionBody, ProposalList, ProposalView, SubmitProposalBody } from '../schemas/api';
+import type { Resolution } from '../schemas/ledger';
 import { actorOf, asCountyOf, asGiver, asMunicipality, countyOfMunicipality, readableCounty } from './access';
 import { runCommand, type CommandInput } from './command';
 import { presentProposal, presentProposals } from './present';
@@ -12,16 +13,35 @@ export type { CommandInput } from './command';
 /** The proposal a giver has in its county's ledger after a command. */
 const proposalAfter = (state: LedgerState, giver: string): ProposalView => presentProposal(state, state.proposals[giver]!);
 
+/** The leadership's resolution fields of a request body, when any is given (the domain tidies them). */
+function resolutionOf(body: Resolution): { resolution?: Resolution } {
+  const resolution: Resolution = {
+    ...(body.decisionReference !== undefined ? { decisionReference: body.decisionReference } : {}),
+    ...(body.contact !== undefined ? { contact: body.contact } : {}),
+    ...(body.comment !== undefined ? { comment: body.comment } : {}),
+  };
+  return Object.keys(resolution).length > 0 ? { resolution } : {};
+}
+
 /** A municipality proposes to give part of its share to another municipality (R1–R6). */
-export async function submitProposal(input: CommandInput, body: { receiver: string; perMille: number }) {
+export async function submitProposal(input: CommandInput, body: SubmitProposalBody) {
   const giver = asMunicipality(input.user);
   const key = { year: input.year, county: giver.county };
-  const command = { type: 'SubmitProposal', giver: giver.municipality, receiver: body.receiver, perMille: parsePerMille(body.perMille) } as const;
+  const command = {
+    type: 'SubmitProposal',
+    giver: giver.municipality,
+    receiver: body.receiver,
+    perMille: parsePerMille(body.perMille),
+    ...resolutionOf(body),
+  } as const;
   const outcome = await runCommand(input, key, command, actorOf(giver));
   return { outcome, proposal: proposalAfter(outcome.state, giver.municipality) };
 }
 
-/** The giver changes receiver and/or amount; the receiver must consent again (R2, R6). */
+/**
+ * The giver changes receiver and/or amount before the deadline, also after the county has
+ * decided; the receiver must consent again and the county decide again (R2, R6, R8).
+ */
 export async function amendProposal(input: CommandInput, giver: string, body: AmendProposalBody): Promise<ProposalView> {
   const key = { year: input.year, county: countyOfMunicipality(giver) };
   const me = asGiver(input.user, giver);
@@ -30,12 +50,13 @@ export async function amendProposal(input: CommandInput, giver: string, body: Am
     giver,
     ...(body.receiver !== undefined ? { receiver: body.receiver } : {}),
     ...(body.perMille !== undefined ? { perMille: parsePerMille(body.perMille) } : {}),
+    ...resolutionOf(body),
   } as const;
   const outcome = await runCommand(input, key, command, actorOf(me));
   return proposalAfter(outcome.state, giver);
 }
 
-/** The giver withdraws its proposal before the deadline (R2). */
+/** The giver withdraws its proposal before the deadline, decided or not (R2). */
 export async function withdrawProposal(input: CommandInput, giver: string): Promise<ProposalView> {
   const key = { year: input.year, county: countyOfMunicipality(giver) };
   const me = asGiver(input.user, giver);
@@ -43,16 +64,16 @@ export async function withdrawProposal(input: CommandInput, giver: string): Prom
   return proposalAfter(outcome.state, giver);
 }
 
-/** The receiver consents or declines (R7); the domain refuses anyone but the receiver. */
-export async function answerProposal(input: CommandInput, giver: string, accept: boolean): Promise<ProposalView> {
+/** The receiver consents or declines (R4, R7); the domain refuses anyone but the receiver. */
+export async function answerProposal(input: CommandInput, giver: string, body: ConsentBody): Promise<ProposalView> {
   const key = { year: input.year, county: countyOfMunicipality(giver) };
   const me = asMunicipality(input.user);
-  const command = { type: 'AnswerProposal', giver, respondent: me.municipality, accept } as const;
+  const command = { type: 'AnswerProposal', giver, respondent: me.municipality, accept: body.accept, ...resolutionOf(body) } as const;
   const outcome = await runCommand(input, key, command, actorOf(me));
   return proposalAfter(outcome.state, giver);
 }
 
-/** The giver's county approves or rejects an agreed proposal after the window (R8). */
+/** The giver's county approves or rejects an agreed proposal, at any time before its report (R8). */
 export async function decideProposal(input: CommandInput, giver: string, body: DecisionBody): Promise<ProposalView> {
   const key = { year: input.year, county: countyOfMunicipality(giver) };
   asCountyOf(input.user, key.county);

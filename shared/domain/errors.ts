@@ -28,7 +28,6 @@ const catalog = {
   NOT_RECEIVER: ['forbidden', 'Endast den mottagande kommunen kan svara på förslaget.'],
   // R8
   REJECTION_REASON_REQUIRED: ['rule', 'Ett avslag ska motiveras.'],
-  WINDOW_STILL_OPEN: ['conflict', 'Länsstyrelsen beslutar först när perioden för förslag har stängt.'],
   UNDECIDED_PROPOSALS: ['conflict', 'Alla överenskomna förslag ska beslutas innan länsrapporten lämnas.'],
   // R9
   TOTALS_CHANGED: ['rule', 'Omfördelningen skulle ändra länets eller rikets totala andel.'],

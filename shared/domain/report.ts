@@ -2,6 +2,7 @@ import { findCounty, findMunicipality } from '../reference';
 import type { ReportView } from '../schemas/api';
 import { approvedProposals, shareLines } from './ledger/final-shares';
 import type { LedgerState } from './ledger/state';
+import { displayOf } from './person';
 import { sum, toPerMille } from './per-mille';
 
 /** R10: the fixed compensation per municipality, which no redistribution touches. */
@@ -9,6 +10,12 @@ export const FIXED_COMPENSATION_SEK = 500_000;
 export const FIXED_COMPENSATION_STATEMENT =
   'Den fasta ersättningen på 500 000 kr per kommun påverkas inte av omfördelningen: ' +
   'varje kommun behåller sin rätt till den, även en kommun som har omfördelat hela sin andel.';
+
+/**
+ * Who submitted a report the workflow submitted on the county-report date (the actor is the
+ * system, which is no person). Swedish, as the report is read by people.
+ */
+export const AUTO_SUBMITTED_BY = 'systemet (automatiskt)';
 
 type Submitted = LedgerState & { report: NonNullable<LedgerState['report']> };
 
@@ -27,7 +34,8 @@ export function countyReport(state: Submitted): ReportView {
     countyName: findCounty(state.county)?.name ?? state.county,
     mode: state.report.mode,
     submittedAt: state.report.at,
-    submittedBy: state.report.by.id ?? state.report.by.role,
+    // The person who submitted (name, else e-mail, else token subject; the county code for old events).
+    submittedBy: state.report.by.role === 'system' ? AUTO_SUBMITTED_BY : displayOf(state.report.by),
     proposals: Object.values(state.proposals)
       .sort((a, b) => a.giver.localeCompare(b.giver))
       .map((p) => ({
@@ -38,7 +46,9 @@ export function countyReport(state: Submitted): ReportView {
         perMille: toPerMille(p.perMille),
         status: p.status,
         ...(p.decision?.reason ? { reason: p.decision.reason } : {}),
-        ...(p.decision ? { decidedAt: p.decision.at } : {}),
+        ...(p.decision ? { decidedAt: p.decision.at, decidedBy: p.decision.by } : {}),
+        ...(p.giverResolution ? { giverResolution: p.giverResolution } : {}),
+        ...(p.receiverResolution ? { receiverResolution: p.receiverResolution } : {}),
       })),
     municipalities: lines.map((l) => ({
       municipality: l.municipality,

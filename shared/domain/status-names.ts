@@ -15,17 +15,20 @@ export const PROPOSAL_STATUS_NAMES: Record<ProposalStatus, string> = {
   EXPIRED: 'förfallet',
 };
 
-/** What a proposal in a status is, to follow "förslaget": "… eftersom förslaget har förfallit." */
-export const PROPOSAL_STATUS_CLAUSES: Record<ProposalStatus, string> = {
-  AWAITING_RECEIVER: 'väntar på mottagande kommuns samtycke',
-  AGREED: 'är överenskommet och väntar på länsstyrelsens beslut',
-  APPROVED: 'är godkänt av länsstyrelsen',
-  REJECTED: 'är avslaget av länsstyrelsen',
-  DECLINED: 'är avböjt av mottagande kommun',
-  WITHDRAWN: 'är återkallat av givande kommun',
+/** How a status reads in a sentence after "Förslaget": "Förslaget är återkallat …". */
+const STATUS_IN_WORDS: Record<ProposalStatus, string> = {
+  AWAITING_RECEIVER: 'väntar på mottagarens svar',
+  AGREED: 'är redan överenskommet',
+  APPROVED: 'är redan godkänt',
+  REJECTED: 'är avslaget',
+  DECLINED: 'är avböjt av mottagaren',
+  WITHDRAWN: 'är återkallat',
   EXPIRED: 'har förfallit',
 };
 
-/** The refusal of an action a proposal's status does not allow, as a whole sentence. */
-export const wrongStatusMessage = (status: ProposalStatus): string =>
-  `Åtgärden går inte att utföra eftersom förslaget ${PROPOSAL_STATUS_CLAUSES[status]}.`;
+/**
+ * The refusal of an action a proposal's status does not allow, as a whole sentence.
+ * `action`: what was asked, as a passive verb ("ändras", "återkallas", "besvaras", "beslutas").
+ */
+export const wrongStatusMessage = (status: ProposalStatus, action: string): string =>
+  `Förslaget ${STATUS_IN_WORDS[status]} och kan därför inte ${action}.`;

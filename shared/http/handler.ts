@@ -3,7 +3,7 @@ import type { ZodType } from 'zod';
 import { RuleError } from '../domain/errors';
 import { IdempotencyKeyReusedError, LedgerBusyError } from '../ledger/execute';
 import { findCounty, findMunicipality } from '../reference';
-import { UserSchema, type User } from '../schemas/user';
+import { UserSchema, personFromClaims, type User } from '../schemas/user';
 import { HttpError, STATUS_OF_KIND, badRequest, unauthorized, unsupportedMediaType } from './errors';
 import { IDEMPOTENCY_KEY_MAX_LENGTH, idempotencyScope, isValidIdempotencyKey, normalizeContentType, requestFingerprint } from './idempotency';
 import { appContext, type AppContext } from '../app/context';
@@ -149,16 +149,18 @@ function caller(event: ApiEvent): User {
   const parsed = UserSchema.safeParse(claims ?? {});
   if (!parsed.success) throw unauthorized('Token saknar giltig roll.');
   const c = parsed.data;
+  const person = personFromClaims(claims ?? {});
+  const withPerson = person ? { person } : {};
   if (c['custom:role'] === 'municipality') {
     const m = findMunicipality(c['custom:municipality']);
     if (!m) throw unauthorized('Token anger en okänd kommun.');
-    return { role: 'municipality', municipality: m.code, county: m.county };
+    return { role: 'municipality', municipality: m.code, county: m.county, ...withPerson };
   }
   if (c['custom:role'] === 'county') {
     if (!findCounty(c['custom:county'])) throw unauthorized('Token anger ett okänt län.');
-    return { role: 'county', county: c['custom:county'] };
+    return { role: 'county', county: c['custom:county'], ...withPerson };
   }
-  return { role: 'admin' };
+  return { role: 'admin', ...withPerson };
 }
 
 function header(event: ApiEvent, name: string): string | undefined {

@@ -150,7 +150,7 @@ const OPERATIONS: Record<RouteName, Operation> = {
     errors: COMMAND_ERRORS,
   },
   'decide-proposal': {
-    summary: 'Bevilja eller avslå förslaget (länsstyrelsen, efter sista svarsdag)',
+    summary: 'Bevilja eller avslå förslaget (länsstyrelsen, så snart mottagaren har samtyckt och fram till länsrapporten)',
     params: GiverParams,
     body: json(DecisionBody),
     ok: { status: 200, description: 'Förslaget med beslutet.', schema: ProposalView },

@@ -74,15 +74,49 @@ export type ShareList = z.infer<typeof ShareList>;
 
 // --- Proposals -----------------------------------------------------------------------
 
-export const SubmitProposalBody = z.strictObject({ receiver: MunicipalityCode, perMille: PerMilleAmount }).meta({ id: 'SubmitProposal' });
+/** A telephone number as people write it: digits, spaces, parentheses and hyphens, optionally a leading +. */
+export const PHONE_PATTERN = /^\+?[0-9 ()-]{5,30}$/;
+
+/**
+ * What the municipality's leadership decided, sent with a proposal, an amendment or an
+ * answer. Every field is optional; the ledger records only the fields given (trimmed, empty
+ * ones left out).
+ */
+export const ResolutionFields = {
+  decisionReference: freeText(200)
+    .optional()
+    .meta({ description: 'Beslutets diarienummer eller paragraf, till exempel KS 2027/123 § 45.', example: 'KS 2027/123 § 45' }),
+  contact: z
+    .strictObject({
+      name: freeText(200).optional().meta({ description: 'Kontaktpersonens namn.', example: 'Anna Svensson' }),
+      email: z.email('Ange en giltig e-postadress.').max(254).optional().meta({ description: 'Kontaktpersonens e-postadress.', example: 'anna.svensson@kommun.se' }),
+      phone: z
+        .string()
+        .regex(PHONE_PATTERN, 'Ange telefonnumret med siffror, gärna med riktnummer (5–30 tecken; mellanslag, bindestreck, parenteser och inledande + går bra).')
+        .optional()
+        .meta({ description: 'Kontaktpersonens telefonnummer.', example: '+46 18-123 45 67' }),
+    })
+    .optional()
+    .meta({ description: 'Kontaktperson för beslutet.' }),
+  comment: freeText(2000).optional().meta({ description: 'Kommentar till beslutet, högst 2 000 tecken.' }),
+};
+
+export const SubmitProposalBody = z
+  .strictObject({ receiver: MunicipalityCode, perMille: PerMilleAmount, ...ResolutionFields })
+  .meta({ id: 'SubmitProposal' });
 export const AmendProposalBody = z
-  .strictObject({ receiver: MunicipalityCode.optional(), perMille: PerMilleAmount.optional() })
+  .strictObject({ receiver: MunicipalityCode.optional(), perMille: PerMilleAmount.optional(), ...ResolutionFields })
   .refine((b) => b.receiver !== undefined || b.perMille !== undefined, { message: 'Ange receiver eller perMille.' })
   .meta({ id: 'AmendProposal' });
-export const ConsentBody = z.strictObject({ accept: z.boolean() }).meta({ id: 'Consent' });
+export const ConsentBody = z.strictObject({ accept: z.boolean(), ...ResolutionFields }).meta({ id: 'Consent' });
 export const DecisionBody = z
-  .strictObject({ outcome: DecisionOutcome, reason: freeText(2000).optional() })
+  .strictObject({
+    outcome: DecisionOutcome,
+    reason: freeText(2000).optional().meta({ description: 'Motivering; krävs vid avslag. Högst 2 000 tecken.' }),
+  })
   .meta({ id: 'Decision' });
+export type SubmitProposalBody = z.infer<typeof SubmitProposalBody>;
+export type ConsentBody = z.infer<typeof ConsentBody>;
 export type AmendProposalBody = z.infer<typeof AmendProposalBody>;
 export type DecisionBody = z.infer<typeof DecisionBody>;
 
@@ -203,7 +237,7 @@ export const AuditEvent = z
     seq: z.number().int(),
     type: z.string(),
     at: Instant,
-    actor: z.object({ role: z.string(), id: z.string().optional() }),
+    actor: z.object({ role: z.string(), id: z.string().optional(), person: PersonSchema.optional() }),
     idempotencyKey: z.string().optional(),
   })
   .meta({ id: 'AuditEvent', description: 'Händelsen med sitt innehåll; belopp i promille.' });

@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import type { Person } from './ledger';
 import { CountyCode, MunicipalityCode } from './reference';
+import { hasForbiddenCharacters } from './text';
 
 /** Who is calling, from the verified JWT's claims (Cognito custom attributes). */
 export const UserSchema = z.discriminatedUnion('custom:role', [
@@ -8,10 +10,35 @@ export const UserSchema = z.discriminatedUnion('custom:role', [
   z.object({ 'custom:role': z.literal('admin') }),
 ]);
 
+/** The person behind a token, when its claims name one (see personFromClaims). */
+type WithPerson = { person?: Person };
+
 export type User =
-  | { role: 'municipality'; municipality: string; county: string }
-  | { role: 'county'; county: string }
-  | { role: 'admin' };
+  | ({ role: 'municipality'; municipality: string; county: string } & WithPerson)
+  | ({ role: 'county'; county: string } & WithPerson)
+  | ({ role: 'admin' } & WithPerson);
+
+/** A claim that may name a person: trimmed, 1–200 characters, no control or direction characters. */
+const PersonText = z
+  .string()
+  .trim()
+  .min(1)
+  .max(200)
+  .refine((text) => !hasForbiddenCharacters(text));
+
+/**
+ * The person from the standard OpenID claims of an ID token (Cognito's and the local
+ * ones): `sub`, `name`, `email`. Read leniently, since they only say who acted and never
+ * what one may do: a missing or unusable `name` or `email` is left out, and without a
+ * usable `sub` there is no person at all. None of this ever refuses a request.
+ */
+export function personFromClaims(claims: Record<string, unknown>): Person | undefined {
+  const sub = PersonText.safeParse(claims.sub);
+  if (!sub.success) return undefined;
+  const name = PersonText.safeParse(claims.name);
+  const email = z.email().max(254).safeParse(typeof claims.email === 'string' ? claims.email.trim() : claims.email);
+  return { sub: sub.data, ...(name.success ? { name: name.data } : {}), ...(email.success ? { email: email.data } : {}) };
+}
 
 export const ROLES = ['municipality', 'county', 'admin'] as const;
 export type Role = (typeof ROLES)[number];

@@ -205,7 +205,7 @@ const ROWS: Row[] = [
     expected: () => only({ 'municipality: receiver': 200 }),
     writers: ['municipality: receiver'],
   },
-  // The county's own acts are refused while the window is open, after the access check.
+  // The county may decide an agreed proposal while the window is open (R8); it reports only after.
   {
     route: 'decide-proposal',
     variant: '(window open)',
@@ -213,7 +213,8 @@ const ROWS: Row[] = [
     scenario: 'decide',
     params: giverPath,
     json: () => ({ outcome: 'APPROVED' }),
-    expected: () => only({ 'county: own': 409 }),
+    expected: () => only({ 'county: own': 200 }),
+    writers: ['county: own'],
   },
   { route: 'submit-report', variant: '(window open)', phase: 'open', scenario: 'general', params: ownCountyPath, expected: () => only({ 'county: own': 409 }) },
   {

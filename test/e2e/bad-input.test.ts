@@ -548,7 +548,7 @@ describe('a refused action on a proposal in the wrong status', () => {
     expect((await stack.request('DELETE', TIERPS, { token })).status).toBe(200);
     const res = await stack.request('PATCH', TIERPS, { token, json: { perMille: 0.25 } });
     expectError(res, 409, 'INVALID_STATUS');
-    expect(res.body.error.message).toBe('Åtgärden går inte att utföra eftersom förslaget är återkallat av givande kommun.');
+    expect(res.body.error.message).toBe('Förslaget är återkallat och kan därför inte ändras.');
     expectPlainSwedish(res, 'amend a withdrawn proposal');
   });
 });

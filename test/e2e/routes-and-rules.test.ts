@@ -14,6 +14,7 @@ import {
   CLOSED_NOW,
   OPEN_NOW,
   YEAR,
+  MunicipalityPool,
   expectError,
   muteInfoLogs,
   shareOf,
@@ -70,6 +71,12 @@ const consent = async (giver: string, receiver: string, accept = true) =>
   call('POST', `${years(YEAR)}/proposals/${giver}/consent`, await m(receiver), { accept });
 
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+/** How the local default identities read (local/tokens.ts defaultName). */
+const OFFICER_03 = 'Handläggare (Länsstyrelsen i Uppsala län)';
+const RECEIVER_GIVES = 'Den mottagande kommunen har ett eget förslag om att ge bort andelar och kan därför inte ta emot. Välj en annan mottagare, eller vänta tills kommunen har återkallat sitt förslag.';
+const GIVER_RECEIVES = 'Er kommun har samtyckt till att ta emot andelar i år och kan därför inte ge bort andelar. Det går först om den givande kommunen återkallar eller ändrar sitt förslag till er.';
+const CANNOT_CONSENT = 'Er kommun har ett eget förslag om att ge bort andelar och kan därför inte samtycka till att ta emot. Återkalla ert förslag först eller avböj detta.';
 
 beforeAll(async () => {
   stack = await startTestStack({ now: OPEN_NOW });
@@ -217,8 +224,8 @@ describe('window open (clock 2027-09-01, share year 2028)', () => {
       ['R5 zero', () => submit(ALVKARLEBY, UPPSALA, 0), 422, 'AMOUNT_NOT_POSITIVE', 'Beloppet ska vara större än noll.'],
       ['R5 four decimals', () => submit(ALVKARLEBY, UPPSALA, 0.1234), 400, 'INVALID_AMOUNT', 'Beloppet får ha högst tre decimaler.'],
       ['R2 a second live proposal', () => submit(TIERP, ENKOPING, 0.1), 409, 'GIVER_HAS_PROPOSAL'],
-      ['R4 a receiver gives', () => submit(UPPSALA, ENKOPING, 0.1), 409, 'ROLE_CONFLICT', 'Kommunen tar redan emot andelar och kan inte ge bort.'],
-      ['R4 to a giver', () => submit(ALVKARLEBY, TIERP, 0.1), 409, 'ROLE_CONFLICT', 'Mottagaren ger redan bort andelar och kan inte ta emot.'],
+      ['R4 a receiver that consented gives', () => submit(UPPSALA, ENKOPING, 0.1), 409, 'ROLE_CONFLICT', GIVER_RECEIVES],
+      ['R4 to a giver', () => submit(ALVKARLEBY, TIERP, 0.1), 409, 'ROLE_CONFLICT', RECEIVER_GIVES],
       ['R4 amended to a giver', async () => call('PATCH', proposal(TIERP), await m(TIERP), { receiver: HEBY }), 409, 'ROLE_CONFLICT'],
       ['R6 no shares for the year', () => submit(ALVKARLEBY, UPPSALA, 0.1, YEAR + 2), 409, 'SHARES_NOT_IMPORTED'],
       ['R6 window of another year', () => submit(ALVKARLEBY, UPPSALA, 0.1, YEAR + 1), 409, 'SUBMISSION_WINDOW_CLOSED', 'Perioden för förslag är inte öppen.'],
@@ -230,7 +237,6 @@ describe('window open (clock 2027-09-01, share year 2028)', () => {
       ['consent twice', () => consent(HEBY, KNIVSTA), 409, 'INVALID_STATUS'],
       ['amend a withdrawn proposal', async () => call('PATCH', proposal(OSTHAMMAR), await m(OSTHAMMAR), { perMille: 0.2 }), 409, 'INVALID_STATUS'],
       ['withdraw twice', async () => call('DELETE', proposal(OSTHAMMAR), await m(OSTHAMMAR)), 409, 'INVALID_STATUS'],
-      ['R8 decide while open', async () => call('POST', `${proposal(HEBY)}/decision`, await county('03'), { outcome: 'APPROVED' }), 409, 'WINDOW_STILL_OPEN'],
       ['R8 report while open', async () => call('POST', `${years(YEAR)}/counties/03/report`, await county('03')), 409, 'WINDOW_NOT_CLOSED'],
       ['shares once proposals exist', () => call('PUT', `${years(YEAR)}/shares`, admin, { shares: shareRows(['03']) }), 409, 'SHARES_LOCKED'],
       ['shares of part of a county', () => call('PUT', `${years(YEAR)}/shares`, admin, { shares: withoutOne }), 400, 'INVALID_SHARES'],
@@ -251,6 +257,143 @@ describe('window open (clock 2027-09-01, share year 2028)', () => {
       else if (message) expect(res.body.error.message, name).toMatch(message);
     }
     expect(await snapshot()).toEqual(before);
+  });
+});
+
+describe('window open: roles follow commitments, early decisions, persons and resolutions', () => {
+  const proposal = (giver: string) => `${years(YEAR)}/proposals/${giver}`;
+  const audit = async (code: string) => ok(await call('GET', `${years(YEAR)}/audit?county=${code}`, admin)).events;
+  const kronoberg = new MunicipalityPool('07');
+
+  it('R4: an unanswered proposal to B does not stop B from proposing; B then cannot consent (nothing written) but may decline', async () => {
+    const [a, b, c, d] = new MunicipalityPool('05').take(4) as [string, string, string, string];
+    ok(await submit(a, b, 0.01), 201);
+    const own = ok(await submit(b, c, 0.01), 201);
+    expect(own).toMatchObject({ giver: b, receiver: c, status: 'AWAITING_RECEIVER' });
+    // A's proposal to B is left as it was.
+    expect(ok(await call('GET', proposal(a), await m(a)))).toMatchObject({ receiver: b, status: 'AWAITING_RECEIVER', version: 1 });
+
+    const before = await storedState(stack, admin, YEAR, ['05']);
+    const refusal = await consent(a, b);
+    refused(refusal, 409, 'ROLE_CONFLICT', 'B consents while it gives');
+    expect(refusal.body.error).toEqual({ code: 'ROLE_CONFLICT', message: CANNOT_CONSENT, details: [{ municipality: b }] });
+    // Proposing to B, which gives, stays refused.
+    const toGiver = await submit(d, b, 0.01);
+    refused(toGiver, 409, 'ROLE_CONFLICT', 'D proposes to B');
+    expect(toGiver.body.error.message).toBe(RECEIVER_GIVES);
+    expect(await storedState(stack, admin, YEAR, ['05'])).toEqual(before);
+
+    expect(ok(await consent(a, b, false))).toMatchObject({ status: 'DECLINED' });
+    // C consents to B's proposal: C is now a committed receiver and cannot give.
+    ok(await consent(b, c));
+    refused(await submit(c, d, 0.01), 409, 'ROLE_CONFLICT', 'C gives after consenting');
+  });
+
+  it('R8: consent → the county rejects while open → the giver amends → the receiver consents again → the county approves', async () => {
+    const [giver, receiver] = new MunicipalityPool('06').take(2) as [string, string];
+    ok(await submit(giver, receiver, 0.02), 201);
+    ok(await consent(giver, receiver));
+    const lst = await county('06');
+    const rejected = ok(await call('POST', `${proposal(giver)}/decision`, lst, { outcome: 'REJECTED', reason: 'Mottagaren saknar boende.' }));
+    expect(rejected).toMatchObject({ status: 'REJECTED', decision: { outcome: 'REJECTED', reason: 'Mottagaren saknar boende.' } });
+
+    const amended = ok(await call('PATCH', proposal(giver), await m(giver), { perMille: 0.01 }));
+    expect(amended).toMatchObject({ status: 'AWAITING_RECEIVER', perMille: 0.01 });
+    expect(amended).not.toHaveProperty('decision');
+    expect(amended).not.toHaveProperty('receiverConsentAt');
+    // Undecided again: nothing moves.
+    const row = async (code: string) => ok(await call('GET', `${years(YEAR)}/shares?county=06`, lst)).shares.find((x: { municipality: string }) => x.municipality === code);
+    expect(await row(receiver)).toMatchObject({ receivedPerMille: 0 });
+
+    ok(await consent(giver, receiver));
+    const approved = ok(await call('POST', `${proposal(giver)}/decision`, lst, { outcome: 'APPROVED' }));
+    expect(approved).toMatchObject({ status: 'APPROVED', perMille: 0.01, decision: { outcome: 'APPROVED' } });
+    expect(approved.decision).not.toHaveProperty('reason');
+    expect(await row(giver)).toMatchObject({ givenPerMille: 0.01 });
+    expect(await row(receiver)).toMatchObject({ receivedPerMille: 0.01 });
+    expect((await audit('06')).filter((e: { giver?: string }) => e.giver === giver).map((e: { type: string }) => e.type)).toEqual([
+      'ProposalSubmitted',
+      'ReceiverConsented',
+      'ProposalDecided',
+      'ProposalAmended',
+      'ReceiverConsented',
+      'ProposalDecided',
+    ]);
+  });
+
+  it('who did it: the person of the token in every event of the audit and in decision.by', async () => {
+    const [giver, receiver] = kronoberg.take(2) as [string, string];
+    const karin = { name: 'Karin Lind', email: 'karin.lind@lst.example.se' };
+    const officer = await stack.tokenFor({ role: 'county', county: '07', ...karin });
+    const anders = await stack.tokenFor({ role: 'municipality', municipality: giver, email: 'anders@kommun.example.se', name: 'Anders Ek' });
+    ok(await call('POST', `${years(YEAR)}/proposals`, anders, { receiver, perMille: 0.01 }), 201);
+    ok(await consent(giver, receiver));
+    const decided = ok(await call('POST', `${proposal(giver)}/decision`, officer, { outcome: 'APPROVED' }));
+    expect(decided.decision).toEqual({
+      outcome: 'APPROVED',
+      at: expect.stringMatching(ISO),
+      by: 'Karin Lind',
+      person: { sub: expect.stringMatching(/^local-county-07-[0-9a-f]{8}$/), ...karin },
+    });
+    expect(ok(await call('GET', proposal(giver), await m(receiver))).decision).toEqual(decided.decision);
+
+    const events = (await audit('07')).filter((e: { giver?: string }) => e.giver === giver);
+    expect(events.map((e: { type: string; actor: unknown }) => [e.type, e.actor])).toEqual([
+      ['ProposalSubmitted', { role: 'municipality', id: giver, person: { sub: expect.stringMatching(new RegExp(`^local-municipality-${giver}-`)), name: 'Anders Ek', email: 'anders@kommun.example.se' } }],
+      ['ReceiverConsented', { role: 'municipality', id: receiver, person: { sub: `local-municipality-${receiver}`, name: expect.stringMatching(/^Handläggare \(/) } }],
+      ['ProposalDecided', { role: 'county', id: '07', person: decided.decision.person }],
+    ]);
+    // Importing shares was an administrator, a person too.
+    expect((await audit('07'))[0]).toMatchObject({ type: 'SharesImported', actor: { role: 'admin', person: { sub: 'local-admin', name: 'Administratör' } } });
+  });
+
+  it("the leadership's resolution round-trips through POST, consent, PATCH, GET and the audit; bad fields are refused and write nothing", async () => {
+    const [giver, receiver] = kronoberg.take(2) as [string, string];
+    const giverSaid = {
+      decisionReference: 'KS 2027/123 § 45',
+      contact: { name: 'Eva Holm', email: 'eva.holm@kommun.example.se', phone: '+46 470-12 34 56' },
+      comment: 'Beslutat av kommunstyrelsen.\nGäller hela andelen.',
+    };
+    const receiverSaid = { decisionReference: 'KF 2027/9', comment: 'Vi tar emot.' };
+    const created = ok(await call('POST', `${years(YEAR)}/proposals`, await m(giver), { receiver, perMille: 0.01, ...giverSaid }), 201);
+    expect(created.giverResolution).toEqual(giverSaid);
+    expect(created).not.toHaveProperty('receiverResolution');
+
+    const agreed = ok(await call('POST', `${proposal(giver)}/consent`, await m(receiver), { accept: true, ...receiverSaid }));
+    expect(agreed).toMatchObject({ status: 'AGREED', giverResolution: giverSaid, receiverResolution: receiverSaid });
+    for (const reader of [await m(giver), await county('07'), admin]) {
+      expect(ok(await call('GET', proposal(giver), reader))).toMatchObject({ giverResolution: giverSaid, receiverResolution: receiverSaid });
+    }
+    const events = (await audit('07')).filter((e: { giver?: string }) => e.giver === giver);
+    expect(events.map((e: { type: string; resolution?: unknown }) => [e.type, e.resolution])).toEqual([
+      ['ProposalSubmitted', giverSaid],
+      ['ReceiverConsented', receiverSaid],
+    ]);
+
+    const before = await storedState(stack, admin, YEAR, ['07']);
+    const bad: [string, unknown][] = [
+      ['a control character', { decisionReference: 'KS\u0007 2027' }],
+      ['a direction override', { comment: 'ok \u202E kcab' }],
+      ['a long reference', { decisionReference: 'x'.repeat(201) }],
+      ['a long comment', { comment: 'x'.repeat(2001) }],
+      ['a bad e-mail', { contact: { email: 'inte en adress' } }],
+      ['a bad phone number', { contact: { phone: 'ring mig' } }],
+      ['an unknown contact field', { contact: { title: 'Chef' } }],
+    ];
+    for (const [name, fields] of bad) {
+      const res = await call('PATCH', proposal(giver), await m(giver), { perMille: 0.01, ...(fields as object) });
+      refused(res, 400, 'VALIDATION_FAILED', name);
+    }
+    refused(await call('POST', `${proposal(giver)}/decision`, await county('07'), { outcome: 'REJECTED', reason: 'Nej\u202E' }), 400, 'VALIDATION_FAILED', 'a decision reason with a direction override');
+    expect(await storedState(stack, admin, YEAR, ['07'])).toEqual(before);
+
+    // An amendment without resolution fields keeps the giver's and clears the receiver's.
+    const amended = ok(await call('PATCH', proposal(giver), await m(giver), { perMille: 0.005 }));
+    expect(amended.giverResolution).toEqual(giverSaid);
+    expect(amended).not.toHaveProperty('receiverResolution');
+    const restated = ok(await call('PATCH', proposal(giver), await m(giver), { perMille: 0.005, comment: 'Nytt beslut.' }));
+    expect(restated.giverResolution).toEqual({ comment: 'Nytt beslut.' });
+    expect((await audit('07')).at(-1)).toMatchObject({ type: 'ProposalAmended', giver, resolution: { comment: 'Nytt beslut.' } });
   });
 });
 
@@ -287,10 +430,10 @@ describe('window closed (clock after the deadline)', () => {
 
   it('lets the county approve and reject, then submit its report (JSON and CSV)', async () => {
     const approved = ok(await decide(HEBY, { outcome: 'APPROVED' }));
-    expect(approved).toMatchObject({ giver: HEBY, receiver: KNIVSTA, status: 'APPROVED', decision: { outcome: 'APPROVED', at: expect.stringMatching(ISO), by: '03' } });
+    expect(approved).toMatchObject({ giver: HEBY, receiver: KNIVSTA, status: 'APPROVED', decision: { outcome: 'APPROVED', at: expect.stringMatching(ISO), by: OFFICER_03 } });
     expect(approved.decision).not.toHaveProperty('reason');
     const rejected = ok(await decide(HABO, { outcome: 'REJECTED', reason: ' Mottagaren har inte plats. ' }));
-    expect(rejected).toMatchObject({ status: 'REJECTED', decision: { outcome: 'REJECTED', reason: 'Mottagaren har inte plats.', by: '03' } });
+    expect(rejected).toMatchObject({ status: 'REJECTED', decision: { outcome: 'REJECTED', reason: 'Mottagaren har inte plats.', by: OFFICER_03 } });
 
     // Only approved proposals move shares (R8); the county total is unchanged (R9).
     const shares = ok(await call('GET', `${years(YEAR)}/shares?county=03`, await county('03'))).shares;
@@ -307,7 +450,7 @@ describe('window closed (clock after the deadline)', () => {
       countyName: 'Uppsala län',
       mode: 'SUBMITTED',
       submittedAt: expect.stringMatching(ISO),
-      submittedBy: '03',
+      submittedBy: OFFICER_03,
       fixedCompensation: { amountSek: 500_000, unchanged: true, statement: expect.stringContaining('500 000 kr') },
     });
     expect(submitted.proposals.map((p: { giver: string; status: string }) => [p.giver, p.status])).toEqual([
@@ -316,7 +459,9 @@ describe('window closed (clock after the deadline)', () => {
       [TIERP, 'AWAITING_RECEIVER'],
       [OSTHAMMAR, 'WITHDRAWN'],
     ]);
-    expect(submitted.proposals[0]).toMatchObject({ giverName: 'Håbo', receiverName: 'Uppsala', perMille: 1, reason: 'Mottagaren har inte plats.' });
+    expect(submitted.proposals[0]).toMatchObject({ giverName: 'Håbo', receiverName: 'Uppsala', perMille: 1, reason: 'Mottagaren har inte plats.', decidedBy: OFFICER_03 });
+    expect(submitted.proposals[1]).toMatchObject({ giver: HEBY, decidedBy: OFFICER_03 });
+    expect(submitted.proposals[2]).not.toHaveProperty('decidedBy');
     expect(submitted.municipalities).toHaveLength(8);
     expect(submitted.totals.afterPerMille).toBe(submitted.totals.beforePerMille);
     expect(submitted.municipalities.find((x: { municipality: string }) => x.municipality === KNIVSTA)).toEqual({

@@ -179,11 +179,11 @@ describe('a replayed ledger event answers only its own command', () => {
 describe('the wrong-status refusal', () => {
   it('names every status in Swedish words, in a whole sentence', () => {
     for (const status of ProposalStatus.options) {
-      const message = wrongStatusMessage(status);
-      expect(message).toMatch(/^Åtgärden går inte att utföra eftersom förslaget .+\.$/);
+      const message = wrongStatusMessage(status, 'ändras');
+      expect(message).toMatch(/^Förslaget .+ och kan därför inte ändras\.$/);
       expect(message).not.toMatch(/[A-Z]{3,}|status/);
     }
-    expect(wrongStatusMessage('EXPIRED')).toBe('Åtgärden går inte att utföra eftersom förslaget har förfallit.');
+    expect(wrongStatusMessage('EXPIRED', 'besvaras')).toBe('Förslaget har förfallit och kan därför inte besvaras.');
   });
 });
 

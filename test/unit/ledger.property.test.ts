@@ -7,6 +7,9 @@
  * forward past the deadline. Every command goes through decide; an accepted one is wrapped into
  * an event {seq, at, actor} and evolved, a refused one must leave the state exactly as it was.
  * States, events and commands are deep-frozen, so any mutation by decide/evolve throws.
+ * The county may decide while the window is open (R8), and givers may then still amend or
+ * withdraw, so the checks include that roles follow commitments (R4) at every step and that
+ * only what is APPROVED when the county reports moves shares.
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
@@ -24,7 +27,7 @@ import { defaultCalendar, isWithinWindow, windowClosesAt } from '../../shared/do
 import { ERROR_CODES, RuleError } from '../../shared/domain/errors.js';
 import type { Milli } from '../../shared/domain/per-mille.js';
 import { COUNTIES, MUNICIPALITIES, municipalitiesOf } from '../../shared/reference/index.js';
-import { EventBodySchema, type Actor, type LedgerEvent, type ProposalStatus } from '../../shared/schemas/ledger.js';
+import { EventBodySchema, type Actor, type LedgerEvent, type ProposalStatus, type Resolution } from '../../shared/schemas/ledger.js';
 
 // ---------------------------------------------------------------------------------------------
 // Calendar and clock
@@ -51,8 +54,8 @@ function advance(now: number, a: Advance): number {
 // ---------------------------------------------------------------------------------------------
 // Command descriptors (resolved against the current state when they run)
 
-/** A municipality: of the county (any, or any but the giver), of another county, or one already giving / receiving / awaiting consent / agreed. */
-type PickFrom = 'county' | 'peer' | 'foreign' | 'giver' | 'receiver' | 'awaiting' | 'agreed';
+/** A municipality: of the county (any, or any but the giver), of another county, or one already giving / receiving / awaiting consent / agreed / decided. */
+type PickFrom = 'county' | 'peer' | 'foreign' | 'giver' | 'receiver' | 'awaiting' | 'agreed' | 'decided';
 type Pick = { from: PickFrom; i: number };
 type Amount =
   | { kind: 'zero' }
@@ -67,12 +70,13 @@ type ImportVariant = 'valid' | 'missing' | 'foreign' | 'negative' | 'fraction';
 type Op =
   | { kind: 'import'; variant: ImportVariant; values: number[] }
   | { kind: 'open' }
-  | { kind: 'submit'; giver: Pick; receiver: Pick; amount: Amount }
-  | { kind: 'amend'; giver: Pick; receiver: Pick | null; amount: Amount | null }
+  | { kind: 'submit'; giver: Pick; receiver: Pick; amount: Amount; resolution: Resolution | undefined }
+  | { kind: 'amend'; giver: Pick; receiver: Pick | null; amount: Amount | null; resolution: Resolution | undefined }
   | { kind: 'withdraw'; giver: Pick }
-  | { kind: 'answer'; giver: Pick; respondent: 'right' | Pick; accept: boolean }
+  | { kind: 'answer'; giver: Pick; respondent: 'right' | Pick; accept: boolean; resolution: Resolution | undefined }
   | { kind: 'close' }
-  | { kind: 'decide'; giver: Pick; outcome: 'APPROVED' | 'REJECTED'; reason: string | undefined }
+  /** `signed`: the officer's token names a person (else the event has the county code only, as old events do). */
+  | { kind: 'decide'; giver: Pick; outcome: 'APPROVED' | 'REJECTED'; reason: string | undefined; signed: boolean }
   | { kind: 'report'; auto: boolean }
   | { kind: 'finalize' };
 
@@ -118,9 +122,18 @@ const pickArb = (w: Partial<Record<PickFrom, number>>): fc.Arbitrary<Pick> =>
 
 const giverOfNewArb = pickArb({ county: 6, foreign: 1, giver: 2, receiver: 2 });
 const receiverArb = pickArb({ peer: 8, county: 1, foreign: 1, giver: 2, receiver: 3 });
-const existingGiverArb = pickArb({ county: 2, foreign: 1, giver: 8, receiver: 1 });
+const existingGiverArb = pickArb({ county: 2, foreign: 1, giver: 8, receiver: 1, decided: 4 });
 const awaitingGiverArb = pickArb({ county: 1, foreign: 1, giver: 3, receiver: 1, awaiting: 8 });
-const agreedGiverArb = pickArb({ county: 1, foreign: 1, giver: 3, receiver: 1, awaiting: 1, agreed: 10 });
+const agreedGiverArb = pickArb({ county: 1, foreign: 1, giver: 3, receiver: 1, awaiting: 1, agreed: 10, decided: 4 });
+
+/** What a leadership states: nothing, something, or only blanks (which the ledger leaves out). */
+const resolutionArb: fc.Arbitrary<Resolution | undefined> = fc.constantFrom<Resolution | undefined>(
+  undefined,
+  undefined,
+  { decisionReference: 'KS 2021/12 § 3' },
+  { contact: { name: 'Per Ek', phone: '018-12 34 56' }, comment: ' Enligt beslut. ' },
+  { comment: '   ', contact: {} },
+);
 
 const amountArb: fc.Arbitrary<Amount> = fc.oneof(
   { weight: 1, arbitrary: fc.constant<Amount>({ kind: 'zero' }) },
@@ -146,12 +159,13 @@ const opArb = (w: Partial<Record<Op['kind'], number>>): fc.Arbitrary<Op> => {
       values: fc.array(shareValueArb, { minLength: MAX_IN_COUNTY, maxLength: MAX_IN_COUNTY }),
     }),
     open: fc.constant({ kind: 'open' as const }),
-    submit: fc.record({ kind: fc.constant('submit' as const), giver: giverOfNewArb, receiver: receiverArb, amount: amountArb }),
+    submit: fc.record({ kind: fc.constant('submit' as const), giver: giverOfNewArb, receiver: receiverArb, amount: amountArb, resolution: resolutionArb }),
     amend: fc.record({
       kind: fc.constant('amend' as const),
       giver: existingGiverArb,
       receiver: fc.option(receiverArb, { nil: null }),
       amount: fc.option(amountArb, { nil: null }),
+      resolution: resolutionArb,
     }),
     withdraw: fc.record({ kind: fc.constant('withdraw' as const), giver: existingGiverArb }),
     answer: fc.record({
@@ -162,6 +176,7 @@ const opArb = (w: Partial<Record<Op['kind'], number>>): fc.Arbitrary<Op> => {
         { weight: 1, arbitrary: pickArb({ county: 3, foreign: 1, giver: 2, receiver: 2 }) },
       ),
       accept: fc.oneof({ weight: 3, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
+      resolution: resolutionArb,
     }),
     close: fc.constant({ kind: 'close' as const }),
     decide: fc.record({
@@ -169,6 +184,7 @@ const opArb = (w: Partial<Record<Op['kind'], number>>): fc.Arbitrary<Op> => {
       giver: agreedGiverArb,
       outcome: fc.constantFrom('APPROVED' as const, 'APPROVED' as const, 'REJECTED' as const),
       reason: reasonArb,
+      signed: fc.boolean(),
     }),
     report: fc.record({ kind: fc.constant('report' as const), auto: fc.boolean() }),
     finalize: fc.constant({ kind: 'finalize' as const }),
@@ -178,7 +194,8 @@ const opArb = (w: Partial<Record<Op['kind'], number>>): fc.Arbitrary<Op> => {
   );
 };
 
-const DURING_OPS = { import: 2, open: 2, submit: 40, amend: 12, withdraw: 6, answer: 30, close: 1, decide: 1, report: 1, finalize: 1 };
+/** Decisions come while the window is open too (R8), so early decisions meet later amendments and withdrawals. */
+const DURING_OPS = { import: 2, open: 2, submit: 40, amend: 14, withdraw: 6, answer: 30, close: 1, decide: 16, report: 1, finalize: 1 };
 const AFTER_OPS = { import: 1, submit: 1, amend: 1, withdraw: 1, answer: 1, close: 2, decide: 16, report: 2, finalize: 4 };
 
 const advanceArb: fc.Arbitrary<Advance> = fc.oneof(
@@ -238,8 +255,9 @@ const LIVE: readonly ProposalStatus[] = ['AWAITING_RECEIVER', 'AGREED', 'APPROVE
 const NEXT_STATUS: Record<ProposalStatus, readonly ProposalStatus[]> = {
   AWAITING_RECEIVER: ['AWAITING_RECEIVER', 'AGREED', 'DECLINED', 'WITHDRAWN', 'EXPIRED'],
   AGREED: ['AWAITING_RECEIVER', 'WITHDRAWN', 'APPROVED', 'REJECTED'],
-  APPROVED: ['APPROVED', 'REJECTED'],
-  REJECTED: ['APPROVED', 'REJECTED'],
+  // Before the deadline the giver may still amend or withdraw a decided proposal (R8).
+  APPROVED: ['APPROVED', 'REJECTED', 'AWAITING_RECEIVER', 'WITHDRAWN'],
+  REJECTED: ['APPROVED', 'REJECTED', 'AWAITING_RECEIVER', 'WITHDRAWN'],
   DECLINED: ['AWAITING_RECEIVER'],
   WITHDRAWN: ['AWAITING_RECEIVER'],
   EXPIRED: [],
@@ -249,6 +267,7 @@ const ADMIN: Actor = { role: 'admin', id: 'admin-1' };
 const SYSTEM: Actor = { role: 'system' };
 const municipality = (code: string): Actor => ({ role: 'municipality', id: code });
 const countyActor = (county: string): Actor => ({ role: 'county', id: county });
+const officer = (county: string): Actor => ({ role: 'county', id: county, person: { sub: `sub-lst-${county}`, name: `Handläggare ${county}` } });
 
 type ReimportMode = 'anytime' | 'never';
 
@@ -258,8 +277,23 @@ interface Stats {
   finalized: number;
   finalizedWithApproved: number;
   counties: Set<string>;
+  /** Decisions taken while the window was open. */
+  earlyDecisions: number;
+  /** Amendments or withdrawals of an APPROVED or REJECTED proposal. */
+  decidedUndone: number;
+  /** Finalized years in which a proposal approved while open was no longer APPROVED at the report. */
+  finalizedWithEarlyApprovalUndone: number;
 }
-const newStats = (): Stats => ({ accepted: {}, refused: {}, finalized: 0, finalizedWithApproved: 0, counties: new Set() });
+const newStats = (): Stats => ({
+  accepted: {},
+  refused: {},
+  finalized: 0,
+  finalizedWithApproved: 0,
+  counties: new Set(),
+  earlyDecisions: 0,
+  decidedUndone: 0,
+  finalizedWithEarlyApprovalUndone: 0,
+});
 let stats = newStats();
 const bump = (r: Record<string, number>, k: string) => (r[k] = (r[k] ?? 0) + 1);
 
@@ -284,6 +318,10 @@ class Harness {
   state: LedgerState;
   readonly states: LedgerState[] = [];
   readonly events: LedgerEvent[] = [];
+  /** The state right after the county report (the proposals it reported). */
+  reported: LedgerState | null = null;
+  /** Givers whose proposal the county approved while the window was open. */
+  readonly approvedEarly = new Set<string>();
   now: number;
 
   constructor(readonly county: string, startMs: number) {
@@ -323,7 +361,15 @@ class Harness {
     expect(prev).toStrictEqual(snapshot); // evolve is pure too
     expect(next.version).toBe(event.seq);
     checkAccepted(this, prev, next, command, event);
-    checkInvariants(next, this.codes);
+    if (event.type === 'CountyReportSubmitted') this.reported = next;
+    if (event.type === 'ProposalDecided' && windowOpen(prev, Date.parse(event.at))) {
+      stats.earlyDecisions++;
+      if (event.outcome === 'APPROVED') this.approvedEarly.add(event.giver);
+    }
+    if ((event.type === 'ProposalAmended' || event.type === 'ProposalWithdrawn') && ['APPROVED', 'REJECTED'].includes(prev.proposals[event.giver]!.status)) {
+      stats.decidedUndone++;
+    }
+    checkInvariants(next, this.codes, this.reported);
     this.state = next;
     this.events.push(event);
     this.states.push(next);
@@ -350,6 +396,8 @@ class Harness {
         return from(Object.keys(state.proposals).filter((g) => state.proposals[g]!.status === 'AWAITING_RECEIVER').sort());
       case 'agreed':
         return from(Object.keys(state.proposals).filter((g) => state.proposals[g]!.status === 'AGREED').sort());
+      case 'decided':
+        return from(Object.keys(state.proposals).filter((g) => ['APPROVED', 'REJECTED'].includes(state.proposals[g]!.status)).sort());
     }
   }
 
@@ -391,7 +439,14 @@ class Harness {
         return [{ type: 'OpenWindow' }, SYSTEM];
       case 'submit': {
         const giver = this.pick(op.giver);
-        return [{ type: 'SubmitProposal', giver, receiver: this.pick(op.receiver, giver), perMille: this.amount(op.amount, giver) }, municipality(giver)];
+        const command: Command = {
+          type: 'SubmitProposal',
+          giver,
+          receiver: this.pick(op.receiver, giver),
+          perMille: this.amount(op.amount, giver),
+          ...(op.resolution ? { resolution: op.resolution } : {}),
+        };
+        return [command, municipality(giver)];
       }
       case 'amend': {
         const giver = this.pick(op.giver);
@@ -400,6 +455,7 @@ class Harness {
           giver,
           ...(op.receiver ? { receiver: this.pick(op.receiver, giver) } : {}),
           ...(op.amount ? { perMille: this.amount(op.amount, giver) } : {}),
+          ...(op.resolution ? { resolution: op.resolution } : {}),
         };
         return [command, municipality(giver)];
       }
@@ -410,13 +466,14 @@ class Harness {
       case 'answer': {
         const giver = this.pick(op.giver);
         const respondent = op.respondent === 'right' ? (this.state.proposals[giver]?.receiver ?? this.codes[0]!) : this.pick(op.respondent);
-        return [{ type: 'AnswerProposal', giver, respondent, accept: op.accept }, municipality(respondent)];
+        return [{ type: 'AnswerProposal', giver, respondent, accept: op.accept, ...(op.resolution ? { resolution: op.resolution } : {}) }, municipality(respondent)];
       }
       case 'close':
         return [{ type: 'CloseWindow' }, SYSTEM];
       case 'decide': {
         const giver = this.pick(op.giver);
-        return [{ type: 'DecideProposal', giver, outcome: op.outcome, ...(op.reason === undefined ? {} : { reason: op.reason }) }, countyActor(this.county)];
+        const actor = op.signed ? officer(this.county) : countyActor(this.county);
+        return [{ type: 'DecideProposal', giver, outcome: op.outcome, ...(op.reason === undefined ? {} : { reason: op.reason }) }, actor];
       }
       case 'report':
         return [{ type: 'SubmitCountyReport', auto: op.auto }, countyActor(this.county)];
@@ -447,6 +504,7 @@ function runScenario(sc: Scenario, reimport: ReimportMode): Harness {
   if (h.state.final) {
     stats.finalized++;
     if (Object.values(h.state.proposals).some((p) => p.status === 'APPROVED')) stats.finalizedWithApproved++;
+    if ([...h.approvedEarly].some((g) => h.reported!.proposals[g]?.status !== 'APPROVED')) stats.finalizedWithEarlyApprovalUndone++;
   }
   return h;
 }
@@ -480,27 +538,35 @@ function checkAccepted(h: Harness, prev: LedgerState, next: LedgerState, command
       expect(windowOpen(prev, now)).toBe(true); // R6
       const before = prev.proposals[command.giver];
       expect(before === undefined || !LIVE.includes(before.status)).toBe(true); // R2
+      expect(givesLive(prev, command.receiver), 'proposed to a municipality that gives (R4)').toBe(false);
+      expect(receivesCommitted(prev, command.giver), 'a committed receiver proposed (R4)').toBe(false);
       const p = next.proposals[command.giver]!;
       expect(p).toMatchObject({ giver: command.giver, receiver: command.receiver, perMille: command.perMille, status: 'AWAITING_RECEIVER', version: 1 });
       expect(p.createdAt).toBe(event.at);
+      expect(p.giverResolution).toEqual(tidy(command.resolution));
+      expect(p).not.toHaveProperty('receiverResolution');
+      expect(p).not.toHaveProperty('decision');
       touched.push(command.giver);
       break;
     }
     case 'AmendProposal': {
       expect(windowOpen(prev, now)).toBe(true); // R6
       const before = prev.proposals[command.giver]!;
-      expect(['AWAITING_RECEIVER', 'AGREED']).toContain(before.status);
+      expect(['AWAITING_RECEIVER', 'AGREED', 'APPROVED', 'REJECTED']).toContain(before.status);
       const p = next.proposals[command.giver]!;
       expect(p.status).toBe('AWAITING_RECEIVER');
       expect(p.receiver).toBe(command.receiver ?? before.receiver);
       expect(p.perMille).toBe(command.perMille ?? before.perMille);
-      expect(p.receiverConsentAt).toBeUndefined();
+      if (p.receiver !== before.receiver) expect(givesLive(prev, p.receiver), 'amended to a municipality that gives (R4)').toBe(false);
+      // An amendment is undecided and unanswered: no old decision, consent or receiver's resolution survives it.
+      for (const gone of ['receiverConsentAt', 'decision', 'receiverResolution']) expect(p, gone).not.toHaveProperty(gone);
+      expect(p.giverResolution).toEqual(tidy(command.resolution) ?? before.giverResolution);
       touched.push(command.giver);
       break;
     }
     case 'WithdrawProposal':
       expect(windowOpen(prev, now)).toBe(true); // R6
-      expect(['AWAITING_RECEIVER', 'AGREED']).toContain(prev.proposals[command.giver]!.status);
+      expect(['AWAITING_RECEIVER', 'AGREED', 'APPROVED', 'REJECTED']).toContain(prev.proposals[command.giver]!.status);
       expect(next.proposals[command.giver]!.status).toBe('WITHDRAWN');
       touched.push(command.giver);
       break;
@@ -512,6 +578,8 @@ function checkAccepted(h: Harness, prev: LedgerState, next: LedgerState, command
       const p = next.proposals[command.giver]!;
       expect(p.status).toBe(command.accept ? 'AGREED' : 'DECLINED');
       if (command.accept) expect(p.receiverConsentAt).toBe(event.at);
+      if (command.accept) expect(givesLive(prev, command.respondent), 'a giver consented to receive (R4)').toBe(false);
+      expect(p.receiverResolution).toEqual(tidy(command.resolution));
       touched.push(command.giver);
       break;
     }
@@ -527,14 +595,15 @@ function checkAccepted(h: Harness, prev: LedgerState, next: LedgerState, command
       break;
     }
     case 'DecideProposal': {
-      expect(windowClosed(prev, now)).toBe(true);
-      expect(prev.report).toBeNull(); // R8: before the report
+      // R8: at any time before the report, also while the window is open.
+      expect(prev.report).toBeNull();
       expect(['AGREED', 'APPROVED', 'REJECTED']).toContain(prev.proposals[command.giver]!.status); // R7
       const p = next.proposals[command.giver]!;
       expect(p.status).toBe(command.outcome);
       const why = command.reason?.trim();
       if (command.outcome === 'REJECTED') expect(why).toBeTruthy(); // R8: a reason on rejection
-      expect(p.decision).toMatchObject({ outcome: command.outcome, at: event.at, by: h.county });
+      if (event.actor.person) expect(p.decision).toMatchObject({ outcome: command.outcome, at: event.at, by: event.actor.person.name, person: event.actor.person });
+      else expect(p.decision).toEqual({ outcome: command.outcome, at: event.at, by: h.county, ...(why ? { reason: why } : {}) });
       expect(p.decision?.reason).toBe(why ? why : undefined);
       touched.push(command.giver);
       break;
@@ -577,8 +646,24 @@ function checkAccepted(h: Harness, prev: LedgerState, next: LedgerState, command
   if (prev.windowClosedAt) expect(next.windowClosedAt).toBe(prev.windowClosedAt);
 }
 
+/** Independently of the domain: gives = has a live proposal; receives (committed) = consented to a proposal still AGREED or APPROVED. */
+const givesLive = (state: LedgerState, code: string): boolean => Object.values(state.proposals).some((p) => p.giver === code && LIVE.includes(p.status));
+const receivesCommitted = (state: LedgerState, code: string): boolean =>
+  Object.values(state.proposals).some((p) => p.receiver === code && (p.status === 'AGREED' || p.status === 'APPROVED'));
+
+/** A resolution as the ledger should keep it: trimmed, empty fields left out, nothing when empty. */
+function tidy(r: Resolution | undefined): Resolution | undefined {
+  if (!r) return undefined;
+  const t = (v: string | undefined) => v?.trim() || undefined;
+  const contact = Object.fromEntries(Object.entries(r.contact ?? {}).map(([k, v]) => [k, t(v)]).filter(([, v]) => v));
+  const out = Object.fromEntries(
+    Object.entries({ decisionReference: t(r.decisionReference), contact: Object.keys(contact).length ? contact : undefined, comment: t(r.comment) }).filter(([, v]) => v),
+  );
+  return Object.keys(out).length ? (out as Resolution) : undefined;
+}
+
 /** Invariants that hold after every step. */
-function checkInvariants(state: LedgerState, codes: readonly string[]): void {
+function checkInvariants(state: LedgerState, codes: readonly string[], reported: LedgerState | null): void {
   const inCounty = new Set(codes);
   const prelim = state.preliminary;
   if (prelim) {
@@ -601,25 +686,35 @@ function checkInvariants(state: LedgerState, codes: readonly string[]): void {
     expect(p.perMille > 0 && p.perMille <= prelim![p.giver]!, `amount ${p.perMille} of share ${prelim![p.giver]}`).toBe(true); // R5
   }
   const givers = new Set(live.map((p) => p.giver));
-  const receivers = new Set(live.map((p) => p.receiver));
   expect(givers.size).toBe(live.length); // R2
-  expect([...givers].filter((g) => receivers.has(g)), 'both giver and receiver (R4)').toEqual([]);
+  // R4 (a): no municipality is at once the giver of a live proposal and the receiver of an AGREED or APPROVED one.
+  const committedReceivers = new Set(Object.values(state.proposals).filter((p) => p.status === 'AGREED' || p.status === 'APPROVED').map((p) => p.receiver));
+  expect([...givers].filter((g) => committedReceivers.has(g)), 'both a committed giver and a committed receiver (R4)').toEqual([]);
+  // Only a proposal the receiver has consented to carries a decision, and its status is the decision's.
+  for (const p of Object.values(state.proposals)) {
+    if (p.status === 'APPROVED' || p.status === 'REJECTED') expect(p.decision?.outcome).toBe(p.status);
+    if (p.status === 'AWAITING_RECEIVER') expect(p.decision, `undecided ${p.giver}`).toBeUndefined();
+  }
   for (const seq of Object.values(state.idempotency)) expect(seq >= 1 && seq <= state.version).toBe(true);
   if (state.report) expect(windowClosedOrPast(state)).toBe(true);
-  if (state.final) checkFinal(state, codes);
+  if (state.final) checkFinal(state, codes, reported!);
 }
 
 const windowClosedOrPast = (state: LedgerState): boolean => state.windowClosedAt !== null || Date.parse(state.report!.at) >= CLOSES_MS;
 
-/** R9, computed independently of the domain's final-shares code. */
-function checkFinal(state: LedgerState, codes: readonly string[]): void {
+/**
+ * R9, computed independently of the domain's final-shares code, over exactly the proposals
+ * APPROVED when the county reported (R8 (b): an early decision counts only if it still stands then).
+ */
+function checkFinal(state: LedgerState, codes: readonly string[], reported: LedgerState): void {
   const prelim = state.preliminary!;
   const final = state.final!;
   expect(state.report).not.toBeNull();
   expect(Object.keys(final).sort()).toEqual(codes);
   for (const v of Object.values(final)) expect(Number.isSafeInteger(v) && v >= 0, `final ${v}`).toBe(true);
   expect(big(Object.values(final))).toBe(big(Object.values(prelim))); // county total kept exactly
-  const approved = Object.values(state.proposals).filter((p) => p.status === 'APPROVED');
+  expect(reported, 'final shares without a recorded report').not.toBeNull();
+  const approved = Object.values(reported.proposals).filter((p) => p.status === 'APPROVED');
   const expected = new Map(codes.map((c) => [c, BigInt(prelim[c]!)]));
   for (const p of approved) {
     expected.set(p.giver, expected.get(p.giver)! - BigInt(p.perMille));
@@ -651,11 +746,15 @@ describe('county ledger properties (R1–R9)', () => {
       expect(stats.accepted[type] ?? 0, `accepted ${type}`).toBeGreaterThan(0);
     }
     for (const code of ['INVALID_SHARES', 'SHARES_LOCKED', 'SAME_MUNICIPALITY', 'OTHER_COUNTY', 'GIVER_HAS_PROPOSAL', 'ROLE_CONFLICT', 'AMOUNT_NOT_POSITIVE',
-      'AMOUNT_EXCEEDS_SHARE', 'INVALID_AMOUNT', 'SUBMISSION_WINDOW_CLOSED', 'NOT_RECEIVER', 'CONSENT_MISSING', 'REJECTION_REASON_REQUIRED', 'WINDOW_STILL_OPEN',
+      'AMOUNT_EXCEEDS_SHARE', 'INVALID_AMOUNT', 'SUBMISSION_WINDOW_CLOSED', 'NOT_RECEIVER', 'CONSENT_MISSING', 'REJECTION_REASON_REQUIRED',
       'UNDECIDED_PROPOSALS', 'REPORT_ALREADY_SUBMITTED', 'ALREADY_FINAL', 'PROPOSAL_NOT_FOUND', 'INVALID_STATUS']) {
       expect(stats.refused[code] ?? 0, `refused ${code}`).toBeGreaterThan(0);
     }
     expect(stats.finalizedWithApproved).toBeGreaterThan(20);
+    // Early decisions, later undone, reach the final shares often enough to mean something.
+    expect(stats.earlyDecisions).toBeGreaterThan(40);
+    expect(stats.decidedUndone).toBeGreaterThan(8);
+    expect(stats.finalizedWithEarlyApprovalUndone).toBeGreaterThan(1);
     expect(stats.counties.size).toBe(21); // Gotland (one municipality) included
   });
 

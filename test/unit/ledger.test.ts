@@ -286,24 +286,97 @@ describe('R3 a receiver may receive from several givers', () => {
 // R4
 // ---------------------------------------------------------------------------------------
 
-describe('R4 a municipality is either a giver or a receiver in a year (no chains)', () => {
-  it('R4 ROLE_CONFLICT: a municipality that already receives cannot give', () => {
-    const error = expectRefused(when(given(imported(), submitted(HABO, UPPSALA, 1000)), submit(UPPSALA, ENKOPING, 500)), 'ROLE_CONFLICT');
-    expect(error.kind).toBe('conflict');
-    expect(error.details).toEqual([{ municipality: UPPSALA }]);
-    expect(error.message).toBe('Kommunen tar redan emot andelar och kan inte ge bort.');
+describe('R4 a municipality is either a giver or a receiver in a year (no chains); roles follow commitments', () => {
+  const RECEIVER_GIVES = 'Den mottagande kommunen har ett eget förslag om att ge bort andelar och kan därför inte ta emot. Välj en annan mottagare, eller vänta tills kommunen har återkallat sitt förslag.';
+  const GIVER_RECEIVES = 'Er kommun har samtyckt till att ta emot andelar i år och kan därför inte ge bort andelar. Det går först om den givande kommunen återkallar eller ändrar sitt förslag till er.';
+  const CANNOT_CONSENT = 'Er kommun har ett eget förslag om att ge bort andelar och kan därför inte samtycka till att ta emot. Återkalla ert förslag först eller avböj detta.';
+
+  it('R4 an unanswered proposal to a municipality does not stop it from proposing itself (A→B awaiting, then B→C)', () => {
+    let state = given(imported(), submitted(HABO, UPPSALA, 1000));
+    state = apply(state, submit(UPPSALA, ENKOPING, 500), ctx(LATER, muni(UPPSALA)));
+    expect(proposal(state, UPPSALA)).toMatchObject({ receiver: ENKOPING, status: 'AWAITING_RECEIVER' });
+    // The proposal to B stays as it was, awaiting B's answer.
+    expect(proposal(state, HABO)).toMatchObject({ receiver: UPPSALA, status: 'AWAITING_RECEIVER', version: 1 });
   });
 
-  it('R4 ROLE_CONFLICT: a municipality that already gives cannot receive', () => {
-    const error = expectRefused(when(given(imported(), agreed(HABO, UPPSALA, 1000)), submit(TIERP, HABO, 500)), 'ROLE_CONFLICT');
-    expect(error.details).toEqual([{ municipality: HABO }]);
-    expect(error.message).toBe('Mottagaren ger redan bort andelar och kan inte ta emot.');
+  it('R4 ROLE_CONFLICT: a municipality that gives cannot consent to receive, and nothing changes; it may decline', () => {
+    const state = given(imported(), submitted(HABO, UPPSALA, 1000), submitted(UPPSALA, ENKOPING, 500));
+    const error = expectRefused(when(state, answer(HABO, UPPSALA, true)), 'ROLE_CONFLICT');
+    expect(error.kind).toBe('conflict');
+    expect(error.details).toEqual([{ municipality: UPPSALA }]);
+    expect(error.message).toBe(CANNOT_CONSENT);
+    // Also while its own proposal is agreed or approved.
+    expectRefused(when(given(imported(), submitted(HABO, UPPSALA, 1000), agreed(UPPSALA, ENKOPING, 500)), answer(HABO, UPPSALA, true)), 'ROLE_CONFLICT');
+    expectRefused(
+      when(given(imported(), submitted(HABO, UPPSALA, 1000), agreed(UPPSALA, ENKOPING, 500), decided(UPPSALA, 'APPROVED')), answer(HABO, UPPSALA, true)),
+      'ROLE_CONFLICT',
+    );
+    expect(expectAccepted(when(state, answer(HABO, UPPSALA, false)))).toEqual({ type: 'ReceiverDeclined', giver: HABO });
+  });
+
+  it('R4 once a municipality has withdrawn its own proposal (or it was declined or rejected), it may consent', () => {
+    expectAccepted(when(given(imported(), submitted(HABO, UPPSALA, 1000), submitted(UPPSALA, ENKOPING, 500), withdrawn(UPPSALA)), answer(HABO, UPPSALA, true)));
+    expectAccepted(when(given(imported(), submitted(HABO, UPPSALA, 1000), submitted(UPPSALA, ENKOPING, 500), declined(UPPSALA)), answer(HABO, UPPSALA, true)));
+    expectAccepted(
+      when(given(imported(), submitted(HABO, UPPSALA, 1000), agreed(UPPSALA, ENKOPING, 500), decided(UPPSALA, 'REJECTED', 'Nej')), answer(HABO, UPPSALA, true)),
+    );
+  });
+
+  it('R4 ROLE_CONFLICT: proposing to a municipality that has a live proposal of its own (awaiting, agreed or approved)', () => {
+    for (const own of [[submitted(HABO, UPPSALA, 1000)], agreed(HABO, UPPSALA, 1000), [...agreed(HABO, UPPSALA, 1000), decided(HABO, 'APPROVED')]]) {
+      const error = expectRefused(when(given(imported(), ...own), submit(TIERP, HABO, 500)), 'ROLE_CONFLICT');
+      expect(error.details).toEqual([{ municipality: HABO }]);
+      expect(error.message).toBe(RECEIVER_GIVES);
+    }
+  });
+
+  it('R4 ROLE_CONFLICT: a municipality that has consented to receive (agreed or approved) cannot propose', () => {
+    for (const incoming of [agreed(HABO, UPPSALA, 1000), [...agreed(HABO, UPPSALA, 1000), decided(HABO, 'APPROVED')]]) {
+      const error = expectRefused(when(given(imported(), ...incoming), submit(UPPSALA, ENKOPING, 500)), 'ROLE_CONFLICT');
+      expect(error.kind).toBe('conflict');
+      expect(error.details).toEqual([{ municipality: UPPSALA }]);
+      expect(error.message).toBe(GIVER_RECEIVES);
+    }
+    // A rejected incoming proposal commits the receiver to nothing.
+    expectAccepted(when(given(imported(), agreed(HABO, UPPSALA, 1000), decided(HABO, 'REJECTED', 'Nej')), submit(UPPSALA, ENKOPING, 500)));
   });
 
   it('R4 ROLE_CONFLICT: an amendment cannot redirect a proposal to a municipality that gives', () => {
     const state = given(imported(), agreed(HABO, UPPSALA, 1000), submitted(TIERP, ENKOPING, 500));
     const error = expectRefused(when(state, amend(HABO, { receiver: TIERP })), 'ROLE_CONFLICT');
     expect(error.details).toEqual([{ municipality: TIERP }]);
+    expect(error.message).toBe(RECEIVER_GIVES);
+  });
+
+  it('R4 an amendment that keeps its receiver is not refused because the receiver has since proposed itself', () => {
+    // HABO → UPPSALA awaits; UPPSALA then proposes; HABO may still change its amount (UPPSALA still cannot consent).
+    const state = given(imported(), submitted(HABO, UPPSALA, 1000), submitted(UPPSALA, ENKOPING, 500));
+    const next = apply(state, amend(HABO, { perMille: 800 }));
+    expect(proposal(next, HABO)).toMatchObject({ receiver: UPPSALA, perMille: 800, status: 'AWAITING_RECEIVER' });
+    expectRefused(when(next, answer(HABO, UPPSALA, true)), 'ROLE_CONFLICT');
+  });
+
+  it('R4 ROLE_CONFLICT: a rejected giver that has since consented to receive cannot revive its proposal', () => {
+    const state = given(imported(), agreed(HABO, UPPSALA, 1000), decided(HABO, 'REJECTED', 'Nej'), agreed(TIERP, HABO, 300));
+    const error = expectRefused(when(state, amend(HABO, { perMille: 900 })), 'ROLE_CONFLICT');
+    expect(error.details).toEqual([{ municipality: HABO }]);
+    expect(error.message).toBe(GIVER_RECEIVES);
+  });
+
+  it('R4 ROLE_CONFLICT: the county cannot approve a rejected proposal whose parties have since taken the other role', () => {
+    // The receiver now gives.
+    const receiverGives = given(imported(), agreed(HABO, UPPSALA, 1000), decided(HABO, 'REJECTED', 'Nej'), submitted(UPPSALA, ENKOPING, 500));
+    const first = expectRefused(when(receiverGives, decideOn(HABO, 'APPROVED'), ctx(DURING, OFFICER)), 'ROLE_CONFLICT');
+    expect(first.details).toEqual([{ municipality: UPPSALA }]);
+    expect(first.message).toMatch(/^Förslaget kan inte godkännas eftersom den mottagande kommunen/);
+    // The giver now receives.
+    const giverReceives = given(imported(), agreed(HABO, UPPSALA, 1000), decided(HABO, 'REJECTED', 'Nej'), agreed(TIERP, HABO, 300));
+    const second = expectRefused(when(giverReceives, decideOn(HABO, 'APPROVED'), ctx(DURING, OFFICER)), 'ROLE_CONFLICT');
+    expect(second.details).toEqual([{ municipality: HABO }]);
+    expect(second.message).toMatch(/^Förslaget kan inte godkännas eftersom den givande kommunen/);
+    // Rejecting again is always possible, and so is approving once the conflict is gone.
+    expectAccepted(when(giverReceives, decideOn(HABO, 'REJECTED', 'Fortfarande nej'), ctx(DURING, OFFICER)));
+    expectAccepted(when(given(imported(), agreed(HABO, UPPSALA, 1000), decided(HABO, 'REJECTED', 'Nej'), submitted(UPPSALA, ENKOPING, 500), withdrawn(UPPSALA)), decideOn(HABO, 'APPROVED'), ctx(DURING, OFFICER)));
   });
 
   it('R4 a giver amending its own proposal does not conflict with itself', () => {
@@ -313,13 +386,18 @@ describe('R4 a municipality is either a giver or a receiver in a year (no chains
   });
 
   it('R4 only live proposals count: after a withdrawal or a decline the role is free again', () => {
-    // UPPSALA no longer receives once HABO withdrew, so it may give.
-    expectAccepted(when(given(imported(), submitted(HABO, UPPSALA, 1000), withdrawn(HABO)), submit(UPPSALA, ENKOPING, 500)));
+    // UPPSALA no longer receives once HABO withdrew its agreed proposal, so it may give.
+    expectAccepted(when(given(imported(), agreed(HABO, UPPSALA, 1000), withdrawn(HABO)), submit(UPPSALA, ENKOPING, 500)));
     // HABO no longer gives once UPPSALA declined, so it may receive.
     expectAccepted(when(given(imported(), submitted(HABO, UPPSALA, 1000), declined(HABO)), submit(TIERP, HABO, 500)));
     // An amendment may target a municipality whose own proposal was withdrawn.
     const state = given(imported(), submitted(HABO, UPPSALA, 1000), submitted(TIERP, ENKOPING, 500), withdrawn(TIERP));
     expectAccepted(when(state, amend(HABO, { receiver: TIERP })));
+  });
+
+  it('R4 the unanswered proposals to a municipality that proposed itself expire at the deadline as any other', () => {
+    const state = given(imported(), submitted(HABO, UPPSALA, 1000), agreed(UPPSALA, ENKOPING, 500));
+    expect(expectAccepted(when(state, CLOSE, ctx(CLOSED)))).toEqual({ type: 'WindowClosed', expired: [HABO] });
   });
 });
 
@@ -485,7 +563,7 @@ describe("R7 a proposal needs the receiver's consent; without it at the deadline
 // R8
 // ---------------------------------------------------------------------------------------
 
-describe('R8 the county approves or rejects each agreed proposal before its report', () => {
+describe('R8 the county approves or rejects each agreed proposal, as soon as it is agreed and until its report', () => {
   const agreedAndClosed = () => given(imported(), agreed(HABO, UPPSALA, 1000), agreed(TIERP, UPPSALA, 300), closed());
 
   it('R8 REJECTION_REASON_REQUIRED: a rejection needs a reason (missing or blank)', () => {
@@ -511,14 +589,78 @@ describe('R8 the county approves or rejects each agreed proposal before its repo
     });
   });
 
-  it('R8 WINDOW_STILL_OPEN: the county decides only after the window has closed', () => {
+  it('R8 the county may decide as soon as the receiver has consented, also while the window is open', () => {
     const open = given(imported(), agreed(HABO, UPPSALA, 1000));
-    const error = expectRefused(when(open, decideOn(HABO, 'APPROVED'), ctx(DURING, OFFICER)), 'WINDOW_STILL_OPEN');
-    expect(error.kind).toBe('conflict');
-    expectRefused(when(open, decideOn(HABO, 'APPROVED'), ctx(LAST_MOMENT, OFFICER)), 'WINDOW_STILL_OPEN');
+    expect(expectAccepted(when(open, decideOn(HABO, 'APPROVED'), ctx(DURING, OFFICER)))).toEqual({ type: 'ProposalDecided', giver: HABO, outcome: 'APPROVED' });
+    expectAccepted(when(open, decideOn(HABO, 'REJECTED', 'Skäl'), ctx(LAST_MOMENT, OFFICER)));
     // Closed by the calendar (no event yet), or by the workflow's event (even inside the calendar).
     expectAccepted(when(open, decideOn(HABO, 'APPROVED'), ctx(CLOSED, OFFICER)));
     expectAccepted(when(given(imported(), agreed(HABO, UPPSALA, 1000), closed()), decideOn(HABO, 'APPROVED'), ctx(DURING, OFFICER)));
+    // An early decision still needs the consent first.
+    expectRefused(when(given(imported(), submitted(HABO, UPPSALA, 1000)), decideOn(HABO, 'APPROVED'), ctx(DURING, OFFICER)), 'CONSENT_MISSING');
+  });
+
+  it('R8 the county may change an early decision while the window is open, and after it, until its report', () => {
+    let state = apply(given(imported(), agreed(HABO, UPPSALA, 1000)), decideOn(HABO, 'APPROVED'), ctx(DURING, OFFICER));
+    state = apply(state, decideOn(HABO, 'REJECTED', 'Omprövat'), ctx(LATER, OFFICER));
+    expect(proposal(state, HABO)).toMatchObject({ status: 'REJECTED', decision: { outcome: 'REJECTED', reason: 'Omprövat', at: LATER } });
+    state = apply(state, CLOSE, ctx(CLOSED, SYSTEM));
+    expect(proposal(state, HABO).status).toBe('REJECTED'); // a decided proposal does not expire
+    state = apply(state, decideOn(HABO, 'APPROVED'), ctx(AFTER, OFFICER));
+    expect(proposal(state, HABO)).toMatchObject({ status: 'APPROVED', decision: { outcome: 'APPROVED', at: AFTER } });
+    expect(proposal(state, HABO).decision).not.toHaveProperty('reason');
+    state = apply(state, report(false), ctx(AFTER, OFFICER));
+    expectRefused(when(state, decideOn(HABO, 'REJECTED', 'För sent'), ctx(AFTER, OFFICER)), 'REPORT_ALREADY_SUBMITTED');
+  });
+
+  it('R8 before the deadline the giver may amend an APPROVED or REJECTED proposal: it awaits the receiver again, undecided', () => {
+    for (const decision of [decided(HABO, 'APPROVED'), decided(HABO, 'REJECTED', 'Nej')]) {
+      const before = given(imported(), submitted(HABO, UPPSALA, 1000), { ...consented(HABO), resolution: { comment: 'Ja.' } } as EventBody, decision);
+      expect(proposal(before, HABO)).toMatchObject({ receiverConsentAt: expect.any(String), receiverResolution: { comment: 'Ja.' }, decision: expect.any(Object) });
+      let state = apply(before, amend(HABO, { perMille: 900 }), ctx(LAST_MOMENT, muni(HABO)));
+      const p = proposal(state, HABO);
+      expect(p).toMatchObject({ status: 'AWAITING_RECEIVER', perMille: 900, version: proposal(before, HABO).version + 1 });
+      for (const gone of ['decision', 'receiverConsentAt', 'receiverResolution']) expect(p, gone).not.toHaveProperty(gone);
+      expect(approvedProposals(state)).toEqual([]);
+      // The receiver consents again and the county decides again.
+      state = apply(state, answer(HABO, UPPSALA, true), ctx(LAST_MOMENT, muni(UPPSALA)));
+      state = apply(state, decideOn(HABO, 'APPROVED'), ctx(AFTER, OFFICER));
+      expect(approvedProposals(state).map((x) => [x.giver, x.perMille])).toEqual([[HABO, 900]]);
+    }
+  });
+
+  it('R8 before the deadline the giver may withdraw an APPROVED or REJECTED proposal; it then moves nothing', () => {
+    for (const decision of [decided(HABO, 'APPROVED'), decided(HABO, 'REJECTED', 'Nej')]) {
+      let state = apply(given(imported(), agreed(HABO, UPPSALA, 1000), decision), withdraw(HABO), ctx(LAST_MOMENT, muni(HABO)));
+      expect(proposal(state, HABO).status).toBe('WITHDRAWN');
+      state = apply(state, report(false), ctx(AFTER, OFFICER));
+      state = apply(state, FINALIZE, ctx(AFTER, SYSTEM));
+      expect(state.final).toEqual(SHARES);
+    }
+  });
+
+  it('R8 after the deadline a decided proposal can be neither amended nor withdrawn', () => {
+    for (const decision of [decided(HABO, 'APPROVED'), decided(HABO, 'REJECTED', 'Nej')]) {
+      for (const state of [given(imported(), agreed(HABO, UPPSALA, 1000), decision), given(imported(), agreed(HABO, UPPSALA, 1000), decision, closed())]) {
+        for (const now of [CLOSED, AFTER]) {
+          expectRefused(when(state, amend(HABO, { perMille: 500 }), ctx(now, muni(HABO))), 'SUBMISSION_WINDOW_CLOSED');
+          expectRefused(when(state, withdraw(HABO), ctx(now, muni(HABO))), 'SUBMISSION_WINDOW_CLOSED');
+        }
+      }
+    }
+  });
+
+  it('R8 only proposals APPROVED at the report move shares: an early approval later amended and left undecided moves nothing', () => {
+    let state = given(imported(), agreed(HABO, UPPSALA, 1000), agreed(TIERP, ENKOPING, 300));
+    state = apply(state, decideOn(HABO, 'APPROVED'), ctx(DURING, OFFICER));
+    state = apply(state, decideOn(TIERP, 'APPROVED'), ctx(DURING, OFFICER));
+    state = apply(state, amend(HABO, { perMille: 500 }), ctx(LATER, muni(HABO)));
+    state = apply(state, answer(HABO, UPPSALA, true), ctx(LATER, muni(UPPSALA)));
+    state = apply(state, CLOSE, ctx(CLOSED, SYSTEM));
+    state = apply(state, report(true), ctx(AFTER, SYSTEM));
+    expect(proposal(state, HABO).status).toBe('AGREED');
+    state = apply(state, FINALIZE, ctx(AFTER, SYSTEM));
+    expect(state.final).toEqual({ ...SHARES, [TIERP]: 1500 - 300, [ENKOPING]: 2500 + 300 });
   });
 
   it('R8 UNDECIDED_PROPOSALS: a manual report needs every agreed proposal decided', () => {
@@ -654,10 +796,13 @@ describe('R9 final share = preliminary − given + received; totals unchanged, e
 // ---------------------------------------------------------------------------------------
 
 describe('lifecycle', () => {
-  it('INVALID_STATUS: amending a DECLINED proposal', () => {
+  it('INVALID_STATUS: amending a DECLINED proposal, said in Swedish words (no status names)', () => {
     const error = expectRefused(when(given(imported(), submitted(HABO, UPPSALA, 1000), declined(HABO)), amend(HABO, { perMille: 500 })), 'INVALID_STATUS');
     expect(error.kind).toBe('conflict');
     expect(error.details).toEqual([{ status: 'DECLINED' }]);
+    expect(error.message).toBe('Förslaget är avböjt av mottagaren och kan därför inte ändras.');
+    const twice = expectRefused(when(given(imported(), agreed(HABO, UPPSALA, 1000)), answer(HABO, UPPSALA, true)), 'INVALID_STATUS');
+    expect(twice.message).toBe('Förslaget är redan överenskommet och kan därför inte besvaras.');
   });
 
   it('INVALID_STATUS: consenting twice, or answering a declined or withdrawn proposal', () => {
@@ -771,6 +916,63 @@ describe('lifecycle', () => {
   it('ALREADY_FINAL: the final shares are set once', () => {
     const state = given(imported(), closed(), reported(), { type: 'SharesFinalized', shares: SHARES });
     expect(expectRefused(when(state, FINALIZE, ctx(AFTER)), 'ALREADY_FINAL').kind).toBe('conflict');
+  });
+});
+
+// ---------------------------------------------------------------------------------------
+// Persons and resolutions
+// ---------------------------------------------------------------------------------------
+
+describe('who acted and what the leadership decided', () => {
+  const ANNA = { sub: 'sub-anna', name: 'Anna Berg', email: 'anna.berg@lst.example.se' };
+
+  it('a decision is by the person: name, else e-mail, else subject; the county code without a person', () => {
+    const state = given(imported(), agreed(HABO, UPPSALA, 1000));
+    const by = (actor: Actor) => proposal(apply(state, decideOn(HABO, 'APPROVED'), ctx(DURING, actor)), HABO).decision;
+    expect(by({ role: 'county', id: COUNTY, person: ANNA })).toEqual({ outcome: 'APPROVED', at: DURING, by: 'Anna Berg', person: ANNA });
+    expect(by({ role: 'county', id: COUNTY, person: { sub: 'sub-anna', email: ANNA.email } })).toMatchObject({ by: ANNA.email });
+    expect(by({ role: 'county', id: COUNTY, person: { sub: 'sub-anna' } })).toMatchObject({ by: 'sub-anna', person: { sub: 'sub-anna' } });
+    const old = by({ role: 'county', id: COUNTY });
+    expect(old).toEqual({ outcome: 'APPROVED', at: DURING, by: COUNTY });
+  });
+
+  it('a resolution goes into the event tidied (trimmed, empty fields left out) and not at all when empty', () => {
+    const state = given(imported());
+    const event = expectAccepted(
+      when(state, {
+        ...submit(HABO, UPPSALA, 1000),
+        resolution: { decisionReference: ' KS 2021/12 § 3 ', contact: { name: 'Per Ek', email: '', phone: ' 018-12 34 56 ' }, comment: '  ' },
+      } as Command),
+    );
+    expect(event).toEqual({ ...submitted(HABO, UPPSALA, 1000), resolution: { decisionReference: 'KS 2021/12 § 3', contact: { name: 'Per Ek', phone: '018-12 34 56' } } });
+    for (const resolution of [{}, { comment: ' ' }, { contact: {} }, { contact: { name: '' } }]) {
+      expect(expectAccepted(when(state, { ...submit(HABO, UPPSALA, 1000), resolution } as Command))).toEqual(submitted(HABO, UPPSALA, 1000));
+    }
+  });
+
+  it("giverResolution comes from the proposal, is kept by an amendment without one and replaced by one with one; receiverResolution from the answer, cleared by an amendment", () => {
+    const giverSaid = { decisionReference: 'KS 2021/12 § 3', contact: { name: 'Per Ek', email: 'per.ek@habo.example.se' } };
+    const receiverSaid = { decisionReference: 'KF 2021/99', comment: 'Vi tar emot.' };
+    let s = apply(given(imported()), { ...submit(HABO, UPPSALA, 1000), resolution: giverSaid } as Command, ctx(DURING, muni(HABO)));
+    expect(proposal(s, HABO).giverResolution).toEqual(giverSaid);
+    s = apply(s, { ...answer(HABO, UPPSALA, true), resolution: receiverSaid } as Command, ctx(DURING, muni(UPPSALA)));
+    expect(proposal(s, HABO)).toMatchObject({ status: 'AGREED', giverResolution: giverSaid, receiverResolution: receiverSaid });
+
+    s = apply(s, amend(HABO, { perMille: 900 }), ctx(LATER, muni(HABO)));
+    expect(proposal(s, HABO).giverResolution).toEqual(giverSaid);
+    expect(proposal(s, HABO)).not.toHaveProperty('receiverResolution');
+
+    const again = { comment: 'Nytt beslut.' };
+    s = apply(s, { ...amend(HABO, { perMille: 800 }), resolution: again } as Command, ctx(LATER, muni(HABO)));
+    expect(proposal(s, HABO).giverResolution).toEqual(again);
+
+    // A decline records the receiver's resolution too.
+    s = apply(s, { ...answer(HABO, UPPSALA, false), resolution: { comment: 'Inte i år.' } } as Command, ctx(LATER, muni(UPPSALA)));
+    expect(proposal(s, HABO)).toMatchObject({ status: 'DECLINED', receiverResolution: { comment: 'Inte i år.' } });
+    // A new proposal starts afresh.
+    s = apply(s, submit(HABO, ENKOPING, 500), ctx(LATER, muni(HABO)));
+    expect(proposal(s, HABO)).not.toHaveProperty('giverResolution');
+    expect(proposal(s, HABO)).not.toHaveProperty('receiverResolution');
   });
 });
 

@@ -50,4 +50,16 @@ describe('OpenAPI document', () => {
     expect(Object.keys(doc.paths['/v1/years/{year}/counties/{county}/report'].get.responses['200'].content).sort()).toEqual(['application/json', 'text/csv']);
     expect(doc.paths['/v1/years/{year}/proposals'].post.responses['201'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/Proposal' });
   });
+
+  it("describes the leadership's resolution on proposals, amendments and answers, and the decision's reason", () => {
+    for (const id of ['SubmitProposal', 'AmendProposal', 'Consent']) {
+      const { properties } = doc.components.schemas[id];
+      expect(properties.decisionReference, id).toMatchObject({ type: 'string', maxLength: 200, description: expect.any(String) });
+      expect(properties.comment, id).toMatchObject({ type: 'string', maxLength: 2000, description: expect.any(String) });
+      expect(properties.contact, id).toMatchObject({ type: 'object', additionalProperties: false, description: expect.any(String) });
+      expect(properties.contact.properties.email, id).toMatchObject({ format: 'email', description: expect.any(String) });
+      expect(properties.contact.properties.phone, id).toMatchObject({ pattern: expect.any(String), description: expect.any(String) });
+    }
+    expect(doc.components.schemas.Decision.properties.reason).toMatchObject({ maxLength: 2000, description: expect.any(String) });
+  });
 });

@@ -1,7 +1,7 @@
 import { isWithinWindow, windowClosesAt } from '../calendar';
 import { RuleError, refuse } from '../errors';
 import { findCounty, findMunicipality, municipalitiesOf } from '../../reference';
-import type { EventBody } from '../../schemas/ledger';
+import type { EventBody, Resolution } from '../../schemas/ledger';
 import type { Milli } from '../per-mille';
 import { wrongStatusMessage } from '../status-names';
 import type { Command, CommandContext } from './commands';
@@ -37,13 +37,14 @@ const handlers: { [T in Command['type']]: Handler<T> } = {
     return { type: 'WindowOpened' };
   },
 
-  SubmitProposal(state, { giver, receiver, perMille }, ctx) {
+  SubmitProposal(state, { giver, receiver, perMille, resolution }, ctx) {
     checkPair(state, giver, receiver);
     requireOpenWindow(state, ctx);
     if (liveProposals(state).some((p) => p.giver === giver)) refuse('GIVER_HAS_PROPOSAL', undefined, [{ giver }]);
-    checkRoles(state, giver, receiver);
+    checkGiverRole(state, giver);
+    checkReceiverRole(state, giver, receiver);
     checkAmount(state, giver, perMille);
-    return { type: 'ProposalSubmitted', giver, receiver, perMille };
+    return { type: 'ProposalSubmitted', giver, receiver, perMille, ...withResolution(resolution) };
   },
 
   AmendProposal(state, command, ctx) {
@@ -52,25 +53,36 @@ const handlers: { [T in Command['type']]: Handler<T> } = {
     const perMille = command.perMille ?? current.perMille;
     checkPair(state, current.giver, receiver);
     requireOpenWindow(state, ctx);
-    requireStatus(current, 'AWAITING_RECEIVER', 'AGREED');
-    checkRoles(state, current.giver, receiver);
+    requireStatus(current, 'ändras', 'AWAITING_RECEIVER', 'AGREED', 'APPROVED', 'REJECTED');
+    // A rejected proposal is not live, so its giver may since have consented to receive.
+    checkGiverRole(state, current.giver);
+    // The same receiver is asked again as before; a new receiver is checked as for a new proposal.
+    if (receiver !== current.receiver) checkReceiverRole(state, current.giver, receiver);
     checkAmount(state, current.giver, perMille);
-    return { type: 'ProposalAmended', giver: current.giver, receiver, perMille };
+    return { type: 'ProposalAmended', giver: current.giver, receiver, perMille, ...withResolution(command.resolution) };
   },
 
   WithdrawProposal(state, { giver }, ctx) {
     const current = requireProposal(state, giver);
     requireOpenWindow(state, ctx);
-    requireStatus(current, 'AWAITING_RECEIVER', 'AGREED');
+    requireStatus(current, 'återkallas', 'AWAITING_RECEIVER', 'AGREED', 'APPROVED', 'REJECTED');
     return { type: 'ProposalWithdrawn', giver };
   },
 
-  AnswerProposal(state, { giver, respondent, accept }, ctx) {
+  AnswerProposal(state, { giver, respondent, accept, resolution }, ctx) {
     const current = requireProposal(state, giver);
     if (respondent !== current.receiver) refuse('NOT_RECEIVER');
     requireOpenWindow(state, ctx);
-    requireStatus(current, 'AWAITING_RECEIVER');
-    return { type: accept ? 'ReceiverConsented' : 'ReceiverDeclined', giver };
+    requireStatus(current, 'besvaras', 'AWAITING_RECEIVER');
+    // R4: consenting makes the respondent a receiver, which a giver cannot be (declining is always possible).
+    if (accept && givesLive(state, respondent)) {
+      refuse(
+        'ROLE_CONFLICT',
+        'Er kommun har ett eget förslag om att ge bort andelar och kan därför inte samtycka till att ta emot. Återkalla ert förslag först eller avböj detta.',
+        [{ municipality: respondent }],
+      );
+    }
+    return { type: accept ? 'ReceiverConsented' : 'ReceiverDeclined', giver, ...withResolution(resolution) };
   },
 
   CloseWindow(state) {
@@ -82,14 +94,31 @@ const handlers: { [T in Command['type']]: Handler<T> } = {
     return { type: 'WindowClosed', expired };
   },
 
-  DecideProposal(state, { giver, outcome, reason }, ctx) {
+  /** R8: as soon as the receiver has consented, also while the window is open, until the report. */
+  DecideProposal(state, { giver, outcome, reason }) {
     const current = requireProposal(state, giver);
-    if (!isClosed(state, ctx)) refuse('WINDOW_STILL_OPEN');
     if (state.report) refuse('REPORT_ALREADY_SUBMITTED');
     if (current.status === 'AWAITING_RECEIVER' || current.status === 'EXPIRED') refuse('CONSENT_MISSING', undefined, [{ giver }]);
-    requireStatus(current, 'AGREED', 'APPROVED', 'REJECTED');
+    requireStatus(current, 'beslutas', 'AGREED', 'APPROVED', 'REJECTED');
     const why = reason?.trim();
     if (outcome === 'REJECTED' && !why) refuse('REJECTION_REASON_REQUIRED');
+    // A rejected proposal is not live: approving it revives it, so R4 must hold for its parties again.
+    if (outcome === 'APPROVED' && current.status === 'REJECTED') {
+      if (receivesCommitted(state, current.giver)) {
+        refuse(
+          'ROLE_CONFLICT',
+          'Förslaget kan inte godkännas eftersom den givande kommunen efter avslaget har samtyckt till att ta emot andelar från en annan kommun. Låt avslaget stå kvar, eller godkänn först när det andra förslaget till kommunen har återkallats.',
+          [{ municipality: current.giver }],
+        );
+      }
+      if (givesLive(state, current.receiver)) {
+        refuse(
+          'ROLE_CONFLICT',
+          'Förslaget kan inte godkännas eftersom den mottagande kommunen efter avslaget har lämnat ett eget förslag om att ge bort andelar. Låt avslaget stå kvar, eller godkänn först när kommunen har återkallat sitt förslag.',
+          [{ municipality: current.receiver }],
+        );
+      }
+    }
     return { type: 'ProposalDecided', giver, outcome, ...(why ? { reason: why } : {}) };
   },
 
@@ -130,11 +159,68 @@ function checkPair(state: LedgerState, giver: string, receiver: string): void {
   }
 }
 
-/** R4: no municipality both gives and receives in a year (R3: receiving from many is fine). */
-function checkRoles(state: LedgerState, giver: string, receiver: string): void {
-  const others = liveProposals(state).filter((p) => p.giver !== giver);
-  if (others.some((p) => p.receiver === giver)) refuse('ROLE_CONFLICT', 'Kommunen tar redan emot andelar och kan inte ge bort.', [{ municipality: giver }]);
-  if (others.some((p) => p.giver === receiver)) refuse('ROLE_CONFLICT', 'Mottagaren ger redan bort andelar och kan inte ta emot.', [{ municipality: receiver }]);
+/**
+ * R4: no municipality both gives and receives in a year (R3: receiving from many is fine).
+ * Roles follow commitments: a municipality gives once it has a live proposal of its own, and
+ * receives once it has consented (a proposal to it that is AGREED or APPROVED). A proposal
+ * that merely awaits its answer commits the receiver to nothing.
+ */
+export function givesLive(state: LedgerState, municipality: string): boolean {
+  return liveProposals(state).some((p) => p.giver === municipality);
+}
+
+export function receivesCommitted(state: LedgerState, municipality: string): boolean {
+  return Object.values(state.proposals).some((p) => p.receiver === municipality && COMMITTED_STATUSES.includes(p.status));
+}
+
+/** Statuses in which the receiver has consented and the proposal still stands. */
+export const COMMITTED_STATUSES: readonly Proposal['status'][] = ['AGREED', 'APPROVED'];
+
+/** A giver that has consented to receive cannot give. */
+function checkGiverRole(state: LedgerState, giver: string): void {
+  if (receivesCommitted(state, giver)) {
+    refuse(
+      'ROLE_CONFLICT',
+      'Er kommun har samtyckt till att ta emot andelar i år och kan därför inte ge bort andelar. Det går först om den givande kommunen återkallar eller ändrar sitt förslag till er.',
+      [{ municipality: giver }],
+    );
+  }
+}
+
+/** Proposing to a municipality that has a live proposal of its own is refused. */
+function checkReceiverRole(state: LedgerState, giver: string, receiver: string): void {
+  if (receiver !== giver && givesLive(state, receiver)) {
+    refuse(
+      'ROLE_CONFLICT',
+      'Den mottagande kommunen har ett eget förslag om att ge bort andelar och kan därför inte ta emot. Välj en annan mottagare, eller vänta tills kommunen har återkallat sitt förslag.',
+      [{ municipality: receiver }],
+    );
+  }
+}
+
+/**
+ * What a leadership stated, tidied: text trimmed, empty fields left out, no `resolution`
+ * at all when nothing is left.
+ */
+export function cleanResolution(resolution: Resolution | undefined): Resolution | undefined {
+  if (!resolution) return undefined;
+  const text = (value: string | undefined) => value?.trim() || undefined;
+  const contact = {
+    ...(text(resolution.contact?.name) ? { name: text(resolution.contact?.name) } : {}),
+    ...(text(resolution.contact?.email) ? { email: text(resolution.contact?.email) } : {}),
+    ...(text(resolution.contact?.phone) ? { phone: text(resolution.contact?.phone) } : {}),
+  };
+  const clean: Resolution = {
+    ...(text(resolution.decisionReference) ? { decisionReference: text(resolution.decisionReference) } : {}),
+    ...(Object.keys(contact).length > 0 ? { contact } : {}),
+    ...(text(resolution.comment) ? { comment: text(resolution.comment) } : {}),
+  };
+  return Object.keys(clean).length > 0 ? clean : undefined;
+}
+
+function withResolution(resolution: Resolution | undefined): { resolution?: Resolution } {
+  const clean = cleanResolution(resolution);
+  return clean ? { resolution: clean } : {};
 }
 
 /** R5: 0 < amount ≤ the giver's preliminary share. */
@@ -149,9 +235,10 @@ function requireProposal(state: LedgerState, giver: string): Proposal {
   return state.proposals[giver] ?? refuse('PROPOSAL_NOT_FOUND', undefined, [{ giver }]);
 }
 
-function requireStatus(proposal: Proposal, ...allowed: Proposal['status'][]): void {
+/** `action`: what was asked, as a passive verb ("ändras", "återkallas", "besvaras", "beslutas"). */
+function requireStatus(proposal: Proposal, action: string, ...allowed: Proposal['status'][]): void {
   if (!allowed.includes(proposal.status)) {
-    refuse('INVALID_STATUS', wrongStatusMessage(proposal.status), [{ status: proposal.status }]);
+    refuse('INVALID_STATUS', wrongStatusMessage(proposal.status, action), [{ status: proposal.status }]);
   }
 }
 

@@ -1,5 +1,6 @@
 import type { Actor, DecisionOutcome, LedgerEvent, LedgerKey, Person, ProposalStatus, ReportMode, Resolution } from '../../schemas/ledger';
 import type { Milli } from '../per-mille';
+import { displayOf } from '../person';
 
 export interface ProposalDecision {
   outcome: DecisionOutcome;
@@ -72,11 +73,13 @@ export function evolve(state: LedgerState, event: LedgerEvent): LedgerState {
   if (event.idempotencyKey) {
     next.idempotency = { ...state.idempotency, [idempotencyScope(event.actor, event.idempotencyKey)]: event.seq };
   }
-  const touch = (giver: string, change: Partial<Proposal>): void => {
-    const current = state.proposals[giver]!;
+  /** Changes one proposal; `drop` names fields that no longer apply (left out, not set to undefined). */
+  const touch = (giver: string, change: Partial<Proposal>, drop: (keyof Proposal)[] = []): void => {
+    const current: Partial<Proposal> = { ...state.proposals[giver]! };
+    for (const field of drop) delete current[field];
     next.proposals = {
       ...state.proposals,
-      [giver]: { ...current, ...change, version: current.version + 1, updatedAt: event.at },
+      [giver]: { ...current, ...change, version: state.proposals[giver]!.version + 1, updatedAt: event.at } as Proposal,
     };
   };
   switch (event.type) {
@@ -97,20 +100,27 @@ export function evolve(state: LedgerState, event: LedgerEvent): LedgerState {
           version: 1,
           createdAt: event.at,
           updatedAt: event.at,
+          ...(event.resolution ? { giverResolution: event.resolution } : {}),
         },
       };
       break;
     case 'ProposalAmended':
-      touch(event.giver, { receiver: event.receiver, perMille: event.perMille, status: 'AWAITING_RECEIVER', receiverConsentAt: undefined });
+      // The receiver answers again, and a decision on the earlier terms no longer stands. The
+      // giver's resolution is replaced when the amendment states one, else kept.
+      touch(
+        event.giver,
+        { receiver: event.receiver, perMille: event.perMille, status: 'AWAITING_RECEIVER', ...(event.resolution ? { giverResolution: event.resolution } : {}) },
+        ['receiverConsentAt', 'decision', 'receiverResolution'],
+      );
       break;
     case 'ProposalWithdrawn':
       touch(event.giver, { status: 'WITHDRAWN' });
       break;
     case 'ReceiverConsented':
-      touch(event.giver, { status: 'AGREED', receiverConsentAt: event.at });
+      touch(event.giver, { status: 'AGREED', receiverConsentAt: event.at, ...(event.resolution ? { receiverResolution: event.resolution } : {}) });
       break;
     case 'ReceiverDeclined':
-      touch(event.giver, { status: 'DECLINED' });
+      touch(event.giver, { status: 'DECLINED', ...(event.resolution ? { receiverResolution: event.resolution } : {}) });
       break;
     case 'WindowClosed':
       next.windowClosedAt = event.at;
@@ -123,7 +133,13 @@ export function evolve(state: LedgerState, event: LedgerEvent): LedgerState {
     case 'ProposalDecided':
       touch(event.giver, {
         status: event.outcome,
-        decision: { outcome: event.outcome, reason: event.reason, at: event.at, by: event.actor.id ?? event.actor.role },
+        decision: {
+          outcome: event.outcome,
+          ...(event.reason !== undefined ? { reason: event.reason } : {}),
+          at: event.at,
+          by: displayOf(event.actor),
+          ...(event.actor.person ? { person: event.actor.person } : {}),
+        },
       });
       break;
     case 'CountyReportSubmitted':
