@@ -331,7 +331,7 @@ GROUPS['free text with control or direction characters'] = [
   decideWith('decision: a right-to-left override in the reason', 'Avslag \u202Egnålkcis'),
   decideWith('decision: a first-strong isolate in the reason', 'Avslag \u2068x\u2069'),
   // Line breaks are text: the reason passes validation and reaches the rules (the window is still open).
-  { name: 'decision: line breaks in the reason', method: 'POST', path: `${TIERPS}/decision`, as: 'county', json: { outcome: 'REJECTED', reason: 'Rad ett.\r\nRad två.' }, status: 409, code: 'WINDOW_STILL_OPEN' },
+  { name: 'decision: line breaks in the reason', method: 'POST', path: `${TIERPS}/decision`, as: 'county', json: { outcome: 'REJECTED', reason: 'Rad ett.\r\nRad två.' }, status: 409, code: 'CONSENT_MISSING' },
 ];
 
 GROUPS['idempotency keys outside the contract'] = [
