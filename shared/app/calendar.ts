@@ -54,14 +54,16 @@ export interface StoredCalendar {
  */
 export function patchCalendar(stored: StoredCalendar, patch: CalendarPatch = {}, passedBy?: string): Required<StoredCalendar> {
   const remindersExplicit = Boolean(stored.remindersExplicit) || patch.reminders !== undefined;
-  const merged = mergeCalendar(stored.calendar, patch);
-  if (remindersExplicit || patch.deadline === undefined || merged.deadline === utcOrUndefined(stored.calendar.deadline)) {
-    return { calendar: merged, remindersExplicit };
+  const deadline = patch.deadline === undefined ? undefined : utcOrUndefined(patch.deadline);
+  if (remindersExplicit || deadline === undefined || deadline === utcOrUndefined(stored.calendar.deadline)) {
+    // An invalid deadline is reported by mergeCalendar, with every other problem.
+    return { calendar: mergeCalendar(stored.calendar, patch), remindersExplicit };
   }
+  const publishAt = utcOrUndefined(patch.publishAt ?? stored.calendar.publishAt) ?? '';
   const cutoff = passedBy === undefined ? -Infinity : Date.parse(passedBy);
-  const sent = stored.calendar.reminders.map(toUtcIso).filter((r) => Date.parse(r) <= cutoff);
-  const ahead = derivedReminders(merged.deadline).filter((r) => Date.parse(r) > cutoff && r > merged.publishAt && r < merged.deadline && !sent.includes(r));
-  return { calendar: mergeCalendar(merged, { reminders: [...sent, ...ahead].sort() }), remindersExplicit };
+  const sent = stored.calendar.reminders.map(utcOrUndefined).filter((r): r is string => r !== undefined && Date.parse(r) <= cutoff);
+  const ahead = derivedReminders(deadline).filter((r) => Date.parse(r) > cutoff && r > publishAt && r < deadline && !sent.includes(r));
+  return { calendar: mergeCalendar(stored.calendar, { ...patch, reminders: [...sent, ...ahead].sort() }), remindersExplicit };
 }
 
 function utcOrUndefined(instant: string): string | undefined {
