@@ -12,11 +12,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultCalendar } from '../shared/domain/calendar';
+import { countyWarningInstant } from '../shared/domain/cycle';
 import { findCounty, findMunicipality } from '../shared/reference';
 import { STATES } from '../shared/workflow/contract';
 import { exampleShares } from './example-data';
 import { diffMetrics, type LocalStackMetrics } from './metrics';
-import { yearScenario, type Scenario } from './scenario';
+import { yearScenario, type Scenario, type ScenarioProposal } from './scenario';
 import { sentEmails } from './ses';
 import { startLocalStack, type LocalStack, type LocalStackOptions } from './stack';
 
@@ -122,6 +123,7 @@ export async function runYear(options: YearRunOptions): Promise<YearRunResult> {
     await milestone('deadline', shift(calendar.deadline, 1));
     check((await api.cycle()).phase === 'CLOSED', 'phase CLOSED after the deadline');
     await apiPhase('county review', 'decisions, reports submitted', () => decideAndReport(api, scenario, year, check));
+    await milestone('countyWarning', countyWarningInstant(calendar));
     await milestone('countyReports', calendar.countyReportAt);
     await milestone('finalize', calendar.finalizeAt);
     t0 = performance.now();
@@ -159,6 +161,7 @@ function actOf(milestoneId: string): string {
   if (milestoneId === 'publish') return STATES.publish;
   if (milestoneId.startsWith('reminder-')) return STATES.remind;
   if (milestoneId === 'deadline') return STATES.close;
+  if (milestoneId === 'countyWarning') return STATES.warnCounty;
   if (milestoneId === 'countyReports') return STATES.sendReports;
   if (milestoneId === 'finalize') return STATES.finalize;
   throw new Error(`unknown milestone ${milestoneId}`);
@@ -212,10 +215,20 @@ async function proposeAndConsent(api: Api, scenario: Scenario, year: number, che
   }
 }
 
+/**
+ * The agreed proposal the silent county never decides (its first one it would approve): the
+ * county is warned of it before the report date, and after the automatic report both parties
+ * are told that it changes no share.
+ */
+export function leftUndecided(scenario: Scenario): ScenarioProposal | undefined {
+  return scenario.proposals.find((p) => findMunicipality(p.giver)!.county === scenario.silentCounty && p.answer === 'accept' && !p.reject);
+}
+
 async function decideAndReport(api: Api, scenario: Scenario, year: number, check: (ok: boolean, what: string) => void): Promise<void> {
   const expired = scenario.proposals.filter((p) => p.answer === 'none');
   for (const p of expired) check((await api.admin('GET', `/v1/years/${year}/proposals/${p.giver}`)).status === 'EXPIRED', `${p.giver}'s unanswered proposal EXPIRED`);
-  for (const p of scenario.proposals.filter((p) => p.answer === 'accept')) {
+  const undecided = leftUndecided(scenario);
+  for (const p of scenario.proposals.filter((p) => p.answer === 'accept' && p !== undecided)) {
     const county = findMunicipality(p.giver)!.county;
     const decision = p.reject ? { outcome: 'REJECTED', reason: 'Mottagaren saknar boendeplatser.' } : { outcome: 'APPROVED' };
     const decided = await api.county(county).request('POST', `/v1/years/${year}/proposals/${p.giver}/decision`, decision);
@@ -235,7 +248,9 @@ async function verifyYear(api: Api, scenario: Scenario, year: number, check: (ok
   const { shares } = await api.admin('GET', `/v1/years/${year}/shares`);
   const milli = (n: number | null): number => Math.round((n ?? NaN) * 1000);
   const moved = new Map<string, number>();
-  for (const p of scenario.proposals.filter((p) => p.answer === 'accept' && !p.reject)) {
+  const undecided = leftUndecided(scenario);
+  check((await api.admin('GET', `/v1/years/${year}/proposals/${undecided?.giver}`)).status === 'AGREED', `${undecided?.giver}'s undecided proposal still AGREED`);
+  for (const p of scenario.proposals.filter((p) => p.answer === 'accept' && !p.reject && p !== undecided)) {
     moved.set(p.giver, (moved.get(p.giver) ?? 0) - milli(p.perMille));
     moved.set(p.receiver, (moved.get(p.receiver) ?? 0) + milli(p.perMille));
   }

@@ -43,7 +43,9 @@ export const WORKFLOW_TASKS: readonly WorkflowTaskName[] = Object.values(TASKS).
 const SENDS_MAIL: ReadonlySet<TaskName> = new Set<TaskName>([
   TASKS.publish,
   TASKS.remind,
+  TASKS.tellDeadlineMoved,
   TASKS.close,
+  TASKS.warnCounty,
   TASKS.autoSubmit,
   TASKS.sendReports,
   TASKS.finalize,
@@ -52,7 +54,7 @@ const SENDS_MAIL: ReadonlySet<TaskName> = new Set<TaskName>([
 ]);
 
 /** Acts that e-mail all 290 municipalities at once. */
-const MAILS_EVERY_MUNICIPALITY: ReadonlySet<TaskName> = new Set<TaskName>([TASKS.publish, TASKS.finalize]);
+const MAILS_EVERY_MUNICIPALITY: ReadonlySet<TaskName> = new Set<TaskName>([TASKS.publish, TASKS.tellDeadlineMoved, TASKS.finalize]);
 
 /** Retry on any task error except a timeout (acts are idempotent): 2, 4, 8, 16 s. */
 const RETRY: sfn.RetryProps = {
@@ -164,6 +166,7 @@ export class YearlyWorkflow extends Construct {
 
     const publish = act('Publish', STATES.publish, TASKS.publish, sfn.JsonPath.DISCARD);
     const remind = act('Remind', STATES.remind, TASKS.remind, sfn.JsonPath.DISCARD);
+    const tellDeadlineMoved = act('TellDeadlineMoved', STATES.tellDeadlineMoved, TASKS.tellDeadlineMoved, sfn.JsonPath.DISCARD);
     const close = act('Close', STATES.close, TASKS.close, sfn.JsonPath.DISCARD);
     const prepareReview = act('PrepareReview', STATES.prepareReview, TASKS.prepareReview, '$.review');
     const sendReports = act('SendReports', STATES.sendReports, TASKS.sendReports, sfn.JsonPath.DISCARD);
@@ -174,6 +177,7 @@ export class YearlyWorkflow extends Construct {
       year: sfn.JsonPath.numberAt('$.year'),
       county: sfn.JsonPath.stringAt('$.county'),
       hasProposals: sfn.JsonPath.stringAt('$.hasProposals'),
+      next: sfn.JsonPath.stringAt('$.next'),
       timeoutSeconds: sfn.JsonPath.numberAt('$.timeoutSeconds'),
     };
     const closeQuiet = this.task('ReportQuietCounty', STATES.closeQuiet, fnOf(TASKS.closeQuiet), {
@@ -185,7 +189,7 @@ export class YearlyWorkflow extends Construct {
       lambdaFunction: fnOf(TASKS.awaitReport),
       integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
       payload: sfn.TaskInput.fromObject({ ...item, taskToken: sfn.JsonPath.taskToken }),
-      // Until the county-report date; the county's SendTaskSuccess ends it earlier.
+      // Until the county's next date (its warning, then the report date); the county's SendTaskSuccess ends it earlier.
       taskTimeout: sfn.Timeout.at('$.timeoutSeconds'),
       resultPath: sfn.JsonPath.DISCARD,
       retryOnServiceExceptions: false,
@@ -199,7 +203,16 @@ export class YearlyWorkflow extends Construct {
       // 3.0 writes an explicit "$" into a key named "$" instead of replacing the data.
       resultPath: undefined,
     });
-    awaitReport.addCatch(autoSubmit, { errors: [sfn.Errors.TIMEOUT], resultPath: '$.timeout' });
+    // The county warning: the county item comes back waiting until the report date (ResultPath $, as above).
+    const warnCounty = this.task('WarnCounty', STATES.warnCounty, fnOf(TASKS.warnCounty), {
+      payload: sfn.TaskInput.fromObject(item),
+      resultPath: undefined,
+    });
+    warnCounty.next(awaitReport);
+    const countyDate = new sfn.Choice(this, 'CountyDate', { stateName: STATES.countyDate })
+      .when(sfn.Condition.stringEquals('$.next', 'countyWarning'), warnCounty)
+      .otherwise(autoSubmit);
+    awaitReport.addCatch(countyDate, { errors: [sfn.Errors.TIMEOUT], resultPath: '$.timeout' });
     // A Choice cannot end a Map iteration: this is where a county's review ends.
     const submitted = new sfn.Succeed(this, 'ReportSubmitted', { stateName: STATES.reported });
     const moved = new sfn.Choice(this, 'ReportDateMoved', { stateName: STATES.moved })
@@ -224,6 +237,7 @@ export class YearlyWorkflow extends Construct {
     const which = new sfn.Choice(this, 'WhichMilestone', { stateName: STATES.which })
       .when(milestoneIs('publish'), publish.next(check))
       .when(milestoneIs('reminder'), remind.next(check))
+      .when(milestoneIs('deadlineMoved'), tellDeadlineMoved.next(check))
       .when(milestoneIs('deadline'), close.next(check))
       .when(milestoneIs('countyReports'), prepareReview.next(review).next(sendReports).next(check))
       .when(milestoneIs('finalize'), finalize.next(check));

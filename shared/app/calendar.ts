@@ -1,4 +1,4 @@
-import { calendarProblems, defaultCalendar, toUtcIso, type Calendar } from '../domain/calendar';
+import { calendarProblems, defaultCalendar, derivedReminders, toUtcIso, type Calendar } from '../domain/calendar';
 import { badRequest } from '../http/errors';
 import type { CalendarPatch } from '../schemas/api';
 import type { AppContext } from './context';
@@ -35,4 +35,41 @@ export function mergeCalendar(base: Calendar, patch: CalendarPatch = {}): Calend
     countyReportAt: toUtcIso(merged.countyReportAt),
     finalizeAt: toUtcIso(merged.finalizeAt),
   };
+}
+
+/** A calendar with whether its reminders were set explicitly (else they follow the deadline). */
+export interface StoredCalendar {
+  calendar: Calendar;
+  remindersExplicit?: boolean | undefined;
+}
+
+/**
+ * Lays a patch over a stored calendar, and with it the reminders' rule: a patch that names
+ * `reminders` makes them explicit (they stay where they are set); otherwise, while they are
+ * derived, a patch that moves the deadline recomputes them (14 and 3 days before the new
+ * deadline, 09:00, the working day before if needed). Reminders that have passed (`passedBy`:
+ * at or before that instant) stay as they are: they have been sent. A recomputed reminder that
+ * would lie at or before `passedBy`, or outside the window (publication → deadline), is left
+ * out. Checked and normalised like mergeCalendar.
+ */
+export function patchCalendar(stored: StoredCalendar, patch: CalendarPatch = {}, passedBy?: string): Required<StoredCalendar> {
+  const remindersExplicit = Boolean(stored.remindersExplicit) || patch.reminders !== undefined;
+  const deadline = patch.deadline === undefined ? undefined : utcOrUndefined(patch.deadline);
+  if (remindersExplicit || deadline === undefined || deadline === utcOrUndefined(stored.calendar.deadline)) {
+    // An invalid deadline is reported by mergeCalendar, with every other problem.
+    return { calendar: mergeCalendar(stored.calendar, patch), remindersExplicit };
+  }
+  const publishAt = utcOrUndefined(patch.publishAt ?? stored.calendar.publishAt) ?? '';
+  const cutoff = passedBy === undefined ? -Infinity : Date.parse(passedBy);
+  const sent = stored.calendar.reminders.map(utcOrUndefined).filter((r): r is string => r !== undefined && Date.parse(r) <= cutoff);
+  const ahead = derivedReminders(deadline).filter((r) => Date.parse(r) > cutoff && r > publishAt && r < deadline && !sent.includes(r));
+  return { calendar: mergeCalendar(stored.calendar, { ...patch, reminders: [...sent, ...ahead].sort() }), remindersExplicit };
+}
+
+function utcOrUndefined(instant: string): string | undefined {
+  try {
+    return toUtcIso(instant);
+  } catch {
+    return undefined;
+  }
 }

@@ -8,7 +8,7 @@ import type { CalendarPatch, CycleView } from '../schemas/api';
 import type { CycleRecord } from '../schemas/cycle';
 import { WorkflowNotConfiguredError } from '../workflow/port';
 import { asAdmin } from './access';
-import { CALENDAR_MAX_AGE_MS, mergeCalendar } from './calendar';
+import { CALENDAR_MAX_AGE_MS, patchCalendar } from './calendar';
 import type { CommandInput } from './command';
 import type { AppContext } from './context';
 
@@ -27,6 +27,7 @@ export async function getCycle({ app, year, now }: Input): Promise<CycleView> {
     year,
     phase: phaseOf(views, calendar, now),
     calendar,
+    remindersFollowDeadline: !record?.remindersExplicit,
     counties: countyReports(views),
     workflow: await workflowView(app, record),
     milestones: cycleMilestones(calendar).map((m) => ({ ...m, doneAt: record?.done?.[m.id] ?? null })),
@@ -60,7 +61,7 @@ export async function startCycle(input: Input, body: { calendar?: CalendarPatch 
   await updateCycleRecord(app, year, (existing) => {
     // Started already (perhaps by a request racing this one): that start stands, and this answer says so (200).
     created = !existing.startedAt;
-    return created ? { ...existing, calendar: mergeCalendar(existing.calendar, body.calendar), startedAt: now } : undefined;
+    return created ? { ...existing, ...patchCalendar(existing, body.calendar), startedAt: now } : undefined;
   });
   try {
     await startExecution(app, year);
@@ -101,6 +102,12 @@ async function startExecution(app: AppContext, year: number): Promise<{ executio
  * An administrator moves milestones that have not passed, also while the workflow runs. The
  * workflow's tasks write the same record (its state), so the change is applied to the latest
  * record, and the "already passed" check with it.
+ *
+ * Reminders that follow the deadline (not set explicitly) are recomputed when it moves; those
+ * sent stay (patchCalendar). Once publication has told everyone the deadline, moving it leaves
+ * the stored calendar differing from the record's `toldDeadline`: the workflow's next check
+ * sends the "deadline moved" notice (no route sends e-mail, DESIGN §2), so a move answered
+ * here is never lost, even if the execution is down (a restarted one sends it).
  */
 export async function moveCalendar(input: Input, patch: CalendarPatch): Promise<CycleView> {
   const { app, user, year, now } = input;
@@ -108,9 +115,14 @@ export async function moveCalendar(input: Input, patch: CalendarPatch): Promise<
   await updateCycleRecord(app, year, (existing) => {
     const before = existing.calendar;
     // Instants less than CALENDAR_MAX_AGE_MS ahead count as passed: commands decide on calendars that old.
-    const passed = passedMilestoneProblems(before, { ...before, ...patch }, new Date(Date.parse(now) + CALENDAR_MAX_AGE_MS).toISOString());
+    const passedBy = new Date(Date.parse(now) + CALENDAR_MAX_AGE_MS).toISOString();
+    const passed = passedMilestoneProblems(before, { ...before, ...patch }, passedBy);
     if (passed.length > 0) throw new HttpError(409, 'MILESTONE_PASSED', 'En tidpunkt som redan har passerats kan inte ändras.', passed);
-    return { ...existing, calendar: mergeCalendar(before, patch) };
+    const next = patchCalendar(existing, patch, passedBy);
+    // The recomputed reminders keep the sent ones and add only ones ahead; checked all the same.
+    const recomputed = passedMilestoneProblems(before, next.calendar, passedBy);
+    if (recomputed.length > 0) throw new HttpError(409, 'MILESTONE_PASSED', 'En tidpunkt som redan har passerats kan inte ändras.', recomputed);
+    return { ...existing, ...next };
   });
   return getCycle(input);
 }

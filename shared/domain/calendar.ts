@@ -2,7 +2,14 @@
  * Yearly calendar for the redistribution of assignment shares.
  * Pure: no I/O, no clock. All instants are UTC ISO strings ending in 'Z' with whole seconds;
  * local times are Europe/Stockholm, converted via the platform's tz database (Intl).
+ *
+ * Working days (working-days.ts, from date-holidays): the default publication moves to the
+ * next working day, the reminders derived from a deadline to the working day before, and the
+ * county warning lies 3 working days before the county report date. The deadline itself stays
+ * the date set (2 November 23:59:59), also on a weekend. Instants an administrator sets are
+ * taken as given.
  */
+import { addDays as addLocalDays, workingDayOnOrAfter, workingDayOnOrBefore, workingDaysBefore, type LocalDate } from './working-days';
 
 export interface Calendar {
   publishAt: string;
@@ -77,15 +84,41 @@ export function stockholmToUtc(year: number, month: number, day: number, hour: n
   return formatUtc(valid.length > 0 ? Math.min(...valid) : Math.max(...candidates));
 }
 
-/** Calendar date n days from a date, as [year, month, day]. */
-function addDays(year: number, month: number, day: number, n: number): [number, number, number] {
-  const d = new Date(wallMs(year, month, day) + n * DAY);
+/** The Stockholm calendar date of an instant. */
+export function stockholmDate(instant: string): LocalDate {
+  const t = Math.floor(parseInstant(instant) / SECOND) * SECOND;
+  const d = new Date(t + offsetAt(t));
   return [d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate()];
+}
+
+/** 09:00 Stockholm time on a date. */
+const at9 = (date: LocalDate): string => stockholmToUtc(date[0], date[1], date[2], 9, 0, 0);
+
+/** Days before the deadline's date on which the reminders go out, at 09:00 (DESIGN "Yearly calendar"). */
+export const REMINDER_DAYS_BEFORE_DEADLINE: readonly number[] = [14, 3];
+/** Working days before the county report date on which a county with undecided proposals is warned, at 09:00. */
+export const COUNTY_WARNING_WORKING_DAYS = 3;
+
+/**
+ * The reminders that follow a deadline: 14 and 3 days before its (Stockholm) date at 09:00,
+ * each moved to the working day before when that day is a weekend or a holiday.
+ */
+export function derivedReminders(deadline: string): string[] {
+  const date = stockholmDate(deadline);
+  return REMINDER_DAYS_BEFORE_DEADLINE.map((days) => at9(workingDayOnOrBefore(addLocalDays(date, -days))));
+}
+
+/** When a county with agreed proposals still undecided is warned: 3 working days before the county report date, 09:00. */
+export function countyWarningAt(calendar: Pick<Calendar, 'countyReportAt'>): string {
+  return at9(workingDaysBefore(stockholmDate(calendar.countyReportAt), COUNTY_WARNING_WORKING_DAYS));
 }
 
 const defaults = new Map<number, Calendar>();
 
-/** The statutory calendar of a share year (computed once per year: Intl's time-zone lookups are slow). */
+/**
+ * The statutory calendar of a share year, computed once per year and process (Intl's time-zone
+ * lookups and date-holidays' rules are slow): a copy of the memoised one.
+ */
 export function defaultCalendar(shareYear: number): Calendar {
   let calendar = defaults.get(shareYear);
   if (!calendar) defaults.set(shareYear, (calendar = computeDefaultCalendar(shareYear)));
@@ -97,12 +130,11 @@ function computeDefaultCalendar(shareYear: number): Calendar {
     throw new RangeError(`Invalid share year: ${shareYear}`);
   }
   const y = shareYear - 1; // the whole process runs in the year before the share year
-  const at9 = (date: [number, number, number]) => stockholmToUtc(...date, 9, 0, 0);
-  const deadlineDate: [number, number, number] = [y, 11, 2];
+  const deadline = stockholmToUtc(y, 11, 2, 23, 59, 59);
   return {
-    publishAt: at9([y, 8, 15]),
-    reminders: [at9(addDays(...deadlineDate, -14)), at9(addDays(...deadlineDate, -3))],
-    deadline: stockholmToUtc(...deadlineDate, 23, 59, 59),
+    publishAt: at9(workingDayOnOrAfter([y, 8, 15])),
+    reminders: derivedReminders(deadline),
+    deadline,
     countyReportAt: at9([y, 11, 15]),
     finalizeAt: at9([y, 12, 15]),
   };

@@ -257,7 +257,7 @@ const REPORT_STATUS: Record<string, string> = {
   AGREED: 'överenskommet men inte beslutat (ändrar inte andelarna)',
 };
 
-const proposalLine = (p: Pick<Proposal, 'giver' | 'receiver' | 'perMille'>): string =>
+export const proposalLine = (p: Pick<Proposal, 'giver' | 'receiver' | 'perMille'>): string =>
   `${name(p.giver)} till ${name(p.receiver)}, ${formatPerMille(p.perMille)}`;
 
 const proposalList = (proposals: readonly Proposal[]): string => proposals.map((p) => `- ${proposalLine(p)}`).join('\n');
@@ -281,19 +281,19 @@ export const longDate = (instant: string): string => DATE.format(new Date(instan
 export const longTime = (instant: string, weekday = false): string =>
   `${weekday ? `${WEEKDAY.format(new Date(instant))} ` : ''}${DATE_TIME.format(new Date(instant))}`;
 
-const subject = (year: number, what: string): string => `Omfördelning ${year}: ${what}`;
+export const subject = (year: number, what: string): string => `Omfördelning ${year}: ${what}`;
 
 const body = (paragraphs: string[]): string =>
   ['Hej!', ...paragraphs, 'Med vänlig hälsning\nOmfördelning – omfördelning av anvisningsandelar för ensamkommande barn\n(Det här är ett automatiskt meddelande.)'].join('\n\n') + '\n';
 
-const name = (code: string): string => `${findMunicipality(code)?.name ?? 'Kommun'} (${code})`;
-const countyName = (code: string): string => findCounty(code)?.name ?? `Län ${code}`;
+export const name = (code: string): string => `${findMunicipality(code)?.name ?? 'Kommun'} (${code})`;
+export const countyName = (code: string): string => findCounty(code)?.name ?? `Län ${code}`;
 
-function toMunicipality(code: string, contacts: Contacts): Pick<Mail, 'to' | 'cc'> {
+export function toMunicipality(code: string, contacts: Contacts): Pick<Mail, 'to' | 'cc'> {
   return { to: [(contacts.municipalities[code] ?? defaultMunicipalityContact(code)).email], cc: [] };
 }
 
-function toCounty(county: string, contacts: Contacts): Pick<Mail, 'to' | 'cc'> {
+export function toCounty(county: string, contacts: Contacts): Pick<Mail, 'to' | 'cc'> {
   const office = contacts.counties[county] ?? defaultCountyContact(county);
   return { to: [office.mailbox], cc: recipientKey(office.officer) === recipientKey(office.mailbox) ? [] : [office.officer] };
 }

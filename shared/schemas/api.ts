@@ -222,9 +222,14 @@ export const CycleView = z
     year: z.number().int(),
     phase: Phase,
     calendar: CalendarView,
+    /** True while the reminders follow the deadline (recomputed when it moves); false once an administrator set them. */
+    remindersFollowDeadline: z.boolean(),
     counties: z.array(z.object({ county: CountyCode, report: CountyReportStatus })),
     workflow: z.object({ status: z.string(), state: z.string().nullable() }),
-    /** The workflow's milestones in order, with when each was acted on (null: not yet). */
+    /**
+     * The workflow's milestones in order, each at the instant it happens (working-day moves and
+     * recomputed reminders included; the county warning too), with when each was acted on (null: not yet).
+     */
     milestones: z.array(z.object({ id: z.string(), kind: z.string(), at: Instant, doneAt: Instant.nullable() })),
   })
   .meta({ id: 'Cycle' });

@@ -27,6 +27,18 @@ export const CycleRecordSchema = z.object({
   version: z.number().int().nonnegative(),
   startedAt: z.string().optional(),
   /**
+   * The reminders were set by an administrator (at the start or by a calendar PATCH that named
+   * `reminders`): they stay where they are when the deadline moves. Otherwise (the default)
+   * they follow the deadline: 14 and 3 days before it at 09:00, on working days.
+   */
+  remindersExplicit: z.boolean().optional(),
+  /**
+   * The deadline the municipalities and counties were last told: set by publication (the one
+   * it announces), then by each "deadline moved" notice. While it differs from the calendar's
+   * deadline a notice is pending, and the workflow's next check sends it.
+   */
+  toldDeadline: z.object({ deadline: z.string(), moves: z.number().int().nonnegative() }).optional(),
+  /**
    * Milestone id ('publish', 'reminder-0', …, 'finalize') → when its act completed (UTC).
    * Written last by each act, so a milestone here is complete; the check skips it, which is
    * how a restarted execution passes over what its year has already done.

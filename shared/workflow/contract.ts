@@ -6,16 +6,23 @@ import { CountyCode } from '../schemas/reference';
  *   Plan the year (ResultPath null) → Check the next milestone (ResultPath $.next)
  *   → Is a milestone due? ($.next.status: DONE → Year complete; WAIT → Wait for the
  *     milestone (TimestampPath $.next.waitUntil) → Check …; DUE → Which milestone?)
- *   → Which milestone? ($.next.milestone.kind) → publish | reminder | deadline → the act
- *     (Parameters { year, milestone }, ResultPath null) → Check the next milestone;
+ *   → Which milestone? ($.next.milestone.kind) → publish | reminder | deadline | deadlineMoved
+ *     → the act (Parameters { year, milestone }, ResultPath null) → Check the next milestone;
  *     countyReports → Prepare the county review (ResultPath $.review) → Review each county
  *     (Map over $.review.counties, ResultPath null): Does the county have proposals?
  *       no → Report a county without proposals (end);
  *       yes → Wait for the county report (lambda:invoke.waitForTaskToken, Payload = item +
  *             taskToken $$.Task.Token, TimeoutSecondsPath $.timeoutSeconds, ResultPath null;
- *             Catch States.Timeout → Submit the report automatically (ResultPath $)
- *             → Was the report date moved? (status WAIT_AGAIN → Wait for the county report; else end)
+ *             the county's report ends it; Catch States.Timeout (ResultPath $.timeout)
+ *             → Which county date has come? ($.next: countyWarning → Warn the county of
+ *               undecided proposals (ResultPath $) → Wait for the county report (until the
+ *               report date); otherwise → Submit the report automatically (ResultPath $)
+ *               → Was the report date moved? (status WAIT_AGAIN → Wait for the county report;
+ *               else County report submitted))
  *     → Send the county reports → Check …; finalize → Fix the final shares → Check ….
+ *   The county warning is thus acted on by each county's own wait, between the deadline
+ *   and its report: one county's review is wait (until the warning) → warn → wait (until
+ *   the report date) → submit, and a county that reports in time ends its wait at once.
  *   Every Task: Retry States.TaskFailed (interval 2 s, backoff 2, 4 attempts; acts are
  *   idempotent) and Catch States.ALL (ResultPath $.error) → Record the failure → Year failed.
  *
@@ -33,12 +40,15 @@ export const STATES = {
   which: 'Which milestone?',
   publish: 'Publish preliminary shares',
   remind: 'Send reminders',
+  tellDeadlineMoved: 'Tell of the moved deadline',
   close: 'Close the submission window',
   prepareReview: 'Prepare the county review',
   review: 'Review each county',
   hasProposals: 'Does the county have proposals?',
   closeQuiet: 'Report a county without proposals',
   awaitReport: 'Wait for the county report',
+  countyDate: 'Which county date has come?',
+  warnCounty: 'Warn the county of undecided proposals',
   autoSubmit: 'Submit the report automatically',
   moved: 'Was the report date moved?',
   reported: 'County report submitted',
@@ -55,10 +65,12 @@ export const TASKS = {
   check: 'cycle-check',
   publish: 'cycle-publish',
   remind: 'cycle-remind',
+  tellDeadlineMoved: 'cycle-deadline-moved',
   close: 'cycle-close',
   prepareReview: 'cycle-prepare-review',
   closeQuiet: 'cycle-report-quiet-county',
   awaitReport: 'cycle-await-report',
+  warnCounty: 'cycle-warn-county',
   autoSubmit: 'cycle-auto-submit',
   sendReports: 'cycle-send-reports',
   finalize: 'cycle-finalize',
@@ -69,10 +81,18 @@ export const TASKS = {
 
 export type TaskName = (typeof TASKS)[keyof typeof TASKS];
 
-export const MilestoneKind = z.enum(['publish', 'reminder', 'deadline', 'countyReports', 'finalize']);
+/**
+ * countyWarning is acted on inside the county review (never DUE at the top level);
+ * deadlineMoved is not in the calendar: it is DUE when the deadline the parties were told
+ * differs from the stored one.
+ */
+export const MilestoneKind = z.enum(['publish', 'reminder', 'deadlineMoved', 'deadline', 'countyReports', 'countyWarning', 'finalize']);
 export const Milestone = z.object({
   kind: MilestoneKind,
-  /** Unique within a year: 'publish', 'reminder-0', 'reminder-1', 'deadline', 'countyReports', 'finalize'. */
+  /**
+   * Unique within a year: 'publish', 'reminder-0', 'reminder-1', 'deadline', 'countyReports',
+   * 'countyWarning', 'finalize'; 'deadline-moved-1', 'deadline-moved-2', … for the notices.
+   */
   id: z.string(),
   at: z.string(),
 });
@@ -96,8 +116,18 @@ export const CheckResult = z.discriminatedUnion('status', [
   z.object({ status: z.literal('DONE') }),
 ]);
 
-/** One Map item per county; `timeoutSeconds` runs until the county-report date. */
-export const CountyItem = z.object({ year: z.number().int(), county: CountyCode, hasProposals: z.boolean(), timeoutSeconds: z.number().int().min(1) });
+/**
+ * One Map item per county: `next` is the county date its wait runs until ('countyWarning':
+ * the county warning, 'countyReport': the report date), `timeoutSeconds` the seconds until then.
+ */
+export const CountyStep = z.enum(['countyWarning', 'countyReport']);
+export const CountyItem = z.object({
+  year: z.number().int(),
+  county: CountyCode,
+  hasProposals: z.boolean(),
+  next: CountyStep,
+  timeoutSeconds: z.number().int().min(1),
+});
 export const PrepareReviewResult = z.object({ counties: z.array(CountyItem) });
 export const AwaitReportInput = CountyItem.extend({ taskToken: z.string() });
 /**
@@ -105,6 +135,8 @@ export const AwaitReportInput = CountyItem.extend({ taskToken: z.string() });
  * SUBMITTED, or WAIT_AGAIN and a new `timeoutSeconds` when the report date was moved later.
  */
 export const AutoSubmitResult = CountyItem.extend({ status: z.enum(['SUBMITTED', 'WAIT_AGAIN']) });
+/** After the warning step: the county item back, waiting until the report date (or still until the warning, if it was moved later). */
+export const WarnCountyResult = CountyItem.extend({ warned: z.boolean() });
 export const FailureInput = YearInput.extend({ error: z.object({ Error: z.string().optional(), Cause: z.string().optional() }) });
 /**
  * cycle-start-next (the yearly schedule's target): `year` is the share year to start; without
@@ -121,6 +153,8 @@ export type Milestone = z.infer<typeof Milestone>;
 export type CheckResult = z.infer<typeof CheckResult>;
 export type CountyItem = z.infer<typeof CountyItem>;
 export type AutoSubmitResult = z.infer<typeof AutoSubmitResult>;
+export type WarnCountyResult = z.infer<typeof WarnCountyResult>;
+export type CountyStep = z.infer<typeof CountyStep>;
 export type AwaitReportInput = z.infer<typeof AwaitReportInput>;
 export type ActInput = z.infer<typeof ActInput>;
 export type YearActInput = z.infer<typeof YearActInput>;

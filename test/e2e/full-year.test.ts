@@ -1,9 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { findCounty, MUNICIPALITIES } from '../../shared/reference';
+import { findCounty, findMunicipality, MUNICIPALITIES } from '../../shared/reference';
 import { sentEmails, type StoredEmail } from '../../local/ses';
 import { yearScenario } from '../../local/scenario';
 import { exampleShares } from '../../local/example-data';
-import { runYear, type YearRunResult } from '../../local/year-run';
+import { leftUndecided, runYear, type YearRunResult } from '../../local/year-run';
+
 
 /**
  * A whole share year on the local stack, driven through the API with the virtual clock
@@ -43,15 +44,35 @@ describe(`a whole share year ${year} on the local stack`, () => {
     expect(result.problems).toEqual([]);
   });
 
-  it('moves through the phases milestone by milestone', () => {
-    expect(result.milestones.map((m) => [m.name, m.phase])).toEqual([
-      ['publish', 'OPEN'],
-      ['reminder-0', 'OPEN'],
-      ['reminder-1', 'OPEN'],
-      ['deadline', 'CLOSED'],
-      ['countyReports', 'REPORTED'],
-      ['finalize', 'FINAL'],
+  it('moves through the phases milestone by milestone, on working days', () => {
+    expect(result.milestones.map((m) => [m.name, m.at, m.phase])).toEqual([
+      ['publish', '2021-08-16T07:00:00Z', 'OPEN'], // Sunday 15 Aug 2021 → Monday 16 Aug 09:00
+      ['reminder-0', '2021-10-19T07:00:00Z', 'OPEN'],
+      ['reminder-1', '2021-10-29T07:00:00Z', 'OPEN'], // Saturday 30 Oct → Friday 29 Oct 09:00
+      ['deadline', '2021-11-02T23:00:00Z', 'CLOSED'],
+      ['countyWarning', '2021-11-10T08:00:00Z', 'CLOSED'], // 3 working days before Monday 15 Nov
+      ['countyReports', '2021-11-15T08:00:00Z', 'REPORTED'],
+      ['finalize', '2021-12-15T08:00:00Z', 'FINAL'],
     ]);
+  });
+
+  it('warns the county that has not decided an agreed proposal, listing it, and tells both parties it was left out', () => {
+    const undecided = leftUndecided(scenario)!;
+    const county = findCounty(scenario.silentCounty)!;
+    const warnings = emails.filter((e) => e.subject.includes('väntar på beslut – länsrapporten senast'));
+    expect(warnings.map((e) => e.destination.to)).toEqual([[`lansstyrelsen-${scenario.silentCounty}@lst.example.se`]]);
+    const [giver, receiver] = [findMunicipality(undecided.giver)!, findMunicipality(undecided.receiver)!];
+    const amount = `${String(undecided.perMille).replace('.', ',')} promille`;
+    expect(warnings[0]!.body.text).toContain(`- ${giver.name} (${giver.code}) till ${receiver.name} (${receiver.code}), ${amount}`);
+    expect(warnings[0]!.body.text).toContain('senast måndag 15 november 2021 kl. 09:00');
+    expect(warnings[0]!.body.text).toContain(`Omfördelning av anvisningsandelar för ensamkommande barn, ${county.name}`);
+    const leftOut = emails.filter((e) => e.subject.includes('beslutades inte'));
+    expect(leftOut.map((e) => e.destination.to[0]).sort()).toEqual([`kommun-${giver.code}@kommun.example.se`, `kommun-${receiver.code}@kommun.example.se`].sort());
+    for (const mail of leftOut) {
+      expect(mail.subject).toBe(`Omfördelning ${year}: förslaget om ${amount} från ${giver.name} (${giver.code}) till ${receiver.name} (${receiver.code}) beslutades inte`);
+      expect(mail.body.text).toContain('Förslaget ändrar alltså inte era andelar');
+    }
+    for (const mail of [...warnings, ...leftOut]) expect(mail.body.text).not.toMatch(/POST|GET \/|händelse/);
   });
 
   it('tells every municipality at publication, reminders, deadline and final shares, in Swedish', () => {

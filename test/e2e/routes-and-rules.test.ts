@@ -509,7 +509,8 @@ describe('window closed (clock after the deadline)', () => {
     const moved = ok(await call('PATCH', `${years(2041)}/cycle/calendar`, admin, { deadline: '2040-11-09T23:59:59+01:00' }));
     expect(moved.calendar).toEqual({
       publishAt: '2040-08-15T07:00:00Z',
-      reminders: ['2040-10-19T07:00:00Z', '2040-10-30T08:00:00Z'],
+      // The reminders follow the moved deadline: 14 and 3 days before Friday 9 Nov 2040, at 09:00.
+      reminders: ['2040-10-26T07:00:00Z', '2040-11-06T08:00:00Z'],
       deadline: '2040-11-09T22:59:59Z',
       countyReportAt: '2040-11-15T08:00:00Z',
       finalizeAt: '2040-12-15T08:00:00Z',

@@ -109,11 +109,14 @@ describe('Yearly state machine', () => {
     expect(target).toEqual({
       publish: STATES.publish,
       reminder: STATES.remind,
+      deadlineMoved: STATES.tellDeadlineMoved,
       deadline: STATES.close,
       countyReports: STATES.prepareReview,
       finalize: STATES.finalize,
     });
-    for (const act of [STATES.publish, STATES.remind, STATES.close, STATES.sendReports, STATES.finalize]) {
+    // The county warning is acted on inside the review, never by this Choice.
+    expect(Object.keys(target)).not.toContain('countyWarning');
+    for (const act of [STATES.publish, STATES.remind, STATES.tellDeadlineMoved, STATES.close, STATES.sendReports, STATES.finalize]) {
       expect(topLevel[act], act).toMatchObject({
         Parameters: { 'year.$': '$.year', 'milestone.$': '$.next.milestone' },
         ResultPath: null,
@@ -135,7 +138,7 @@ describe('Yearly state machine', () => {
     expect(inMap[STATES.closeQuiet]).toMatchObject({ End: true, ResultPath: null });
   });
 
-  it('waits for the county report by task token until the report date, then submits automatically', () => {
+  it('waits for the county report by task token until the warning, warns, waits until the report date, then submits automatically', () => {
     const wait = inMap[STATES.awaitReport];
     expect(wait.Resource).toBe('arn:aws:states:::lambda:invoke.waitForTaskToken');
     expect(wait.TimeoutSecondsPath).toBe('$.timeoutSeconds');
@@ -145,11 +148,27 @@ describe('Yearly state machine', () => {
       'year.$': '$.year',
       'county.$': '$.county',
       'hasProposals.$': '$.hasProposals',
+      'next.$': '$.next',
       'timeoutSeconds.$': '$.timeoutSeconds',
       'taskToken.$': '$$.Task.Token',
     });
     expect(wait).toMatchObject({ ResultPath: null, End: true });
-    expect(wait.Catch).toEqual([{ ErrorEquals: ['States.Timeout'], ResultPath: '$.timeout', Next: STATES.autoSubmit }]);
+    expect(wait.Catch).toEqual([{ ErrorEquals: ['States.Timeout'], ResultPath: '$.timeout', Next: STATES.countyDate }]);
+    // The timeout ends the wait for the warning, or for the report date.
+    expect(inMap[STATES.countyDate]).toMatchObject({
+      Type: 'Choice',
+      Choices: [{ Variable: '$.next', StringEquals: 'countyWarning', Next: STATES.warnCounty }],
+      Default: STATES.autoSubmit,
+    });
+    expect(inMap[STATES.warnCounty]).toMatchObject({ Type: 'Task', Next: STATES.awaitReport });
+    expect(inMap[STATES.warnCounty].ResultPath ?? '$').toBe('$');
+    expect(inMap[STATES.warnCounty].Parameters).toEqual({
+      'year.$': '$.year',
+      'county.$': '$.county',
+      'hasProposals.$': '$.hasProposals',
+      'next.$': '$.next',
+      'timeoutSeconds.$': '$.timeoutSeconds',
+    });
     // The timeout goes to the catcher, never to a retrier.
     for (const retry of wait.Retry) expect(retry.ErrorEquals).not.toEqual(expect.arrayContaining(['States.Timeout']));
     expect(wait.Retry.flatMap((r: any) => r.ErrorEquals)).not.toContain('States.ALL');
@@ -221,7 +240,9 @@ describe('Task functions', () => {
   const MAILERS = [
     TASKS.publish,
     TASKS.remind,
+    TASKS.tellDeadlineMoved,
     TASKS.close,
+    TASKS.warnCounty,
     TASKS.autoSubmit,
     TASKS.sendReports,
     TASKS.finalize,
@@ -232,7 +253,7 @@ describe('Task functions', () => {
   it.each(WORKFLOW_TASKS.map((t) => [t]))('%s: timeout, memory, environment, table and mail access', (task) => {
     const id = functionId(task);
     const props = resources[id].Properties;
-    expect(props.Timeout).toBe(task === TASKS.publish || task === TASKS.finalize ? 300 : 60);
+    expect(props.Timeout).toBe(([TASKS.publish, TASKS.tellDeadlineMoved, TASKS.finalize] as string[]).includes(task) ? 300 : 60);
     expect(props.MemorySize).toBe(512);
     expect(props.Environment.Variables).toMatchObject({ TABLE_NAME: { Ref: expect.any(String) }, MAIL_FROM: expect.stringContaining('@') });
     expect(props.Environment.Variables[MAX_WAIT_ENV]).toBe(task === TASKS.check ? String(MAX_WAIT_SECONDS) : undefined);

@@ -415,7 +415,8 @@ describe('cycle', () => {
     expect(cycle.body).toMatchObject({
       year,
       phase: 'PLANNED',
-      calendar: { publishAt: `${year - 1}-08-15T07:00:00Z`, deadline: `${year - 1}-11-02T22:59:59Z` },
+      // 15 Aug 2032 is a Sunday: publication moves to Monday 16 Aug.
+      calendar: { publishAt: `${year - 1}-08-16T07:00:00Z`, deadline: `${year - 1}-11-02T22:59:59Z` },
       workflow: { status: 'NOT_STARTED', state: null },
     });
     expect(cycle.body.counties.every((c: { report: string }) => c.report === 'PENDING')).toBe(true);

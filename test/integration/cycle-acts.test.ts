@@ -9,6 +9,8 @@ import { autoSubmit } from '../../shared/app/cycle-acts/auto-submit';
 import { awaitReport } from '../../shared/app/cycle-acts/await-report';
 import { check } from '../../shared/app/cycle-acts/check';
 import { close } from '../../shared/app/cycle-acts/close';
+import { tellDeadlineMoved } from '../../shared/app/cycle-acts/deadline-moved';
+import { warnCounty } from '../../shared/app/cycle-acts/warn-county';
 import { finalize } from '../../shared/app/cycle-acts/finalize';
 import { plan } from '../../shared/app/cycle-acts/plan';
 import { prepareReview } from '../../shared/app/cycle-acts/prepare-review';
@@ -19,7 +21,7 @@ import { reportQuietCounty } from '../../shared/app/cycle-acts/report-quiet-coun
 import { sendReports } from '../../shared/app/cycle-acts/send-reports';
 import { getCycle, moveCalendar, startCycle } from '../../shared/app/cycle';
 import { importShares } from '../../shared/app/shares';
-import { defaultCalendar } from '../../shared/domain/calendar';
+import { defaultCalendar, stockholmToUtc } from '../../shared/domain/calendar';
 import { cycleMilestones } from '../../shared/domain/cycle';
 import type { Command } from '../../shared/domain/ledger';
 import type { Milli } from '../../shared/domain/per-mille';
@@ -188,6 +190,49 @@ describe('a whole year, act by act', () => {
     expect(await emails()).toHaveLength(14); // consent asked, and answered: each to a municipality and to the county
   });
 
+  it('tells everyone told the deadline when it moves (once per move), with the reminders following it', async () => {
+    const patchAt = plus(during, HOUR);
+    const stockholm = (y: number, m: number, d: number, h: number, mi = 0, sec = 0) => stockholmToUtc(y, m, d, h, mi, sec);
+    const [b, c] = [stockholm(2030, 11, 9, 23, 59, 59), stockholm(2030, 11, 12, 23, 59, 59)];
+    // Moved twice before the workflow's next check: one notice, from the deadline told to the latest.
+    await moveCalendar({ app, user: admin, year: YEAR, now: patchAt }, { deadline: b });
+    const moved = await moveCalendar({ app, user: admin, year: YEAR, now: patchAt }, { deadline: c });
+    // Reminders follow: 14 days before Tuesday 12 Nov is Tuesday 29 Oct; 3 days before is Saturday 9 Nov → Friday 8 Nov.
+    expect(moved.calendar.reminders).toEqual([stockholm(2030, 10, 29, 9), stockholm(2030, 11, 8, 9)]);
+    expect(moved.remindersFollowDeadline).toBe(true);
+    expect(moved.milestones.filter((m) => m.kind === 'reminder').map((m) => m.at)).toEqual(moved.calendar.reminders);
+    expect(await emails()).toHaveLength(0); // no route sends e-mail: the workflow does
+
+    const due = await check(app, { year: YEAR }, patchAt, 0);
+    expect(due).toEqual({ status: 'DUE', milestone: { kind: 'deadlineMoved', id: 'deadline-moved-1', at: patchAt.replace('.000Z', 'Z') } });
+    if (due.status !== 'DUE') throw new Error('not due');
+    expect(await tellDeadlineMoved(app, { year: YEAR, milestone: due.milestone }, patchAt)).toMatchObject({ move: 1, from: calendar.deadline, to: c, notices: 311, sent: 311 });
+    let sent = await emails();
+    expect(sent).toHaveLength(311);
+    expect(new Set(sent.map((e) => e.destination.to[0])).size).toBe(311);
+    const tierp = to(sent, municipalityMail('0360'))[0]!;
+    expect(tierp.body.text).toContain('Tidigare sista tidpunkt: lördag 2 november 2030 kl. 23:59\nNy sista tidpunkt: tisdag 12 november 2030 kl. 23:59');
+    expect(to(sent, countyMailbox('03'))[0]!.destination.cc).toEqual(['handlaggare-03@lst.example.se']);
+    // Run again (a retry): nothing more. Checked again: nothing pending.
+    await tellDeadlineMoved(app, { year: YEAR, milestone: due.milestone }, patchAt);
+    expect(await emails()).toHaveLength(311);
+    expect(await check(app, { year: YEAR }, patchAt, 0)).toMatchObject({ status: 'WAIT', milestone: { id: 'reminder-0', at: stockholm(2030, 10, 29, 9) } });
+
+    // Back to the statutory deadline: a second notice, and the reminders back at 18 and 30 Oct.
+    await clearEmails(ses.endpoint);
+    const back = await moveCalendar({ app, user: admin, year: YEAR, now: patchAt }, { deadline: calendar.deadline });
+    expect(back.calendar).toEqual(calendar);
+    const again = await check(app, { year: YEAR }, patchAt, 0);
+    expect(again).toMatchObject({ status: 'DUE', milestone: { id: 'deadline-moved-2' } });
+    if (again.status !== 'DUE') throw new Error('not due');
+    await tellDeadlineMoved(app, { year: YEAR, milestone: again.milestone }, patchAt);
+    sent = await emails();
+    expect(sent).toHaveLength(311);
+    expect(to(sent, municipalityMail('0360'))[0]!.body.text).toContain('Perioden för förslag stänger alltså tidigare än ni tidigare fått besked om.');
+    expect((await app.cycles.get(YEAR))!.toldDeadline).toEqual({ deadline: calendar.deadline, moves: 2 });
+    expect(await check(app, { year: YEAR }, patchAt, 0)).toMatchObject({ status: 'WAIT', milestone: milestone('reminder-0') });
+  });
+
   it('reminds every municipality, naming a proposal awaiting consent to both parties and the county', async () => {
     expect(await check(app, { year: YEAR }, during, 0)).toMatchObject({ status: 'WAIT', milestone: { id: 'reminder-0' } });
     for (const id of ['reminder-0', 'reminder-1']) {
@@ -227,7 +272,9 @@ describe('a whole year, act by act', () => {
     review = (await prepareReview(app, { year: YEAR }, closedAt)).counties;
     expect(review).toHaveLength(21);
     expect(review.filter((c) => c.hasProposals).map((c) => c.county)).toEqual(['01', '03']);
-    expect(new Set(review.map((c) => c.timeoutSeconds))).toEqual(new Set([(Date.parse(calendar.countyReportAt) - Date.parse(closedAt)) / 1000]));
+    // Each county first waits until the warning: Tuesday 12 Nov 2030 09:00, 3 working days before Friday 15 Nov.
+    expect(milestone('countyWarning').at).toBe('2030-11-12T08:00:00Z');
+    expect(new Set(review.map((c) => `${c.next} ${c.timeoutSeconds}`))).toEqual(new Set([`countyWarning ${(Date.parse(milestone('countyWarning').at) - Date.parse(closedAt)) / 1000}`]));
     for (const item of review.filter((c) => !c.hasProposals)) {
       expect(await reportQuietCounty(app, item, closedAt)).toEqual({ county: item.county, report: 'AUTO_SUBMITTED' });
     }
@@ -251,26 +298,61 @@ describe('a whole year, act by act', () => {
     expect(workflow.successes.map((s) => s.token)).toEqual(['token-03', 'token-03-b']);
   });
 
-  it('auto-submits at the report date (waiting again when it was moved), tells the county, and refuses a later report with 409', async () => {
+  it('warns, 3 working days before the report date, a county that still has agreed proposals without a decision', async () => {
     const item = review.find((c) => c.county === '01')!;
     await awaitReport(app, { ...item, taskToken: 'token-01' }, closedAt);
     await command(YEAR, plus(closedAt, DAY), '01', { type: 'DecideProposal', giver: '0114', outcome: 'APPROVED' }, asCounty('01'));
+    await clearEmails(ses.endpoint);
+    const warningAt = milestone('countyWarning').at;
 
+    // Woken early (the warning was moved later, say): wait again until it.
+    expect(await warnCounty(app, item, plus(warningAt, -HOUR))).toEqual({ ...item, next: 'countyWarning', timeoutSeconds: 3600, warned: false });
+    expect(await warnCounty(app, item, warningAt)).toEqual({ ...item, next: 'countyReport', timeoutSeconds: 3 * 86_400, warned: true });
+    const sent = await emails();
+    expect(sent.map((e) => ({ to: e.destination.to, cc: e.destination.cc }))).toEqual([{ to: [countyMailbox('01')], cc: ['handlaggare-01@lst.example.se'] }]);
+    expect(sent[0]!.subject).toBe(`Omfördelning ${YEAR}: 1 överenskomna förslag i Stockholms län väntar på beslut – länsrapporten senast 15 november 2030 kl. 09:00`);
+    expect(sent[0]!.body.text).toContain('har ännu inte beslutat om följande överenskomna förslag om omfördelning av anvisningsandelar för 2031:\n- Österåker (0117) till Värmdö (0120), 0,5 promille');
+    expect(sent[0]!.body.text).toContain('senast fredag 15 november 2030 kl. 09:00');
+    expect(sent[0]!.body.text).not.toMatch(/POST|händelse/);
+    // Idempotent; a county that has reported is not warned.
+    await warnCounty(app, item, plus(warningAt, 1000));
+    expect(await warnCounty(app, review.find((c) => c.county === '03')!, warningAt)).toMatchObject({ next: 'countyReport', warned: false });
+    expect(await emails()).toHaveLength(1);
+    const cycle = await getCycle({ app, user: admin, year: YEAR, now: warningAt });
+    expect(cycle.milestones.find((m) => m.id === 'countyWarning')).toEqual({ kind: 'countyWarning', id: 'countyWarning', at: warningAt, doneAt: warningAt });
+  });
+
+  it('auto-submits at the report date (waiting again when it was moved), tells the county and the parties of what was left out, and refuses a later report with 409', async () => {
+    const item = { ...review.find((c) => c.county === '01')!, next: 'countyReport' as const };
     await clearEmails(ses.endpoint);
     const moved = plus(calendar.countyReportAt, DAY).replace('.000Z', 'Z');
     await moveCalendar({ app, user: admin, year: YEAR, now: plus(closedAt, 3 * DAY) }, { countyReportAt: moved });
-    expect(await autoSubmit(app, item, calendar.countyReportAt)).toEqual({ ...item, timeoutSeconds: 86_400, status: 'WAIT_AGAIN' });
+    // Moved to Saturday 16 Nov: its warning (Wednesday 13 Nov 09:00) has passed, so it comes at once, for the new date.
+    expect(await autoSubmit(app, item, calendar.countyReportAt)).toEqual({ ...item, next: 'countyWarning', timeoutSeconds: 1, status: 'WAIT_AGAIN' });
+    expect(await warnCounty(app, item, calendar.countyReportAt)).toMatchObject({ next: 'countyReport', timeoutSeconds: 86_400, warned: true });
+    expect((await emails()).map((e) => e.subject)).toEqual([`Omfördelning ${YEAR}: 1 överenskomna förslag i Stockholms län väntar på beslut – länsrapporten senast 16 november 2030 kl. 09:00`]);
     await awaitReport(app, { ...item, taskToken: 'token-01-b' }, calendar.countyReportAt);
 
+    await clearEmails(ses.endpoint);
     expect(await autoSubmit(app, item, moved)).toEqual({ ...item, status: 'SUBMITTED' });
     const stockholm = await app.ledgers.load({ year: YEAR, county: '01' });
     expect(stockholm.report).toMatchObject({ mode: 'AUTO_SUBMITTED', by: { role: 'system' } });
     const sent = await emails();
     expect(sent.map((e) => ({ to: e.destination.to, cc: e.destination.cc, subject: e.subject }))).toEqual([
       { to: [countyMailbox('01')], cc: ['handlaggare-01@lst.example.se'], subject: `Omfördelning ${YEAR}: länsrapporten för Stockholms län har lämnats automatiskt` },
+      ...['0117', '0120'].map((code) => ({
+        to: [municipalityMail(code)],
+        cc: [],
+        subject: `Omfördelning ${YEAR}: förslaget om 0,5 promille från Österåker (0117) till Värmdö (0120) beslutades inte`,
+      })),
     ]);
     expect(sent[0]!.body.text).toContain('- Upplands Väsby (0114) till Vallentuna (0115), 0,75 promille: godkänt av länsstyrelsen');
     expect(sent[0]!.body.text).toContain('- Österåker (0117) till Värmdö (0120), 0,5 promille: överenskommet men inte beslutat');
+    expect(sent[1]!.body.text).toContain('Förslaget ändrar alltså inte era andelar');
+    expect(sent[1]!.body.text).toContain('lämnades därför automatiskt till Migrationsverket lördag 16 november 2030 kl. 09:00, utan förslaget.');
+    // Run again (a retry): nobody is told twice.
+    await autoSubmit(app, item, moved);
+    expect(await emails()).toHaveLength(3);
 
     const late = await submitReport(YEAR, '01', plus(moved, HOUR));
     expect(late).toMatchObject({ status: 409, body: { error: { code: 'REPORT_ALREADY_SUBMITTED' } } });
@@ -339,6 +421,7 @@ describe('a whole year, act by act', () => {
     await publish(app, { year: YEAR, milestone: milestone('publish') }, now);
     await remind(app, { year: YEAR, milestone: milestone('reminder-0') }, now);
     await remind(app, { year: YEAR, milestone: milestone('reminder-1') }, now);
+    await tellDeadlineMoved(app, { year: YEAR, milestone: { kind: 'deadlineMoved', id: 'deadline-moved-2', at: now } }, now);
     await close(app, { year: YEAR, milestone: milestone('deadline') }, now);
     const again = (await prepareReview(app, { year: YEAR }, now)).counties;
     expect(again.map((c) => [c.county, c.hasProposals])).toEqual(review.map((c) => [c.county, c.hasProposals]));
@@ -346,6 +429,7 @@ describe('a whole year, act by act', () => {
       if (!item.hasProposals) await reportQuietCounty(app, item, now);
       else {
         await awaitReport(app, { ...item, taskToken: `again-${item.county}` }, now);
+        expect(await warnCounty(app, item, now)).toMatchObject({ next: 'countyReport' });
         expect(await autoSubmit(app, item, now)).toMatchObject({ status: 'SUBMITTED' });
       }
     }

@@ -23,11 +23,11 @@ import { exampleShareImport, execution, mailsAbout, mailsOfYear, perRecipient, s
 type AslValidator = (definition: unknown, options?: { checkPaths?: boolean; checkArn?: boolean }) => { isValid: boolean; errorsText: (separator?: string) => string };
 const aslValidator = createRequire(import.meta.url)('asl-validator') as AslValidator;
 
-const Y = 2022; // default calendar: publish 2021-08-15, reminders 10-19 and 10-30, deadline 2021-11-02 23:59:59 CET
+const Y = 2022; // default calendar: publish Mon 2021-08-16 (15 Aug a Sunday), reminders 10-19 and Fri 10-29 (30 Oct a Saturday), deadline 2021-11-02 23:59:59 CET, county warning Wed 11-10
 const DEADLINE = '2021-11-02T22:59:59Z';
 const WINDOW_CLOSES = '2021-11-02T23:00:00Z';
 const COUNTY_REPORT_AT = '2021-11-15T08:00:00Z';
-const NEXT = 2023; // publish 2022-08-15 09:00 CEST by default; moved to 2022-08-20 here
+const NEXT = 2023; // publish Mon 2022-08-15 09:00 CEST by default; moved to 2022-08-20 here; deadline moved to Wed 2022-11-09 later
 const MOVED_PUBLISH = '2022-08-20T07:00:00Z';
 const COUNTIES = ['03', '04'];
 const MUNICIPALITIES_OF_Y = 8 + 9; // Uppsala län, Södermanlands län
@@ -236,10 +236,23 @@ describe('the synthesized state machine on the local stack', () => {
       { county: '03', report: 'SUBMITTED' },
       { county: '04', report: 'AUTO_SUBMITTED' },
     ]);
-    // States.Timeout went to the Catch (Submit the report automatically), not to the States.TaskFailed retrier.
+    // States.Timeout went to the Catch (the warning, then Submit the report automatically), not to the States.TaskFailed retrier.
     expect(execution(stack, `cycle-${Y}`)).toMatchObject({ waitingForTokens: 0, retries: {} });
     expect(await mailsAbout(stack, Y, 'länsrapporten för Södermanlands län har lämnats automatiskt')).toHaveLength(1);
     expect(await mailsAbout(stack, Y, 'länsrapport från')).toHaveLength(2);
+
+    // On its way the wait ended at the warning (Wednesday 10 Nov 09:00): Södermanland was told what it had not decided.
+    const warnings = await mailsAbout(stack, Y, '1 överenskomna förslag i Södermanlands län väntar på beslut');
+    expect(warnings.map((m) => m.destination.to)).toEqual([['lansstyrelsen-04@lst.example.se']]);
+    expect(warnings[0]!.subject).toBe(`Omfördelning ${Y}: 1 överenskomna förslag i Södermanlands län väntar på beslut – länsrapporten senast 15 november 2021 kl. 09:00`);
+    expect(warnings[0]!.body.text).toContain('- Vingåker (0428) till Eskilstuna (0484), 0,1 promille');
+    expect(reported.milestones.find((m: { id: string }) => m.id === 'countyWarning')).toMatchObject({ at: '2021-11-10T08:00:00Z', doneAt: expect.any(String) });
+    // Uppsala län reported in time: no warning.
+    expect(await mailsAbout(stack, Y, '1 överenskomna förslag i Uppsala län')).toHaveLength(0);
+    // The agreed proposal left out of the automatic report: both parties told, once each.
+    const leftOut = await mailsAbout(stack, Y, 'förslaget om 0,1 promille från Vingåker (0428) till Eskilstuna (0484) beslutades inte');
+    expect(leftOut.map((m) => m.destination.to[0]).sort()).toEqual(['kommun-0428@kommun.example.se', 'kommun-0484@kommun.example.se']);
+    expect(leftOut[0]!.body.text).toContain('Förslaget ändrar alltså inte era andelar');
   });
 
   it('acts at a milestone moved later while the execution waits, not at the old time', async () => {
@@ -299,6 +312,47 @@ describe('the synthesized state machine on the local stack', () => {
       `publish of ${NEXT}: first notices ${actStarted} ms, all 290 ${elapsed} ms after the clock moved (SES down 1.5 s of it; publish retried ${info.retries[STATES.publish]}×)`,
     );
     expect(existsSync(join(dataDir, EXECUTIONS_FILE))).toBe(true);
+  });
+
+  it('tells everyone of a deadline moved while the execution waits, once, and reminds at the new times', async () => {
+    const moved = await stack.request('PATCH', `/v1/years/${NEXT}/cycle/calendar`, { token: tokens.admin, json: { deadline: '2022-11-09T23:59:59+01:00' } });
+    expect(moved.status).toBe(200);
+    // The reminders follow: Wednesday 26 Oct, and Friday 4 Nov (Sunday 6 Nov is not a working day; winter time by then).
+    expect(moved.body.calendar.reminders).toEqual(['2022-10-26T07:00:00Z', '2022-11-04T08:00:00Z']);
+    expect(moved.body.milestones.filter((m: { kind: string }) => m.kind === 'reminder').map((m: { at: string }) => m.at)).toEqual(moved.body.calendar.reminders);
+
+    // Told within seconds by the waiting execution (its Wait polls): every municipality and county, once.
+    const told = await waitFor(
+      'the deadline-moved notices',
+      async () => {
+        const mails = await mailsAbout(stack, NEXT, 'sista dag för förslag om omfördelning är ändrad');
+        return mails.length >= 290 + 21 && mails;
+      },
+      { timeoutMs: 30_000, intervalMs: 200 },
+    );
+    expect(told).toHaveLength(311);
+    expect(Math.max(...perRecipient(told).values())).toBe(1);
+    const uppsala = told.find((m) => m.destination.to[0] === 'kommun-0380@kommun.example.se')!;
+    expect(uppsala.body.text).toContain('Tidigare sista tidpunkt: onsdag 2 november 2022 kl. 23:59\nNy sista tidpunkt: onsdag 9 november 2022 kl. 23:59');
+    expect(uppsala.body.text).not.toMatch(/POST|händelse/);
+    await waitFor('the wait for the moved reminder', async () => (await cycle(NEXT)).workflow.state?.includes('påminnelse 1 (26 oktober 2022 kl. 09:00)'));
+
+    // The old reminder time passes quietly; the new one reminds everyone of the new deadline.
+    await stack.setClock('2022-10-19T07:00:05Z');
+    await sleep(2500);
+    expect(await mailsAbout(stack, NEXT, 'påminnelse')).toHaveLength(0);
+    await stack.setClock('2022-10-26T07:00:01Z');
+    const reminded = await waitFor(
+      'the reminders at the new time',
+      async () => {
+        const mails = await mailsAbout(stack, NEXT, 'påminnelse – förslag om omfördelning senast 9 november 2022');
+        return mails.length >= 290 && mails;
+      },
+      { timeoutMs: 30_000, intervalMs: 200 },
+    );
+    expect(perRecipient(reminded).size).toBe(290);
+    // Still one notice each: the move was told once.
+    expect(await mailsAbout(stack, NEXT, 'sista dag för förslag om omfördelning är ändrad')).toHaveLength(311);
   });
 
   it('ends a year whose step keeps failing in "Year failed": retried, recorded, the administrators told', async () => {

@@ -2,7 +2,9 @@ import { describe, it, expect } from 'vitest';
 import {
   TIME_ZONE,
   calendarProblems,
+  countyWarningAt,
   defaultCalendar,
+  stockholmDate,
   isWithinWindow,
   milestones,
   stockholmToUtc,
@@ -10,6 +12,7 @@ import {
   windowClosesAt,
   type Calendar,
 } from '../../shared/domain/calendar.js';
+import { weekday } from '../../shared/domain/working-days.js';
 
 const UTC_SECONDS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
 
@@ -61,13 +64,46 @@ describe('stockholmToUtc', () => {
 });
 
 describe('defaultCalendar', () => {
-  it('share year 2022 runs in 2021', () => {
-    expect(defaultCalendar(2022)).toEqual(cal2022);
+  it('share year 2022 runs in 2021, publication and the 3-day reminder on working days', () => {
+    // 15 Aug 2021 is a Sunday (→ Monday 16 Aug); 30 Oct 2021 a Saturday (→ Friday 29 Oct).
+    expect(defaultCalendar(2022)).toEqual({ ...cal2022, publishAt: '2021-08-16T07:00:00Z', reminders: ['2021-10-19T07:00:00Z', '2021-10-29T07:00:00Z'] });
   });
 
-  it('share year 2023: the 3-day reminder (30 Oct 2022) falls after DST ended at 03:00 that day', () => {
-    expect(defaultCalendar(2023).reminders).toEqual(['2022-10-19T07:00:00Z', '2022-10-30T08:00:00Z']);
-    expect(defaultCalendar(2023).deadline).toBe('2022-11-02T22:59:59Z');
+  it('share year 2028: publication Monday 16 Aug 2027, reminders Tuesday 19 and Friday 29 Oct, the deadline on its date', () => {
+    expect(defaultCalendar(2028)).toEqual({
+      publishAt: '2027-08-16T07:00:00Z', // Sunday 15 Aug → Monday 16 Aug 09:00 CEST
+      reminders: ['2027-10-19T07:00:00Z', '2027-10-29T07:00:00Z'], // Saturday 30 Oct → Friday 29 Oct 09:00 CEST
+      deadline: '2027-11-02T22:59:59Z', // Tuesday 2 Nov 23:59:59 CET
+      countyReportAt: '2027-11-15T08:00:00Z',
+      finalizeAt: '2027-12-15T08:00:00Z',
+    });
+    // 3 working days before Monday 15 Nov: Wednesday 10 Nov 09:00 CET.
+    expect(countyWarningAt(defaultCalendar(2028))).toBe('2027-11-10T08:00:00Z');
+  });
+
+  it('keeps the deadline on its date even on a weekend (2 Nov 2030 is a Saturday)', () => {
+    const cal = defaultCalendar(2031);
+    expect(cal.deadline).toBe('2030-11-02T22:59:59Z');
+    expect(weekday(stockholmDate(cal.deadline))).toBe(6);
+    // 14 days before: Saturday 19 Oct → Friday 18 Oct; 3 days before: Wednesday 30 Oct (after summer time ended on 27 Oct: 08:00Z).
+    expect(cal.reminders).toEqual(['2030-10-18T07:00:00Z', '2030-10-30T08:00:00Z']);
+  });
+
+  it('share year 2030: the 3-day reminder (Tuesday 30 Oct 2029) falls after summer time ended on 28 Oct', () => {
+    expect(defaultCalendar(2030).reminders).toEqual(['2029-10-19T07:00:00Z', '2029-10-30T08:00:00Z']);
+    expect(defaultCalendar(2030).deadline).toBe('2029-11-02T22:59:59Z');
+  });
+
+  it('is memoised: the same values, a fresh copy each time, and cheap after the first call', () => {
+    const first = defaultCalendar(2028);
+    first.reminders.push('x');
+    first.publishAt = 'y';
+    expect(defaultCalendar(2028)).toEqual(defaultCalendar(2028));
+    expect(defaultCalendar(2028).publishAt).toBe('2027-08-16T07:00:00Z');
+    expect(defaultCalendar(2028).reminders).toHaveLength(2);
+    const t0 = performance.now();
+    for (let i = 0; i < 10_000; i++) defaultCalendar(2028);
+    expect(performance.now() - t0).toBeLessThan(200);
   });
 
   it('produces only whole-second UTC strings and a calendar without problems', () => {

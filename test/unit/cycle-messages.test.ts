@@ -38,7 +38,7 @@ const proposal = (giver: string, receiver: string, perMille: number, status: Pro
 describe('workflow notices', () => {
   it('formats Stockholm times in Swedish', () => {
     expect(longTime(calendar.deadline, true)).toBe('tisdag 2 november 2027 kl. 23:59');
-    expect(longTime(calendar.publishAt)).toBe('15 augusti 2027 kl. 09:00');
+    expect(longTime(calendar.publishAt)).toBe('16 augusti 2027 kl. 09:00');
   });
 
   it('publish: the municipality, its preliminary share with a decimal comma, and the deadline', () => {

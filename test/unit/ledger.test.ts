@@ -31,9 +31,9 @@ const COUNTY = '03';
 const KEY = { year: YEAR, county: COUNTY };
 const CALENDAR = defaultCalendar(YEAR);
 
-// Default calendar for 2022: publish 15 Aug 2021 09:00 CEST, deadline 2 Nov 2021 23:59:59 CET.
-const BEFORE_PUBLISH = '2021-08-15T06:59:59Z';
-const PUBLISH = '2021-08-15T07:00:00Z';
+// Default calendar for 2022: publish Monday 16 Aug 2021 09:00 CEST (15 Aug was a Sunday), deadline 2 Nov 2021 23:59:59 CET.
+const BEFORE_PUBLISH = '2021-08-16T06:59:59Z';
+const PUBLISH = '2021-08-16T07:00:00Z';
 const DURING = '2021-09-15T10:00:00Z';
 const LATER = '2021-10-01T10:00:00Z';
 const LAST_MOMENT = '2021-11-02T22:59:59.999Z';

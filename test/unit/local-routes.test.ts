@@ -275,8 +275,8 @@ describe('virtual clock', () => {
 
   it('the start-up example picks the open submission window or the next one', () => {
     expect(exampleYear('2027-09-01T08:00:00.000Z')).toEqual({ year: 2028 });
-    expect(exampleYear('2026-11-29T20:00:00.000Z')).toEqual({ year: 2028, moveTo: '2027-08-16T10:00:00Z' });
-    expect(exampleYear('2027-03-01T00:00:00.000Z')).toEqual({ year: 2028, moveTo: '2027-08-16T10:00:00Z' });
+    expect(exampleYear('2026-11-29T20:00:00.000Z')).toEqual({ year: 2028, moveTo: '2027-08-17T10:00:00Z' });
+    expect(exampleYear('2027-03-01T00:00:00.000Z')).toEqual({ year: 2028, moveTo: '2027-08-17T10:00:00Z' });
   });
 });
 

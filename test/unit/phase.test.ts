@@ -4,10 +4,10 @@ import { emptyLedger, type LedgerState } from '../../shared/domain/ledger';
 import { countyReports, phaseOf } from '../../shared/domain/phase';
 import { COUNTIES } from '../../shared/reference';
 
-// Share year 2022: publish 2021-08-15T07:00:00Z, deadline 2021-11-02T22:59:59Z (window closes a second later).
+// Share year 2022: publish 2021-08-16T07:00:00Z (15 Aug was a Sunday), deadline 2021-11-02T22:59:59Z (window closes a second later).
 const calendar = defaultCalendar(2022);
-const BEFORE = '2021-08-15T06:59:59.999Z';
-const PUBLISH = '2021-08-15T07:00:00.000Z';
+const BEFORE = '2021-08-16T06:59:59.999Z';
+const PUBLISH = '2021-08-16T07:00:00.000Z';
 const DURING = '2021-09-15T10:00:00.000Z';
 const LAST_MOMENT = '2021-11-02T22:59:59.999Z';
 const CLOSES = '2021-11-02T23:00:00.000Z';

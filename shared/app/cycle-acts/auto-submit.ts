@@ -1,5 +1,6 @@
-import { timeoutSeconds } from '../../domain/cycle';
+import { countyWait } from '../../domain/cycle';
 import { countyReport } from '../../domain/report';
+import { leftOutNotices } from '../../notifications/calendar-notices';
 import { autoSubmitNotice } from '../../notifications/cycle-messages';
 import type { AutoSubmitResult, CountyItem } from '../../workflow/contract';
 import { calendarOf } from '../calendar';
@@ -8,21 +9,28 @@ import { actKey, sendAll, systemCommand } from './common';
 
 /**
  * The county's wait timed out. If the report date was moved later in the meantime, wait again
- * (WAIT_AGAIN with the seconds left). Otherwise submit the report as it stands (AUTO_SUBMITTED:
- * approved proposals count, undecided ones do not) and tell the county. A county that
- * submitted just before is left as it is, and not told anything.
+ * (WAIT_AGAIN, first until the warning for the new date, see countyWait). Otherwise submit the
+ * report as it stands (AUTO_SUBMITTED: approved proposals count, undecided ones do not) and
+ * tell the county, and both parties of each agreed proposal left undecided that it does not
+ * change their shares. A county that submitted just before is left as it is, and nobody is
+ * told anything.
  */
 export async function autoSubmit(app: AppContext, item: CountyItem, now: string): Promise<AutoSubmitResult> {
-  const { year, county, hasProposals } = item;
+  const { year, county } = item;
   const calendar = await calendarOf(app, year);
   if (Date.parse(calendar.countyReportAt) > Date.parse(now)) {
-    return { year, county, hasProposals, timeoutSeconds: timeoutSeconds(now, calendar.countyReportAt), status: 'WAIT_AGAIN' };
+    return { ...item, ...countyWait(calendar, now, 'start'), status: 'WAIT_AGAIN' };
   }
   const { state } = await systemCommand(app, { year, county }, { type: 'SubmitCountyReport', auto: true }, { now, calendar, idempotencyKey: actKey('countyReports') }, [
     'REPORT_ALREADY_SUBMITTED',
   ]);
   if (state.report?.mode === 'AUTO_SUBMITTED' && state.report.by.role === 'system') {
-    await sendAll(app, [autoSubmitNotice(countyReport({ ...state, report: state.report }), calendar.countyReportAt, await app.contacts.load())]);
+    const contacts = await app.contacts.load();
+    const leftOut = Object.values(state.proposals)
+      .filter((p) => p.status === 'AGREED')
+      .sort((a, b) => a.giver.localeCompare(b.giver))
+      .flatMap((p) => leftOutNotices(year, county, p, { submittedAt: state.report!.at, finalizeAt: calendar.finalizeAt }, state.preliminary ?? {}, contacts));
+    await sendAll(app, [autoSubmitNotice(countyReport({ ...state, report: state.report }), calendar.countyReportAt, contacts), ...leftOut]);
   }
-  return { year, county, hasProposals, timeoutSeconds: item.timeoutSeconds, status: 'SUBMITTED' };
+  return { ...item, status: 'SUBMITTED' };
 }

@@ -26,13 +26,13 @@ export function maxWaitSeconds(env: NodeJS.ProcessEnv = process.env): number | u
 
 /**
  * Check the next milestone against the calendar as stored now and the clock: DUE, WAIT (until
- * when) or DONE. The state it records is what GET /cycle shows while the execution waits.
+ * when) or DONE; a "deadline moved" notice still to send is DUE first (checkNext). The state it records is what GET /cycle shows while the execution waits.
  * `maxWait` caps the wait in seconds (0: no cap); by default CYCLE_MAX_WAIT_SECONDS.
  */
 export async function check(app: AppContext, { year }: { year: number }, now: string, maxWait = maxWaitSeconds()): Promise<CheckResult> {
   const record = await app.cycles.get(year);
   const calendar = record?.calendar ?? defaultCalendar(year);
-  const result = checkNext(calendar, record?.done ?? {}, now, maxWait);
+  const result = checkNext(calendar, record?.done ?? {}, now, maxWait, record?.toldDeadline);
   if (result.status === 'DONE') {
     await recordProgress(app, year, { state: 'Året är klart: alla steg är gjorda.', status: 'SUCCEEDED' });
   } else if (result.status === 'WAIT') {

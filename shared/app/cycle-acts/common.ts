@@ -103,16 +103,23 @@ export async function sendAll(app: Pick<AppContext, 'mailer' | 'sentMail'>, mail
  * Records what the workflow does now (`state`, status RUNNING) and, with `done`, that a
  * milestone's act is complete. A milestone already done is left as it is (its first completion
  * time stands, and a re-run act writes nothing). An unchanged state writes nothing either.
+ * `passedOver`: milestones that no longer need their act (the county warning once every report
+ * is in), recorded done at the same time unless they are already.
  */
-export async function recordProgress(app: AppContext, year: number, progress: { state: string; done?: { id: string; at: string }; status?: string }): Promise<CycleRecord> {
+export async function recordProgress(
+  app: AppContext,
+  year: number,
+  progress: { state: string; done?: { id: string; at: string }; status?: string; passedOver?: readonly string[] },
+): Promise<CycleRecord> {
   const status = progress.status ?? 'RUNNING';
   return updateCycleRecord(app, year, (record) => {
     const { done } = progress;
     if (done && record.done?.[done.id] !== undefined) return undefined;
     if (!done && record.workflow?.state === progress.state && record.workflow.status === status) return undefined;
+    const passed = done ? Object.fromEntries((progress.passedOver ?? []).filter((id) => record.done?.[id] === undefined).map((id) => [id, done.at])) : {};
     return {
       ...record,
-      ...(done ? { done: { ...record.done, [done.id]: done.at } } : {}),
+      ...(done ? { done: { ...record.done, ...passed, [done.id]: done.at } } : {}),
       workflow: { ...record.workflow, status, state: progress.state },
     };
   });

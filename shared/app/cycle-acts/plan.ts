@@ -13,7 +13,7 @@ import { updateCycleRecord } from '../cycle';
  */
 export async function plan(app: AppContext, { year, executionId }: PlanInput, now: string): Promise<{ year: number; next: string }> {
   const record = await updateCycleRecord(app, year, (current) => {
-    const next = checkNext(current.calendar, current.done ?? {}, now);
+    const next = checkNext(current.calendar, current.done ?? {}, now, undefined, current.toldDeadline);
     const state =
       next.status === 'DONE'
         ? 'Planerat: alla steg är redan gjorda.'

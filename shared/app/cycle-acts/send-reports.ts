@@ -28,6 +28,8 @@ export async function sendReports(app: AppContext, { year }: YearActInput, now: 
   await recordProgress(app, year, {
     state: `Länsrapporterna från ${taking.length} län skickades till Migrationsverket ${longTime(now)}.`,
     done: { id: 'countyReports', at: now },
+    // Every county has reported: a warning not acted on (all reported before it) is no longer needed.
+    passedOver: ['countyWarning'],
   });
   return { reports: taking.map((s) => s.county), notices: mails.length, sent };
 }

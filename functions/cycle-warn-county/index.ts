@@ -1,0 +1,6 @@
+import { warnCounty } from '../../shared/app/cycle-acts/warn-county';
+import { CountyItem } from '../../shared/workflow/contract';
+import { taskHandler } from '../../shared/workflow/task-handler';
+
+/** Warn the county of undecided proposals (3 working days before its report date). */
+export const handler = taskHandler(CountyItem, warnCounty);
