@@ -54,11 +54,11 @@ export async function systemCommand(
 ): Promise<{ state: LedgerState; outcome?: Outcome }> {
   try {
     const outcome = await execute(app.ledgers, key, command, { now: at.now, calendar: at.calendar, actor: SYSTEM }, at.idempotencyKey);
-    if (!outcome.replayed) log.info('workflow command', { ...key, type: command.type, seq: outcome.event.seq });
+    if (!outcome.replayed) log.info('workflow command', { year: key.year, county: key.county, type: command.type, seq: outcome.event.seq });
     return { state: outcome.state, outcome };
   } catch (error) {
     if (error instanceof RuleError && alreadyDone.includes(error.code)) {
-      log.info('workflow command not needed', { ...key, type: command.type, code: error.code });
+      log.info('workflow command not needed', { year: key.year, county: key.county, type: command.type, code: error.code });
       return { state: await app.ledgers.load(key) };
     }
     if (error instanceof RuleError) {
