@@ -8,20 +8,29 @@ export interface LocalSes {
   stop(): Promise<void>;
 }
 
-/** One e-mail as aws-ses-v2-local keeps it (the fields the tests and the simulation read). */
+/**
+ * One e-mail as aws-ses-v2-local keeps it (the fields the tests and the simulation read),
+ * with each recipient as one address (see sentEmails).
+ */
 export interface StoredEmail {
   messageId: string;
   from: string;
+  /** Reply-To addresses (a raw message's header; SendEmail's ReplyToAddresses). */
+  replyTo?: string[];
   destination: { to: string[]; cc: string[]; bcc: string[] };
   subject: string;
   body: { text?: string; html?: string };
+  /** Of a raw message, as the emulator's MIME parser (mailparser) decoded them: content base64. */
+  attachments?: { filename?: string; contentType: string; content: string; size: number }[];
   at: number;
 }
 
 /**
- * Known limit of aws-ses-v2-local 2.10 (SES v1 SendEmail): it keeps only the first To and
- * the first Cc address of a mail (its request schema names `member.1` only), so the
- * notices address one municipality per mail. Real SES delivers to every address.
+ * Our SesMailer sends every mail with SendRawEmail (a MIME message). aws-ses-v2-local parses
+ * it with mailparser and keeps every To and Cc address, but as one string per header
+ * ("a@x.se, b@y.se"), and it does not keep the raw message itself, only what mailparser
+ * read from it (text, attachments decoded, Reply-To): sentEmails splits the addresses again.
+ * (Its SendEmail, which we no longer use, keeps only the first To and the first Cc.)
  *
  * aws-ses-v2-local on 127.0.0.1, on a free port unless one is given (pass the previous port
  * to restart a stopped server at the same endpoint), in a worker thread of its own (plain
@@ -144,7 +153,16 @@ export async function startSes(opts: { port?: number } = {}): Promise<LocalSes> 
 export async function sentEmails(endpoint: string): Promise<StoredEmail[]> {
   const response = await fetch(`${endpoint}/store`);
   if (!response.ok) throw new Error(`aws-ses-v2-local /store answered ${response.status}`);
-  return ((await response.json()) as { emails: StoredEmail[] }).emails;
+  return ((await response.json()) as { emails: StoredEmail[] }).emails.map((email) => ({
+    ...email,
+    ...(email.replyTo && { replyTo: addresses(email.replyTo) }),
+    destination: { to: addresses(email.destination.to), cc: addresses(email.destination.cc ?? []), bcc: addresses(email.destination.bcc ?? []) },
+  }));
+}
+
+/** `["a@x.se, Namn <b@y.se>"]` → `["a@x.se", "b@y.se"]`: each address once per entry, in order. */
+export function addresses(entries: readonly string[]): string[] {
+  return entries.flatMap((entry) => entry.match(/[^\s,;<>"]+@[^\s,;<>"]+/g) ?? []);
 }
 
 export async function clearEmails(endpoint: string): Promise<void> {
