@@ -28,7 +28,7 @@ describe('buildMime', () => {
   it('is 7-bit ASCII with CRLF line ends and lines of at most 78 characters', () => {
     expect(raw).toMatch(/^[\x00-\x7f]*$/);
     expect(raw.replaceAll('\r\n', '')).not.toMatch(/[\r\n]/);
-    for (const line of raw.split('\r\n')) expect(line.length).toBeLessThanOrEqual(78);
+    for (const line of raw.split('\r\n')) expect(line.length, line).toBeLessThanOrEqual(78);
   });
 
   it('has the headers: From, every To and Cc, Reply-To, the subject RFC 2047 encoded, Date, MIME-Version', () => {

@@ -96,7 +96,7 @@ const isPlainAscii = (text: string): boolean => /^[\x20-\x7e]*$/.test(text);
 
 /**
  * RFC 2047: the text as is when it is printable ASCII and short, else as UTF-8 base64
- * encoded words of at most 75 characters (45 bytes each, never splitting a character),
+ * encoded words of at most 68 characters (42 bytes each, so that even "Subject: " and the first word fit in 78, never splitting a character),
  * separated by folding white space (which a reader drops between encoded words).
  */
 export function encodeWords(text: string): string {
@@ -105,7 +105,7 @@ export function encodeWords(text: string): string {
   const words: string[] = [];
   let chunk = '';
   for (const char of clean) {
-    if (Buffer.byteLength(chunk + char, 'utf8') > 45) {
+    if (Buffer.byteLength(chunk + char, 'utf8') > 42) {
       words.push(chunk);
       chunk = '';
     }
