@@ -40,8 +40,8 @@ export interface StoredEmail {
  * not in the server: every server of that module shares it, across restarts. So there is
  * ONE long-lived worker per process (kept on globalThis, so module copies of a test runner
  * share it too, as they shared Node's require cache before) that loads the module once;
- * startSes opens a server inside it and stop() closes that server (and its keep-alive
- * connections), never the worker: the e-mails sent before a stop are still in `/store`
+ * startSes opens a server inside it and stop() closes that server (letting requests under
+ * way finish, then closing its keep-alive connections), never the worker: the e-mails sent before a stop are still in `/store`
  * after a start. The worker is unref()ed while no start or stop is under way, so it never
  * keeps the process alive (process exit ends it). Should it die nonetheless, the next
  * startSes starts a new one, with an empty mailbox.
@@ -70,8 +70,17 @@ parentPort.on('message', async (message) => {
       const server = servers.get(port);
       servers.delete(port);
       if (!server) return parentPort.postMessage({ id });
-      server.close((error) => parentPort.postMessage(error ? { id, error: String(error.message || error) } : { id }));
-      server.closeAllConnections(); // keep-alive sockets of SDK clients would hold close() open
+      // Requests under way finish first (a SendRawEmail is parsed asynchronously: cut off, it would be
+      // stored without its answer reaching the sender, which then sends it again); idle keep-alive
+      // sockets of SDK clients, which would hold close() open, are closed at once, and the rest once idle.
+      const sweep = setInterval(() => server.closeIdleConnections(), 20);
+      const cutOff = setTimeout(() => server.closeAllConnections(), 2000);
+      server.close((error) => {
+        clearInterval(sweep);
+        clearTimeout(cutOff);
+        parentPort.postMessage(error ? { id, error: String(error.message || error) } : { id });
+      });
+      server.closeIdleConnections();
       return;
     }
     parentPort.postMessage({ id, error: 'unknown request ' + type });
