@@ -8,20 +8,29 @@ export interface LocalSes {
   stop(): Promise<void>;
 }
 
-/** One e-mail as aws-ses-v2-local keeps it (the fields the tests and the simulation read). */
+/**
+ * One e-mail as aws-ses-v2-local keeps it (the fields the tests and the simulation read),
+ * with each recipient as one address (see sentEmails).
+ */
 export interface StoredEmail {
   messageId: string;
   from: string;
+  /** Reply-To addresses (a raw message's header; SendEmail's ReplyToAddresses). */
+  replyTo?: string[];
   destination: { to: string[]; cc: string[]; bcc: string[] };
   subject: string;
   body: { text?: string; html?: string };
+  /** Of a raw message, as the emulator's MIME parser (mailparser) decoded them: content base64. */
+  attachments?: { filename?: string; contentType: string; content: string; size: number }[];
   at: number;
 }
 
 /**
- * Known limit of aws-ses-v2-local 2.10 (SES v1 SendEmail): it keeps only the first To and
- * the first Cc address of a mail (its request schema names `member.1` only), so the
- * notices address one municipality per mail. Real SES delivers to every address.
+ * Our SesMailer sends every mail with SendRawEmail (a MIME message). aws-ses-v2-local parses
+ * it with mailparser and keeps every To and Cc address, but as one string per header
+ * ("a@x.se, b@y.se"), and it does not keep the raw message itself, only what mailparser
+ * read from it (text, attachments decoded, Reply-To): sentEmails splits the addresses again.
+ * (Its SendEmail, which we no longer use, keeps only the first To and the first Cc.)
  *
  * aws-ses-v2-local on 127.0.0.1, on a free port unless one is given (pass the previous port
  * to restart a stopped server at the same endpoint), in a worker thread of its own (plain
@@ -31,8 +40,8 @@ export interface StoredEmail {
  * not in the server: every server of that module shares it, across restarts. So there is
  * ONE long-lived worker per process (kept on globalThis, so module copies of a test runner
  * share it too, as they shared Node's require cache before) that loads the module once;
- * startSes opens a server inside it and stop() closes that server (and its keep-alive
- * connections), never the worker: the e-mails sent before a stop are still in `/store`
+ * startSes opens a server inside it and stop() closes that server (letting requests under
+ * way finish, then closing its keep-alive connections), never the worker: the e-mails sent before a stop are still in `/store`
  * after a start. The worker is unref()ed while no start or stop is under way, so it never
  * keeps the process alive (process exit ends it). Should it die nonetheless, the next
  * startSes starts a new one, with an empty mailbox.
@@ -61,8 +70,17 @@ parentPort.on('message', async (message) => {
       const server = servers.get(port);
       servers.delete(port);
       if (!server) return parentPort.postMessage({ id });
-      server.close((error) => parentPort.postMessage(error ? { id, error: String(error.message || error) } : { id }));
-      server.closeAllConnections(); // keep-alive sockets of SDK clients would hold close() open
+      // Requests under way finish first (a SendRawEmail is parsed asynchronously: cut off, it would be
+      // stored without its answer reaching the sender, which then sends it again); idle keep-alive
+      // sockets of SDK clients, which would hold close() open, are closed at once, and the rest once idle.
+      const sweep = setInterval(() => server.closeIdleConnections(), 20);
+      const cutOff = setTimeout(() => server.closeAllConnections(), 2000);
+      server.close((error) => {
+        clearInterval(sweep);
+        clearTimeout(cutOff);
+        parentPort.postMessage(error ? { id, error: String(error.message || error) } : { id });
+      });
+      server.closeIdleConnections();
       return;
     }
     parentPort.postMessage({ id, error: 'unknown request ' + type });
@@ -144,7 +162,16 @@ export async function startSes(opts: { port?: number } = {}): Promise<LocalSes> 
 export async function sentEmails(endpoint: string): Promise<StoredEmail[]> {
   const response = await fetch(`${endpoint}/store`);
   if (!response.ok) throw new Error(`aws-ses-v2-local /store answered ${response.status}`);
-  return ((await response.json()) as { emails: StoredEmail[] }).emails;
+  return ((await response.json()) as { emails: StoredEmail[] }).emails.map((email) => ({
+    ...email,
+    ...(email.replyTo && { replyTo: addresses(email.replyTo) }),
+    destination: { to: addresses(email.destination.to), cc: addresses(email.destination.cc ?? []), bcc: addresses(email.destination.bcc ?? []) },
+  }));
+}
+
+/** `["a@x.se, Namn <b@y.se>"]` → `["a@x.se", "b@y.se"]`: each address once per entry, in order. */
+export function addresses(entries: readonly string[]): string[] {
+  return entries.flatMap((entry) => entry.match(/[^\s,;<>"]+@[^\s,;<>"]+/g) ?? []);
 }
 
 export async function clearEmails(endpoint: string): Promise<void> {

@@ -1,15 +1,16 @@
 import { countyReportCsv, getCountyReport } from '../../shared/app/reports';
+import { countyReportFileName } from '../../shared/domain/report';
 import { httpHandler } from '../../shared/http/handler';
 import { CountyParams } from '../../shared/schemas/api';
 
-/** JSON by default; CSV when the client accepts text/csv (see countyReportCsv for the format). */
+/** JSON by default; CSV when the client accepts text/csv (see countyReportCsv for the format: the same file as the e-mail's attachment). */
 export const handler = httpHandler({ params: CountyParams }, async ({ params, headers, ...request }) => {
   const report = await getCountyReport({ ...request, year: params.year }, params.county);
   if (!wantsCsv(headers)) return { status: 200, body: report };
   return {
     status: 200,
     text: { contentType: 'text/csv; charset=utf-8', content: countyReportCsv(report) },
-    headers: { 'content-disposition': `attachment; filename="lansrapport-${report.year}-${report.county}.csv"` },
+    headers: { 'content-disposition': `attachment; filename="${countyReportFileName(report)}"` },
   };
 });
 

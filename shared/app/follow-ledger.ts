@@ -1,8 +1,10 @@
+import type { Calendar } from '../domain/calendar';
 import { emptyLedger, evolve, type LedgerState } from '../domain/ledger';
 import { log } from '../http/log';
 import { mailsForLedgerEvent } from '../notifications/messages';
 import type { Contacts } from '../schemas/contacts';
 import type { LedgerEvent, LedgerKey } from '../schemas/ledger';
+import { calendarOf } from './calendar';
 import type { AppContext } from './context';
 import { sendEachOnce } from './notify';
 
@@ -20,7 +22,7 @@ export interface FollowedEvent {
  * event and every later one of the batch. Ledgers are independent and followed in parallel;
  * within one, events are handled in sequence order.
  */
-export async function followLedgers(app: Pick<AppContext, 'ledgers' | 'contacts' | 'mailer' | 'sentMail'>, events: FollowedEvent[]): Promise<string[]> {
+export async function followLedgers(app: Pick<AppContext, 'ledgers' | 'contacts' | 'mailer' | 'sentMail' | 'cycles'>, events: FollowedEvent[]): Promise<string[]> {
   const byLedger = new Map<string, FollowedEvent[]>();
   for (const followed of events) {
     const id = `${followed.key.year}#${followed.key.county}`;
@@ -29,11 +31,22 @@ export async function followLedgers(app: Pick<AppContext, 'ledgers' | 'contacts'
   // Read for every batch (one query): an import reaches the very next notices.
   const contacts = app.contacts.load(0);
   contacts.catch(() => {}); // each ledger awaits it and reports a failure as its own
-  const retry = await Promise.all([...byLedger.values()].map((batch) => followLedger(app, batch, contacts)));
+  // The year's calendar (stored, or the default), once per year of the batch: the notices say by when.
+  const calendars = new Map<number, Promise<Calendar>>();
+  const calendarFor = (year: number): Promise<Calendar> => {
+    if (!calendars.has(year)) calendars.set(year, calendarOf(app as AppContext, year));
+    return calendars.get(year)!;
+  };
+  const retry = await Promise.all([...byLedger.values()].map((batch) => followLedger(app, batch, contacts, calendarFor)));
   return retry.flat();
 }
 
-async function followLedger(app: Pick<AppContext, 'ledgers' | 'mailer' | 'sentMail'>, batch: FollowedEvent[], contactsRead: Promise<Contacts>): Promise<string[]> {
+async function followLedger(
+  app: Pick<AppContext, 'ledgers' | 'mailer' | 'sentMail'>,
+  batch: FollowedEvent[],
+  contactsRead: Promise<Contacts>,
+  calendarFor: (year: number) => Promise<Calendar>,
+): Promise<string[]> {
   const ordered = [...batch].sort((a, b) => a.event.seq - b.event.seq);
   const key = ordered[0]!.key;
   let failedAt = 0;
@@ -41,9 +54,10 @@ async function followLedger(app: Pick<AppContext, 'ledgers' | 'mailer' | 'sentMa
     const states = await statesAround(app, key, ordered.map((f) => f.event));
     await app.ledgers.saveView(states.get(ordered.at(-1)!.event.seq)!.after);
     const contacts = await contactsRead;
+    const calendar = await calendarFor(key.year);
     const notices = ordered.flatMap((followed, at) => {
       const { before, after } = states.get(followed.event.seq)!;
-      return mailsForLedgerEvent(key, followed.event, after, contacts, before).map((mail) => ({ at, mail }));
+      return mailsForLedgerEvent(key, followed.event, after, contacts, before, calendar).map((mail) => ({ at, mail }));
     });
     const { failure } = await sendEachOnce(app, notices.map((n) => n.mail));
     if (!failure) return [];

@@ -1,5 +1,7 @@
 import { findCounty, findMunicipality } from '../reference';
+import { SWEDISH_CSV, writeCsv, type CsvCell } from '../format/csv';
 import type { ReportView } from '../schemas/api';
+import type { ProposalStatus, Resolution } from '../schemas/ledger';
 import { approvedProposals, shareLines } from './ledger/final-shares';
 import type { LedgerState } from './ledger/state';
 import { displayOf } from './person';
@@ -67,41 +69,112 @@ export function countyReport(state: Submitted): ReportView {
 }
 
 /**
- * The report as CSV (RFC 4180: comma separator, CRLF, fields quoted when needed; UTF-8 with
- * a byte-order mark so spreadsheet programs show å, ä and ö). Amounts in per mille with a
- * decimal point, exactly as in the JSON. Sections separated by an empty line, each a title
- * row, a header row and its rows:
- *   1. Länsrapport — year, county, mode, submission time and who submitted;
+ * The report as CSV for a spreadsheet with Swedish settings (shared/format/csv: UTF-8 with
+ * a byte-order mark, `;` between fields, decimal comma, CRLF; no cell can start a formula).
+ * Statuses in Swedish words, times in Stockholm time ("2027-11-10 14:03"). Sections
+ * separated by an empty line, each a title row, a header row and its rows:
+ *   1. Länsrapport — share year, county code and name, how and when it was submitted, by whom;
  *   2. Kommuner — one row per municipality: code, name, preliminary, given, received,
- *      resulting share, and a last row "Summa" with the county totals;
- *   3. Förslag — one row per proposal: giver, receiver, amount, status, reason, decided at;
+ *      resulting share (per mille), and a last row "Summa" with the county totals;
+ *   3. Förslag — one row per proposal: giver, receiver, amount, status, the county's reason,
+ *      when and by whom it was decided, and each leadership's resolution (decision
+ *      reference, contact person, comment);
  *   4. Fast ersättning — amount, unchanged, statement (R10).
+ * The e-mail to Migrationsverket attaches exactly this; GET …/report with Accept: text/csv answers it.
  */
 export function countyReportCsv(report: ReportView): string {
   const given = sum(report.municipalities.map((m) => Math.round(m.givenPerMille * 1000)));
   const received = sum(report.municipalities.map((m) => Math.round(m.receivedPerMille * 1000)));
-  const rows: (string | number)[][] = [
+  const rows: CsvCell[][] = [
     ['Länsrapport'],
-    ['år', 'länskod', 'län', 'läge', 'inlämnad', 'inlämnad av'],
-    [report.year, report.county, report.countyName, report.mode, report.submittedAt, report.submittedBy],
+    ['Andelsår', 'Länskod', 'Län', 'Sätt', 'Lämnad', 'Lämnad av'],
+    [report.year, report.county, report.countyName, REPORT_MODE_TEXT[report.mode], csvTime(report.submittedAt), submitterText(report)],
     [],
     ['Kommuner'],
-    ['kommunkod', 'kommun', 'preliminär andel (promille)', 'given (promille)', 'mottagen (promille)', 'resulterande andel (promille)'],
+    ['Kommunkod', 'Kommun', 'Preliminär andel (promille)', 'Given (promille)', 'Mottagen (promille)', 'Resulterande andel (promille)'],
     ...report.municipalities.map((m) => [m.municipality, m.name, m.preliminaryPerMille, m.givenPerMille, m.receivedPerMille, m.resultingPerMille]),
     ['Summa', report.countyName, report.totals.beforePerMille, toPerMille(given), toPerMille(received), report.totals.afterPerMille],
     [],
     ['Förslag'],
-    ['givande kommunkod', 'givande kommun', 'mottagande kommunkod', 'mottagande kommun', 'promille', 'status', 'motivering', 'beslutad'],
-    ...report.proposals.map((p) => [p.giver, p.giverName, p.receiver, p.receiverName, p.perMille, p.status, p.reason ?? '', p.decidedAt ?? '']),
+    [
+      'Givande kommunkod',
+      'Givande kommun',
+      'Mottagande kommunkod',
+      'Mottagande kommun',
+      'Andel (promille)',
+      'Status',
+      'Länsstyrelsens motivering',
+      'Beslutad',
+      'Beslutad av',
+      'Givande kommunens beslut',
+      'Givande kommunens kontaktperson',
+      'Givande kommunens kommentar',
+      'Mottagande kommunens beslut',
+      'Mottagande kommunens kontaktperson',
+      'Mottagande kommunens kommentar',
+    ],
+    ...report.proposals.map((p) => [
+      p.giver,
+      p.giverName,
+      p.receiver,
+      p.receiverName,
+      p.perMille,
+      REPORT_STATUS_TEXT[p.status],
+      p.reason,
+      p.decidedAt ? csvTime(p.decidedAt) : '',
+      p.decidedBy === report.county ? `Länsstyrelsen i ${report.countyName}` : p.decidedBy,
+      ...resolutionCells(p.giverResolution),
+      ...resolutionCells(p.receiverResolution),
+    ]),
     [],
     ['Fast ersättning'],
-    ['belopp per kommun (kr)', 'oförändrad', 'upplysning'],
+    ['Belopp per kommun (kr)', 'Oförändrad', 'Upplysning'],
     [report.fixedCompensation.amountSek, 'ja', report.fixedCompensation.statement],
   ];
-  return '\uFEFF' + rows.map((row) => row.map(csvField).join(',')).join('\r\n') + '\r\n';
+  return writeCsv(rows, SWEDISH_CSV);
 }
 
-function csvField(value: string | number): string {
-  const text = String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+/** The report's file name, ASCII: `lansrapport-2028-03-uppsala-lan.csv`. */
+export function countyReportFileName(report: Pick<ReportView, 'year' | 'county' | 'countyName'>): string {
+  const slug = report.countyName
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
+  return `lansrapport-${report.year}-${report.county}${slug ? `-${slug}` : ''}.csv`;
 }
+
+/** A proposal's status as the report names it. */
+export const REPORT_STATUS_TEXT: Record<ProposalStatus, string> = {
+  AWAITING_RECEIVER: 'väntar på mottagande kommuns samtycke',
+  AGREED: 'överenskommet, inte beslutat (ändrar inte andelarna)',
+  APPROVED: 'godkänt av länsstyrelsen',
+  REJECTED: 'avslaget av länsstyrelsen',
+  DECLINED: 'avböjt av mottagande kommun',
+  WITHDRAWN: 'återkallat av givande kommun',
+  EXPIRED: 'förfallet (mottagande kommuns samtycke saknades)',
+};
+
+const REPORT_MODE_TEXT: Record<ReportView['mode'], string> = {
+  SUBMITTED: 'lämnad av länsstyrelsen',
+  AUTO_SUBMITTED: 'lämnad automatiskt vid rapportdagen',
+};
+
+function submitterText(report: ReportView): string {
+  if (report.mode === 'AUTO_SUBMITTED' || report.submittedBy === 'system') return 'tjänsten Omfördelning';
+  if (report.submittedBy === report.county || report.submittedBy === 'county') return `Länsstyrelsen i ${report.countyName}`;
+  return report.submittedBy;
+}
+
+/** Decision reference, contact person ("Namn, e-post, telefon") and comment; empty cells when not stated. */
+function resolutionCells(resolution: Resolution | undefined): CsvCell[] {
+  const contact = resolution?.contact;
+  const person = [contact?.name, contact?.email, contact?.phone].filter((v) => v !== undefined && v !== '').join(', ');
+  return [resolution?.decisionReference, person, resolution?.comment];
+}
+
+const CSV_TIME = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Stockholm', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+
+/** "2027-11-10 14:03": Stockholm time, as a spreadsheet with Swedish settings reads a date and time. */
+export const csvTime = (instant: string): string => CSV_TIME.format(new Date(instant));

@@ -2,7 +2,7 @@ import type { Calendar } from '../domain/calendar';
 import type { Proposal } from '../domain/ledger';
 import type { Milli } from '../domain/per-mille';
 import type { Contacts } from '../schemas/contacts';
-import { countyName, cycleDedupeKey, longTime, name, proposalLine, subject, toCounty, toMunicipality } from './cycle-messages';
+import { body, countyName, cycleDedupeKey, longTime, name, proposalLine, subject, toCounty, toMunicipality } from './cycle-messages';
 import type { Mail } from './mailer';
 import { formatPerMille } from './messages';
 
@@ -31,18 +31,6 @@ export interface DeadlineMove {
 
 const county = (code: string): string => `Länsstyrelsen i ${countyName(code)}`;
 
-/** A mail body in the house style, signed with the county's name. */
-function signedBody(paragraphs: readonly string[], countyCode: string): string {
-  return (
-    [
-      'Hej!',
-      ...paragraphs,
-      `Med vänlig hälsning\nOmfördelning av anvisningsandelar för ensamkommande barn, ${countyName(countyCode)}\n` +
-        `(Det här är ett automatiskt meddelande. Har ni frågor, kontakta ${county(countyCode)}.)`,
-    ].join('\n\n') + '\n'
-  );
-}
-
 const list = (proposals: readonly ProposalFacts[]): string => proposals.map((p) => `- ${proposalLine(p)}`).join('\n');
 
 const later = (move: DeadlineMove): boolean => Date.parse(move.to) > Date.parse(move.from);
@@ -58,7 +46,7 @@ export function deadlineMovedNotice(year: number, municipality: string, countyCo
   return {
     ...toMunicipality(municipality, contacts),
     subject: subject(year, `sista dag för förslag om omfördelning är ändrad till ${longTime(move.to)}`),
-    text: signedBody(
+    text: body(
       [
         `Sista tidpunkten för förslag och samtycken om omfördelning av anvisningsandelar för ${year} är ändrad.`,
         `Tidigare sista tidpunkt: ${longTime(move.from, true)}\nNy sista tidpunkt: ${longTime(move.to, true)}`,
@@ -78,7 +66,7 @@ export function countyDeadlineMovedNotice(year: number, countyCode: string, move
   return {
     ...toCounty(countyCode, contacts),
     subject: subject(year, `sista dag för förslag om omfördelning är ändrad till ${longTime(move.to)} – ${countyName(countyCode)}`),
-    text: signedBody(
+    text: body(
       [
         `Sista tidpunkten för kommunernas förslag och samtycken om omfördelning av anvisningsandelar för ${year} är ändrad.`,
         `Tidigare sista tidpunkt: ${longTime(move.from, true)}\nNy sista tidpunkt: ${longTime(move.to, true)}`,
@@ -98,7 +86,7 @@ export function countyWarningNotice(year: number, countyCode: string, undecided:
   return {
     ...toCounty(countyCode, contacts),
     subject: subject(year, `${undecided.length} överenskomna förslag i ${countyName(countyCode)} väntar på beslut – länsrapporten senast ${longTime(countyReportAt)}`),
-    text: signedBody(
+    text: body(
       [
         `${county(countyCode)} har ännu inte beslutat om ${one ? 'följande överenskomna förslag' : `följande ${undecided.length} överenskomna förslag`} ` +
           `om omfördelning av anvisningsandelar för ${year}:\n${list(undecided)}`,
@@ -130,7 +118,7 @@ export function leftOutNotices(
     return {
       ...toMunicipality(code, contacts),
       subject: subject(year, `förslaget om ${formatPerMille(proposal.perMille)} från ${name(proposal.giver)} till ${name(proposal.receiver)} beslutades inte`),
-      text: signedBody(
+      text: body(
         [
           `${county(countyCode)} hann inte besluta om förslaget att ${name(proposal.giver)} överlåter ${formatPerMille(proposal.perMille)} ` +
             `av sin anvisningsandel för ${year} till ${name(proposal.receiver)}, som båda kommunerna hade samtyckt till. ` +

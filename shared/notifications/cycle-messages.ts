@@ -1,27 +1,30 @@
 import type { Calendar } from '../domain/calendar';
 import type { Proposal } from '../domain/ledger';
 import type { Milli } from '../domain/per-mille';
-import { FIXED_COMPENSATION_STATEMENT } from '../domain/report';
-import { findCounty, findMunicipality } from '../reference';
+import { FIXED_COMPENSATION_STATEMENT, REPORT_STATUS_TEXT, countyReportFileName } from '../domain/report';
 import type { ReportView } from '../schemas/api';
 import type { Contacts } from '../schemas/contacts';
-import { defaultCountyContact, defaultMunicipalityContact } from './default-contacts';
-import { recipientKey, type Mail } from './mailer';
-import { formatPerMille } from './messages';
+import { LOG_IN, SERVICE, body, countyMailbox, countyName, countyOf, formatPerMille, longDate, longTime, name, subject, toCounty, toMunicipality } from './common';
+import type { Mail } from './mailer';
+
+// The shared helpers, for other notice modules (for example the calendar's notices).
+export { LOG_IN, SERVICE, body, countyName, formatPerMille, longDate, longTime, name, resolutionLines, subject, toCounty, toMunicipality } from './common';
 
 /**
  * The e-mail notices of the yearly workflow, in Swedish. Pure: each function gets the facts
  * and the contacts and returns the mail(s), with a dedupe key that names the event, so that
  * an act run again sends nobody the same notice twice (DESIGN.md "E-mail (SES)"):
  *   publish       → every municipality: its preliminary share and the deadline
- *   reminder-i    → every municipality (its proposals still awaiting consent named);
+ *   reminder-i    → every municipality: the state of each of its proposals, as giver or
+ *                   receiver, and what it still may or must do by the deadline;
  *                   the county, if it has proposals awaiting consent
  *   deadline      → every municipality (how its proposals ended); the county (what to decide)
  *   auto-submit   → the county: its report was submitted for it
- *   county report → Migrationsverket's mailbox and the county, the CSV in the body
+ *   county report → Migrationsverket's mailbox and the county, the report as a CSV attachment
  *   finalize      → every municipality: its final share
  *   failure       → the administrators' mailbox
- * "The county" is the county mailbox with the county's officer in copy.
+ * "The county" is the county mailbox with the county's officers in copy. A mail about a
+ * county (all but the failure) has that county's mailbox as Reply-To and is signed by it.
  */
 
 /** `${year}#<what>#…`: disjoint from the ledger's `${year}#${county}#${seq}` (a county code is two digits). */
@@ -35,68 +38,107 @@ export interface ShareLineMilli {
   final: Milli;
 }
 
+/** Signed by the municipality's county. */
+const signedFor = (municipality: string) => (paragraphs: string[]) => body(paragraphs, countyOf(municipality));
+
 export function publishNotice(year: number, municipality: string, preliminary: Milli, calendar: Calendar, contacts: Contacts): Mail {
   return {
     ...toMunicipality(municipality, contacts),
     subject: subject(year, 'preliminära anvisningsandelar är publicerade'),
-    text: body([
+    text: signedFor(municipality)([
       `Migrationsverkets preliminära anvisningsandelar för ${year} är publicerade. ${name(municipality)} har en preliminär andel på ${formatPerMille(preliminary)}.`,
       `Perioden för förslag om omfördelning är nu öppen. Förslag och samtycken ska vara lämnade senast ${longTime(calendar.deadline, true)}.`,
       'En kommun kan omfördela hela eller delar av sin andel till en, och endast en, annan kommun i samma län. ' +
-        'Både den givande och den mottagande kommunen ska samtycka; länsstyrelsen beslutar därefter om förslaget.',
-      `Lämna ett förslag i tjänsten Omfördelning: POST /v1/years/${year}/proposals med {"receiver": "<kommunkod>", "perMille": <promille>}.`,
+        'Den mottagande kommunen ska samtycka; länsstyrelsen beslutar därefter om förslaget.',
+      `Vad ni kan göra: Vill ni omfördela, ${lower(LOG_IN)} och lämna ett förslag senast ${longTime(calendar.deadline)}. ` +
+        'Vill ni inte omfördela behöver ni inte göra något. Om en annan kommun föreslår att överlåta en del av sin andel till er får ni ett meddelande och kan då samtycka eller avböja.',
       FIXED_COMPENSATION_STATEMENT,
     ]),
     dedupeKey: cycleDedupeKey(year, 'publish', municipality),
   };
 }
 
-/** `pending`: the proposals awaiting the receiver's consent in which the municipality is a party. */
+/**
+ * `own`: the proposals in which the municipality is a party (as giver or as receiver), in any
+ * state; each is described as it stands for this municipality, with what it may or must do.
+ */
 export function reminderNotice(
   year: number,
   milestoneId: string,
   municipality: string,
   preliminary: Milli,
-  pending: readonly Proposal[],
+  own: readonly Proposal[],
   calendar: Calendar,
   contacts: Contacts,
 ): Mail {
-  const asGiver = pending.filter((p) => p.giver === municipality);
-  const asReceiver = pending.filter((p) => p.receiver === municipality);
+  const deadline = longTime(calendar.deadline);
+  const asGiver = own.filter((p) => p.giver === municipality && GIVER_REMINDER[p.status]);
+  const awaiting = own.filter((p) => p.receiver === municipality && p.status === 'AWAITING_RECEIVER');
+  const incoming = own.filter((p) => p.receiver === municipality && RECEIVER_REMINDER[p.status]);
   return {
     ...toMunicipality(municipality, contacts),
     subject: subject(year, `påminnelse – förslag om omfördelning senast ${longDate(calendar.deadline)}`),
-    text: body([
+    text: signedFor(municipality)([
       `Perioden för förslag om omfördelning av anvisningsandelar för ${year} stänger ${longTime(calendar.deadline, true)}. ` +
         `${name(municipality)} har en preliminär andel på ${formatPerMille(preliminary)}.`,
-      ...asGiver.map(
-        (p) =>
-          `Ert förslag om att överlåta ${formatPerMille(p.perMille)} till ${name(p.receiver)} väntar fortfarande på samtycke från ${name(p.receiver)}. ` +
-          'Utan samtycke när perioden stänger förfaller förslaget.',
-      ),
-      ...(asReceiver.length > 0
+      ...asGiver.map((p) => `Ert förslag om att överlåta ${formatPerMille(p.perMille)} till ${name(p.receiver)} ${GIVER_REMINDER[p.status]!(p, calendar)}`),
+      ...(awaiting.length > 0
         ? [
             'Förslag som väntar på ert samtycke:\n' +
-              asReceiver.map((p) => `- ${name(p.giver)} föreslår att överlåta ${formatPerMille(p.perMille)} till er kommun.`).join('\n') +
-              `\nSvara i tjänsten Omfördelning: POST /v1/years/${year}/proposals/<givande kommunkod>/consent med {"accept": true} eller {"accept": false}.`,
+              awaiting.map((p) => `- ${name(p.giver)} föreslår att överlåta ${formatPerMille(p.perMille)} till er kommun.`).join('\n') +
+              `\nVad ni behöver göra: ${LOG_IN}, öppna förslaget och samtyck eller avböj senast ${deadline}. Ett förslag utan ert samtycke förfaller när perioden stänger.`,
           ]
         : []),
-      ...(asGiver.length + asReceiver.length === 0 ? ['Ni har inga förslag som väntar på samtycke. Ni behöver inte göra något om ni inte vill omfördela.'] : []),
+      ...incoming.map((p) => `Förslaget från ${name(p.giver)} om att överlåta ${formatPerMille(p.perMille)} till er kommun ${RECEIVER_REMINDER[p.status]!(p, calendar)}`),
+      ...(asGiver.length + awaiting.length + incoming.length === 0
+        ? [
+            `${name(municipality)} har inget pågående förslag om omfördelning. Vill ni omfördela hela eller en del av er andel till en annan kommun i länet, ` +
+              `${lower(LOG_IN)} och lämna ett förslag senast ${deadline}. Annars behöver ni inte göra något.`,
+          ]
+        : []),
     ]),
     dedupeKey: cycleDedupeKey(year, milestoneId, municipality),
   };
 }
+
+type Describe = (p: Proposal, calendar: Calendar) => string;
+
+/** How a giver's proposal stands and what the giver may do (none: not worth a line). */
+const GIVER_REMINDER: Partial<Record<Proposal['status'], Describe>> = {
+  AWAITING_RECEIVER: (p, c) =>
+    `väntar fortfarande på samtycke från ${name(p.receiver)}. Utan samtycke när perioden stänger förfaller förslaget. ` +
+    `Ni behöver inte göra något, men ni kan ändra eller återkalla förslaget senast ${longTime(c.deadline)}.`,
+  AGREED: (p, c) =>
+    `har samtycke från ${name(p.receiver)} och väntar på länsstyrelsens beslut, som fattas senast ${longTime(c.countyReportAt)}. ` +
+    `Ni behöver inte göra något. Vill ni ändra eller återkalla förslaget kan ni göra det senast ${longTime(c.deadline)}; ett ändrat förslag behöver ett nytt samtycke.`,
+  APPROVED: (_p, c) =>
+    'är godkänt av länsstyrelsen och ingår i länets rapport till Migrationsverket. Ni behöver inte göra något. ' +
+    `Ändrar eller återkallar ni förslaget senast ${longTime(c.deadline)} gäller beslutet inte längre.`,
+  REJECTED: (_p, c) =>
+    'har avslagits av länsstyrelsen och ändrar inga andelar. ' +
+    `Ni kan ändra förslaget, som då behöver ett nytt samtycke och ett nytt beslut, eller återkalla det, senast ${longTime(c.deadline)}. Annars behöver ni inte göra något.`,
+};
+
+/** How an incoming proposal the receiver has answered stands (awaiting consent is listed apart). */
+const RECEIVER_REMINDER: Partial<Record<Proposal['status'], Describe>> = {
+  AGREED: (_p, c) => `har ert samtycke och väntar på länsstyrelsens beslut, som fattas senast ${longTime(c.countyReportAt)}. Ni behöver inte göra något.`,
+  APPROVED: () => 'har ert samtycke och är godkänt av länsstyrelsen. Ni behöver inte göra något.',
+  REJECTED: () => 'har avslagits av länsstyrelsen och ändrar inga andelar. Ni behöver inte göra något.',
+};
 
 /** To a county with proposals awaiting the receiver's consent (only then: otherwise there is nothing to say). */
 export function countyReminderNotice(year: number, milestoneId: string, county: string, pending: readonly Proposal[], calendar: Calendar, contacts: Contacts): Mail {
   return {
     ...toCounty(county, contacts),
     subject: subject(year, `påminnelse – ${pending.length} förslag i ${countyName(county)} väntar på samtycke`),
-    text: body([
-      `Perioden för förslag stänger ${longTime(calendar.deadline, true)}. Följande förslag i ${countyName(county)} väntar fortfarande på den mottagande kommunens samtycke och förfaller om samtycket inte lämnas i tid:`,
-      proposalList(pending),
-      'Båda kommunerna har fått en påminnelse.',
-    ]),
+    text: body(
+      [
+        `Perioden för förslag stänger ${longTime(calendar.deadline, true)}. Följande förslag i ${countyName(county)} väntar fortfarande på den mottagande kommunens samtycke och förfaller om samtycket inte lämnas i tid:`,
+        proposalList(pending),
+        'Båda kommunerna har fått en påminnelse. Ni behöver inte göra något nu; när en mottagande kommun har samtyckt får ni ett meddelande och kan besluta om förslaget.',
+      ],
+      county,
+    ),
     dedupeKey: cycleDedupeKey(year, milestoneId, 'county', county),
   };
 }
@@ -106,13 +148,14 @@ export function deadlineNotice(year: number, municipality: string, preliminary: 
   return {
     ...toMunicipality(municipality, contacts),
     subject: subject(year, 'perioden för förslag om omfördelning har stängt'),
-    text: body([
+    text: signedFor(municipality)([
       `Perioden för förslag om omfördelning av anvisningsandelar för ${year} stängde ${longTime(calendar.deadline, true)}. Nya förslag, ändringar och samtycken tas inte längre emot.`,
       ...(own.length === 0
-        ? [`${name(municipality)} har inga förslag. Er andel är oförändrad ${formatPerMille(preliminary)}.`]
+        ? [`${name(municipality)} har inga förslag. Er andel är oförändrad ${formatPerMille(preliminary)}. Ni behöver inte göra något.`]
         : [
             'Era förslag:\n' + own.map((p) => `- ${proposalLine(p)}: ${CLOSED_STATUS[p.status]}`).join('\n'),
-            `Länsstyrelsen beslutar om de överenskomna förslagen och rapporterar till Migrationsverket senast ${longTime(calendar.countyReportAt)}.`,
+            `Länsstyrelsen beslutar om de överenskomna förslagen och rapporterar till Migrationsverket senast ${longTime(calendar.countyReportAt)}; ` +
+              `de slutliga andelarna fastställs ${longDate(calendar.finalizeAt)}. Ni får ett meddelande om varje beslut och om er slutliga andel. Ni behöver inte göra något.`,
           ]),
     ]),
     dedupeKey: cycleDedupeKey(year, 'deadline', municipality),
@@ -121,23 +164,28 @@ export function deadlineNotice(year: number, municipality: string, preliminary: 
 
 /** To every county taking part: what it has to decide before its report, and what lapsed. */
 export function countyDeadlineNotice(year: number, county: string, proposals: readonly Proposal[], calendar: Calendar, contacts: Contacts): Mail {
-  const agreed = proposals.filter((p) => p.status === 'AGREED' || p.status === 'APPROVED' || p.status === 'REJECTED');
+  const undecided = proposals.filter((p) => p.status === 'AGREED');
+  const decided = proposals.filter((p) => p.status === 'APPROVED' || p.status === 'REJECTED');
   const expired = proposals.filter((p) => p.status === 'EXPIRED');
+  const due = longTime(calendar.countyReportAt);
   return {
     ...toCounty(county, contacts),
     subject: subject(year, `perioden för förslag har stängt – ${countyName(county)}`),
-    text: body([
-      `Perioden för förslag om omfördelning för ${year} stängde ${longTime(calendar.deadline, true)}.`,
-      ...(agreed.length > 0
-        ? [
-            `Överenskomna förslag i ${countyName(county)} att besluta om:\n${proposalList(agreed)}`,
-            `Besluta om varje förslag (POST /v1/years/${year}/proposals/<givande kommunkod>/decision) och lämna länsrapporten ` +
-              `(POST /v1/years/${year}/counties/${county}/report) senast ${longTime(calendar.countyReportAt)}. ` +
-              'Lämnas rapporten inte i tid lämnas den automatiskt, och då ändrar bara de förslag som har godkänts andelarna.',
-          ]
-        : [`${countyName(county)} har inga överenskomna förslag att besluta om. Länsrapporten lämnas automatiskt till Migrationsverket.`]),
-      ...(expired.length > 0 ? [`Förslag som förföll eftersom mottagarens samtycke saknades:\n${proposalList(expired)}`] : []),
-    ]),
+    text: body(
+      [
+        `Perioden för förslag om omfördelning för ${year} stängde ${longTime(calendar.deadline, true)}. Kommunerna kan inte längre ändra eller återkalla sina förslag.`,
+        ...(undecided.length > 0 ? [`Överenskomna förslag i ${countyName(county)} att besluta om:\n${proposalList(undecided)}`] : []),
+        ...(decided.length > 0 ? [`Förslag som länsstyrelsen redan har beslutat om:\n${decided.map((p) => `- ${proposalLine(p)}: ${CLOSED_STATUS[p.status]}`).join('\n')}`] : []),
+        ...(undecided.length + decided.length > 0
+          ? [
+              `Vad ni behöver göra: ${LOG_IN}, ${undecided.length > 0 ? 'godkänn eller avslå varje förslag som inte är beslutat och ' : ''}lämna länsrapporten senast ${due}. ` +
+                'Lämnas rapporten inte i tid lämnas den automatiskt, och då ändrar bara de förslag som har godkänts andelarna.',
+            ]
+          : [`${countyName(county)} har inga överenskomna förslag att besluta om. Länsrapporten lämnas automatiskt till Migrationsverket ${due}; ni behöver inte göra något.`]),
+        ...(expired.length > 0 ? [`Förslag som förföll eftersom mottagarens samtycke saknades:\n${proposalList(expired)}`] : []),
+      ],
+      county,
+    ),
     dedupeKey: cycleDedupeKey(year, 'deadline', 'county', county),
   };
 }
@@ -149,41 +197,71 @@ export function autoSubmitNotice(report: ReportView, countyReportAt: string, con
   return {
     ...toCounty(report.county, contacts),
     subject: subject(report.year, `länsrapporten för ${report.countyName} har lämnats automatiskt`),
-    text: body([
-      `Länsrapporten för ${report.countyName} hade inte lämnats ${longTime(countyReportAt)} och har därför lämnats automatiskt till Migrationsverket.`,
-      approved.length > 0
-        ? `Godkända förslag, som ingår i rapporten och ändrar andelarna:\n${reportProposalList(approved)}`
-        : 'Inga förslag var godkända, så länets andelar är oförändrade.',
-      ...(undecided.length > 0
-        ? [`Förslag som inte hann beslutas och därför inte ändrar några andelar:\n${reportProposalList(undecided)}`]
-        : []),
-      `Rapporten finns i tjänsten Omfördelning: GET /v1/years/${report.year}/counties/${report.county}/report.`,
-    ]),
+    text: body(
+      [
+        `Länsrapporten för ${report.countyName} hade inte lämnats ${longTime(countyReportAt)} och har därför lämnats automatiskt.`,
+        approved.length > 0
+          ? `Godkända förslag, som ingår i rapporten och ändrar andelarna:\n${reportProposalList(approved)}`
+          : 'Inga förslag var godkända, så länets andelar är oförändrade.',
+        ...(undecided.length > 0 ? [`Förslag som inte hann beslutas och därför inte ändrar några andelar:\n${reportProposalList(undecided)}`] : []),
+        `Rapporten skickas till Migrationsverket, och ni får en kopia med rapporten som bifogad fil. Den finns också i ${SERVICE}. Ni behöver inte göra något.`,
+      ],
+      report.county,
+    ),
     dedupeKey: cycleDedupeKey(report.year, 'auto-submit', report.county),
   };
 }
 
 /**
- * The county's report to Migrationsverket's mailbox, and a copy to the county (officer in
- * copy). SES SendEmail has no attachments, so the CSV follows the summary in the body.
+ * The county's report to Migrationsverket's mailbox, and a copy to the county (officers in
+ * copy): a summary in the text and the report as a CSV file for a spreadsheet
+ * (countyReportCsv), attached as `lansrapport-<year>-<county>-<name>.csv`. Reply-To is the
+ * county's mailbox, so Migrationsverket's questions reach the county. `calendar` (when
+ * given) tells when the final shares are fixed.
  */
-export function reportMails(report: ReportView, csv: string, contacts: Contacts): Mail[] {
-  const lines = [
-    `Länsrapport om omfördelning av anvisningsandelar för ${report.year} från ${report.countyName} (${report.county}).`,
-    `Rapporten ${report.mode === 'AUTO_SUBMITTED' ? 'lämnades automatiskt' : 'lämnades av länsstyrelsen'} ${longTime(report.submittedAt)}.`,
-    report.proposals.length > 0 ? `Förslag och utfall:\n${reportProposalList(report.proposals)}` : 'Inga förslag om omfördelning lämnades i länet.',
+export function reportMails(report: ReportView, csv: string, contacts: Contacts, calendar?: Calendar): Mail[] {
+  const filename = countyReportFileName(report);
+  const summary = [
+    `Rapporten ${report.mode === 'AUTO_SUBMITTED' ? 'lämnades automatiskt vid rapportdagen' : 'lämnades av länsstyrelsen'} ${longTime(report.submittedAt)}.`,
+    report.proposals.length > 0 ? `Förslag och utfall:\n${reportProposalList(report.proposals, report.county)}` : 'Inga förslag om omfördelning lämnades i länet.',
     `Länets summa före omfördelning: ${formatPerMille(toMilli(report.totals.beforePerMille))}. ` +
       `Länets summa efter omfördelning: ${formatPerMille(toMilli(report.totals.afterPerMille))}.`,
     report.fixedCompensation.statement,
-    `Rapporten som CSV (kommaseparerad, UTF-8):\n\n${csv.replace(/^\uFEFF/, '')}`,
+    `Hela rapporten finns i den bifogade filen ${filename}: varje kommuns andel före och efter omfördelningen, varje förslag med utfall, beslut och kommunernas uppgifter. ` +
+      'Filen öppnas i ett kalkylprogram (semikolonseparerad, UTF-8).',
   ];
+  const finalAt = calendar ? ` De slutliga andelarna fastställs ${longDate(calendar.finalizeAt)}.` : '';
+  const attachments = [{ filename, contentType: 'text/csv; charset=utf-8', content: csv }];
   const dedupeKey = cycleDedupeKey(report.year, 'report', report.county);
   return [
-    { to: [contacts.migrationsverket.mailbox], cc: [], subject: subject(report.year, `länsrapport från ${report.countyName} (${report.county})`), text: body(lines), dedupeKey },
+    {
+      to: [contacts.migrationsverket.mailbox],
+      cc: [],
+      replyTo: [countyMailbox(report.county, contacts)],
+      subject: subject(report.year, `länsrapport från ${report.countyName} (${report.county})`),
+      text: body(
+        [
+          `Här är länsrapporten om omfördelning av anvisningsandelar för ${report.year} från ${report.countyName} (${report.county}).`,
+          ...summary,
+          `Vad som händer nu: Migrationsverket fastställer de slutliga andelarna utifrån rapporterna.${finalAt} Har ni frågor om rapporten, svara på det här meddelandet, så når svaret länsstyrelsen.`,
+        ],
+        report.county,
+      ),
+      attachments,
+      dedupeKey,
+    },
     {
       ...toCounty(report.county, contacts),
       subject: subject(report.year, `länsrapporten för ${report.countyName} har skickats till Migrationsverket`),
-      text: body(lines),
+      text: body(
+        [
+          `Länsrapporten om omfördelning av anvisningsandelar för ${report.year} från ${report.countyName} har skickats till Migrationsverket. Det här är er kopia.`,
+          ...summary,
+          `Ni behöver inte göra något.${finalAt}`,
+        ],
+        report.county,
+      ),
+      attachments,
       dedupeKey,
     },
   ];
@@ -194,7 +272,7 @@ export function finalNotice(year: number, line: ShareLineMilli, contacts: Contac
   return {
     ...toMunicipality(line.municipality, contacts),
     subject: subject(year, 'slutliga anvisningsandelar är fastställda'),
-    text: body([
+    text: signedFor(line.municipality)([
       `De slutliga anvisningsandelarna för ${year} är fastställda. Slutlig andel för ${name(line.municipality)}: ${formatPerMille(line.final)}. Den gäller från 1 januari ${year}.`,
       moved
         ? [
@@ -205,6 +283,7 @@ export function finalNotice(year: number, line: ShareLineMilli, contacts: Contac
           ].join('\n')
         : `Andelen är oförändrad jämfört med den preliminära andelen (${formatPerMille(line.preliminary)}).`,
       FIXED_COMPENSATION_STATEMENT,
+      'Ni behöver inte göra något.',
     ]),
     dedupeKey: cycleDedupeKey(year, 'finalize', line.municipality),
   };
@@ -221,6 +300,10 @@ export interface FailureFacts {
   id: string;
 }
 
+/**
+ * To the administrators. The error's name is left out (it is a code, not Swedish); the
+ * cause is its message, and the run's identifier is there for whoever looks into it.
+ */
 export function failureNotice(year: number, failure: FailureFacts, contacts: Contacts): Mail {
   return {
     to: [contacts.administrators.mailbox],
@@ -230,13 +313,12 @@ export function failureNotice(year: number, failure: FailureFacts, contacts: Con
       `Arbetsflödet för andelsåret ${year} misslyckades ${longTime(failure.at)} och har stannat.`,
       [
         `Pågående steg: ${failure.state ?? 'okänt'}`,
-        `Fel: ${failure.error}`,
-        `Orsak: ${failure.cause}`,
-        ...(failure.executionArn ? [`Körning: ${failure.executionArn}`] : []),
+        `Orsak: ${failure.cause || 'okänd'}`,
+        ...(failure.executionArn ? [`Körningens identitet (för felsökning): ${failure.executionArn}`] : []),
       ].join('\n'),
-      'Åtgärda orsaken och starta om körningen (till exempel med Redrive i Step Functions-konsolen, eller en ny körning med indata ' +
-        `{"year": ${year}}). Steg som redan är gjorda hoppas över, och ingen får samma meddelande två gånger.`,
-      `Årets status: GET /v1/years/${year}/cycle.`,
+      'Vad ni behöver göra: åtgärda orsaken och starta om körningen, till exempel med Redrive i Step Functions-konsolen, ' +
+        `eller starta årets arbetsflöde på nytt som administratör i ${SERVICE}. Steg som redan är gjorda hoppas över, och ingen får samma meddelande två gånger. ` +
+        'Görs inget stannar årets kalender: inga fler påminnelser, rapporter eller slutliga andelar skickas.',
     ]),
     dedupeKey: cycleDedupeKey(year, 'failure', failure.id),
   };
@@ -252,48 +334,23 @@ const CLOSED_STATUS: Record<Proposal['status'], string> = {
   EXPIRED: 'förfallet, eftersom mottagande kommuns samtycke saknades',
 };
 
-const REPORT_STATUS: Record<string, string> = {
-  ...CLOSED_STATUS,
-  AGREED: 'överenskommet men inte beslutat (ändrar inte andelarna)',
-};
-
 export const proposalLine = (p: Pick<Proposal, 'giver' | 'receiver' | 'perMille'>): string =>
   `${name(p.giver)} till ${name(p.receiver)}, ${formatPerMille(p.perMille)}`;
 
 const proposalList = (proposals: readonly Proposal[]): string => proposals.map((p) => `- ${proposalLine(p)}`).join('\n');
 
-function reportProposalList(proposals: ReportView['proposals']): string {
+function reportProposalList(proposals: ReportView['proposals'], county?: string): string {
   return proposals
-    .map((p) => `- ${proposalLine({ ...p, perMille: toMilli(p.perMille) })}: ${REPORT_STATUS[p.status] ?? p.status}${p.reason ? ` (motivering: ${p.reason})` : ''}`)
+    .map(
+      (p) =>
+        `- ${proposalLine({ ...p, perMille: toMilli(p.perMille) })}: ${REPORT_STATUS_TEXT[p.status]}` +
+        (p.decidedBy && p.decidedBy !== county ? `, beslutat av ${p.decidedBy}` : '') +
+        (p.reason ? ` (motivering: ${p.reason})` : ''),
+    )
     .join('\n');
 }
 
 /** A JSON per-mille number back to exact thousandths (it has at most three decimals). */
 const toMilli = (perMille: number): Milli => Math.round(perMille * 1000);
 
-const DATE = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Stockholm', day: 'numeric', month: 'long', year: 'numeric' });
-const DATE_TIME = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Stockholm', day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit' });
-const WEEKDAY = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Stockholm', weekday: 'long' });
-
-/** "2 november 2030", Stockholm time. */
-export const longDate = (instant: string): string => DATE.format(new Date(instant));
-/** "2 november 2030 kl. 23:59" (with the weekday first if asked: "lördag 2 november …"), Stockholm time. */
-export const longTime = (instant: string, weekday = false): string =>
-  `${weekday ? `${WEEKDAY.format(new Date(instant))} ` : ''}${DATE_TIME.format(new Date(instant))}`;
-
-export const subject = (year: number, what: string): string => `Omfördelning ${year}: ${what}`;
-
-const body = (paragraphs: string[]): string =>
-  ['Hej!', ...paragraphs, 'Med vänlig hälsning\nOmfördelning – omfördelning av anvisningsandelar för ensamkommande barn\n(Det här är ett automatiskt meddelande.)'].join('\n\n') + '\n';
-
-export const name = (code: string): string => `${findMunicipality(code)?.name ?? 'Kommun'} (${code})`;
-export const countyName = (code: string): string => findCounty(code)?.name ?? `Län ${code}`;
-
-export function toMunicipality(code: string, contacts: Contacts): Pick<Mail, 'to' | 'cc'> {
-  return { to: [(contacts.municipalities[code] ?? defaultMunicipalityContact(code)).email], cc: [] };
-}
-
-export function toCounty(county: string, contacts: Contacts): Pick<Mail, 'to' | 'cc'> {
-  const office = contacts.counties[county] ?? defaultCountyContact(county);
-  return { to: [office.mailbox], cc: recipientKey(office.officer) === recipientKey(office.mailbox) ? [] : [office.officer] };
-}
+const lower = (text: string): string => `${text.charAt(0).toLowerCase()}${text.slice(1)}`;

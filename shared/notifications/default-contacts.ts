@@ -6,11 +6,11 @@ import type { Contacts, CountyContact, MunicipalityContact } from '../schemas/co
  * (and a fresh deployment before the first import) has a recipient for every notice.
  * All are under example.se: reserved for examples, so nothing real is ever reached.
  */
-export const defaultMunicipalityContact = (code: string): MunicipalityContact => ({ email: `kommun-${code}@kommun.example.se` });
+export const defaultMunicipalityContact = (code: string): MunicipalityContact => ({ emails: [`kommun-${code}@kommun.example.se`] });
 
 export const defaultCountyContact = (code: string): CountyContact => ({
   mailbox: `lansstyrelsen-${code}@lst.example.se`,
-  officer: `handlaggare-${code}@lst.example.se`,
+  officers: [`handlaggare-${code}@lst.example.se`],
 });
 
 export const DEFAULT_MIGRATIONSVERKET = { mailbox: 'ensamkommande@migrationsverket.example.se' } as const;

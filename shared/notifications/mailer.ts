@@ -1,9 +1,22 @@
-/** One plain-text e-mail, as the notices compose it and a Mailer sends it. */
+/** A file sent with a mail (the county report's CSV). */
+export interface Attachment {
+  /** As the recipient sees it, for example `lansrapport-2028-03-uppsala-lan.csv`. */
+  filename: string;
+  /** A MIME type, for example `text/csv; charset=utf-8`. */
+  contentType: string;
+  /** The file's content: text is sent as its UTF-8 bytes. */
+  content: string | Uint8Array;
+}
+
+/** One plain-text e-mail (UTF-8), as the notices compose it and a Mailer sends it. */
 export interface Mail {
   to: string[];
   cc: string[];
+  /** Where a reply goes (the county's mailbox); none: to the sender. */
+  replyTo?: string[];
   subject: string;
   text: string;
+  attachments?: Attachment[];
   /**
    * Names what the mail is about (for a ledger event `${year}#${county}#${seq}`); with the
    * recipient's address it is the idempotency key: one address gets one mail per key.

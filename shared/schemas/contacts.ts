@@ -4,15 +4,26 @@ import { CountyCode, MunicipalityCode } from './reference';
 /**
  * Who receives the e-mail notices. Contacts are data (DESIGN.md "E-mail"): stored in the
  * table, imported by an administrator, with example defaults for every missing entry.
+ * A municipality has one or more addresses (for example its registry and the person
+ * handling the matter), all of which receive every mail to it; a county has one functional
+ * mailbox (the mails' Reply-To, and their main recipient when sent to the county) and any
+ * number of officers, copied on every mail to the county.
  */
 export const EmailAddress = z.email().max(254).meta({ example: 'registrator@kommun.se' });
 
-export const MunicipalityContact = z.object({ email: EmailAddress });
+/** At most this many addresses per list: enough for a registry and a few officers. */
+export const MAX_ADDRESSES = 10;
+const Addresses = (min: number) => z.array(EmailAddress).min(min).max(MAX_ADDRESSES);
+
+export const MunicipalityContact = z.object({
+  /** Every address that receives the municipality's mails (at least one). */
+  emails: Addresses(1),
+});
 export const CountyContact = z.object({
-  /** The county administrative board's functional mailbox. */
+  /** The county administrative board's functional mailbox: the To and the Reply-To of its mails. */
   mailbox: EmailAddress,
-  /** The officer handling redistribution, copied on every proposal event. */
-  officer: EmailAddress,
+  /** The officers handling redistribution, copied on every mail to the county (may be none). */
+  officers: Addresses(0),
 });
 export const MailboxContact = z.object({ mailbox: EmailAddress });
 
@@ -26,19 +37,36 @@ export const ContactsSchema = z
   .meta({ id: 'Contacts' });
 
 /**
- * PUT /v1/contacts: any subset of the contacts; what is left out stays as it is. A county
- * entry may change only its mailbox or only its officer (an officer changes jobs more
- * often than a mailbox does).
+ * PUT /v1/contacts: any subset of the contacts; what is left out stays as it is. A named
+ * list replaces the stored list. A county entry may change only its mailbox or only its
+ * officers (an officer changes jobs more often than a mailbox does). The single-address
+ * fields of the first contract (`email` of a municipality, `officer` of a county) are still
+ * accepted, as a list of one.
  */
 export const ContactsImportBody = z
   .strictObject({
-    municipalities: z.record(MunicipalityCode, z.strictObject({ email: EmailAddress })).optional(),
+    municipalities: z
+      .record(
+        MunicipalityCode,
+        z
+          .strictObject({
+            emails: Addresses(1).optional(),
+            email: EmailAddress.optional().meta({ deprecated: true, description: 'Som emails med en adress (äldre form).' }),
+          })
+          .refine((m) => (m.emails === undefined) !== (m.email === undefined), { message: 'Ange emails (en lista med minst en adress).' }),
+      )
+      .optional(),
     counties: z
       .record(
         CountyCode,
         z
-          .strictObject({ mailbox: EmailAddress.optional(), officer: EmailAddress.optional() })
-          .refine((c) => c.mailbox !== undefined || c.officer !== undefined, { message: 'Ange mailbox eller officer.' }),
+          .strictObject({
+            mailbox: EmailAddress.optional(),
+            officers: Addresses(0).optional(),
+            officer: EmailAddress.optional().meta({ deprecated: true, description: 'Som officers med en adress (äldre form).' }),
+          })
+          .refine((c) => !(c.officers !== undefined && c.officer !== undefined), { message: 'Ange officers eller officer, inte båda.' })
+          .refine((c) => c.mailbox !== undefined || c.officers !== undefined || c.officer !== undefined, { message: 'Ange mailbox eller officers.' }),
       )
       .optional(),
     migrationsverket: z.strictObject({ mailbox: EmailAddress }).optional(),
@@ -53,3 +81,29 @@ export type Contacts = z.infer<typeof ContactsSchema>;
 export type MunicipalityContact = z.infer<typeof MunicipalityContact>;
 export type CountyContact = z.infer<typeof CountyContact>;
 export type ContactsImport = z.infer<typeof ContactsImportBody>;
+
+/** An import in the current shape only: the single-address fields made lists of one. Pure. */
+export function normaliseContactsImport(body: ContactsImport): NormalisedContactsImport {
+  return {
+    ...(body.municipalities && {
+      municipalities: Object.fromEntries(Object.entries(body.municipalities).map(([code, m]) => [code, { emails: m.emails ?? [m.email!] }])),
+    }),
+    ...(body.counties && {
+      counties: Object.fromEntries(
+        Object.entries(body.counties).map(([code, c]) => {
+          const officers = c.officers ?? (c.officer !== undefined ? [c.officer] : undefined);
+          return [code, { ...(c.mailbox !== undefined && { mailbox: c.mailbox }), ...(officers && { officers }) }];
+        }),
+      ),
+    }),
+    ...(body.migrationsverket && { migrationsverket: body.migrationsverket }),
+    ...(body.administrators && { administrators: body.administrators }),
+  };
+}
+
+export interface NormalisedContactsImport {
+  municipalities?: Record<string, MunicipalityContact>;
+  counties?: Record<string, Partial<CountyContact>>;
+  migrationsverket?: { mailbox: string };
+  administrators?: { mailbox: string };
+}

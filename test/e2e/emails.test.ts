@@ -1,12 +1,13 @@
 /**
  * E-mail notices end to end: after each proposal event, the local SES (aws-ses-v2-local)
  * holds exactly the expected mails: recipient, copy and Swedish subject (DESIGN.md "E-mail"):
- *   submitted, amended → receiver (consent asked), on a new receiver also the previous one · consented, declined → giver
- *   decided → giver and receiver (one mail each) · withdrawn → receiver
- *   and every event → the county's mailbox, with the county's officer in copy.
+ *   submitted, amended → receiver (consent asked), on a new receiver also the previous one, giver (receipt)
+ *   consented, declined → giver, receiver (receipt) · decided → giver and receiver (one mail each)
+ *   withdrawn → receiver, giver (receipt)
+ *   and every event → the county's mailbox, with the county's officers in copy.
  * Addresses are the example defaults (shared/notifications/default-contacts.ts) unless an
- * administrator imported others. aws-ses-v2-local keeps only the first To and the first Cc
- * of a mail; ours have one To and at most one Cc, so nothing is lost to that.
+ * administrator imported others. Every mail is a raw MIME message: the emulator keeps
+ * every To and Cc (local/ses.ts), so several addresses are seen as sent.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StoredEmail } from '../../local/ses';
@@ -44,6 +45,8 @@ async function newMails(): Promise<Seen[]> {
     expect(mail.destination.bcc ?? []).toEqual([]);
     expect(mail.body.text).toMatch(/^Hej!\n/);
     expect(mail.body.text).toContain('(Det här är ett automatiskt meddelande.)');
+    expect(mail.body.text).not.toMatch(/POST|\/v1\/|händelse|\b(AGREED|APPROVED|REJECTED|AWAITING_RECEIVER)\b/);
+    expect(mail.replyTo).toEqual([countyMailbox(/Solna|Sundbyberg/.test(mail.subject) ? '01' : '03')]);
   }
   return last.map((mail) => ({ to: mail.destination.to, cc: mail.destination.cc ?? [], subject: mail.subject }));
 }
@@ -75,11 +78,13 @@ describe('window open', () => {
     await submit(TIERP, UPPSALA, 0.5);
     expect(await newMails()).toEqual([
       { to: [municipality(UPPSALA)], cc: [], subject: 'Omfördelning 2028: nytt förslag från Tierp (0360) väntar på ert samtycke' },
+      { to: [municipality(TIERP)], cc: [], subject: 'Omfördelning 2028: ert förslag till Uppsala (0380) är registrerat' },
       { ...UPPSALA_LAN, subject: 'Omfördelning 2028: nytt förslag från Tierp (0360) till Uppsala (0380)' },
     ]);
     const text = textTo(municipality(UPPSALA));
     expect(text).toContain('Tierp (0360) föreslår att överlåta 0,5 promille av sin anvisningsandel för 2028 till er kommun.');
-    expect(text).toContain(`POST /v1/years/2028/proposals/${TIERP}/consent`);
+    expect(text).toContain('Logga in i tjänsten Omfördelning, öppna förslaget från Tierp (0360) och samtyck eller avböj senast tisdag 2 november 2027 kl. 23:59.');
+    expect(text).toContain('Med vänlig hälsning\nLänsstyrelsen i Uppsala län');
     expect(text).toContain('Status: väntar på mottagande kommuns samtycke');
     expect(textTo(countyMailbox('03'))).toContain('Nytt förslag från Tierp (0360) till Uppsala (0380).');
   });
@@ -89,16 +94,19 @@ describe('window open', () => {
     expect(await newMails()).toEqual([
       { to: [municipality(ENKOPING)], cc: [], subject: 'Omfördelning 2028: ändrat förslag från Tierp (0360) väntar på ert samtycke' },
       { to: [municipality(UPPSALA)], cc: [], subject: 'Omfördelning 2028: förslaget från Tierp (0360) gäller inte längre er kommun' },
+      { to: [municipality(TIERP)], cc: [], subject: 'Omfördelning 2028: ert ändrade förslag till Enköping (0381) är registrerat' },
       { ...UPPSALA_LAN, subject: 'Omfördelning 2028: ändrat förslag från Tierp (0360) till Enköping (0381)' },
     ]);
     expect(textTo(municipality(ENKOPING))).toContain('0,75 promille');
     expect(textTo(municipality(ENKOPING))).toContain('Förslaget har ändrats och behöver ert samtycke på nytt.');
+    expect(textTo(municipality(UPPSALA))).not.toContain('samtycke'); // Uppsala had not consented
   });
 
   it('consented: the giver and the county are told', async () => {
     await answer(TIERP, ENKOPING, true);
     expect(await newMails()).toEqual([
       { to: [municipality(TIERP)], cc: [], subject: 'Omfördelning 2028: Enköping (0381) har samtyckt till ert förslag' },
+      { to: [municipality(ENKOPING)], cc: [], subject: 'Omfördelning 2028: ert samtycke till förslaget från Tierp (0360) är registrerat' },
       { ...UPPSALA_LAN, subject: 'Omfördelning 2028: Enköping (0381) har samtyckt till förslaget från Tierp (0360)' },
     ]);
     expect(textTo(municipality(TIERP))).toContain('Status: överenskommet, väntar på länsstyrelsens beslut');
@@ -106,13 +114,14 @@ describe('window open', () => {
 
   it('declined: the giver and the county are told', async () => {
     await submit(HEBY, KNIVSTA, 1);
-    expect((await newMails()).map((mail) => mail.to)).toEqual([[municipality(KNIVSTA)], [countyMailbox('03')]]);
+    expect((await newMails()).map((mail) => mail.to)).toEqual([[municipality(KNIVSTA)], [municipality(HEBY)], [countyMailbox('03')]]);
     await answer(HEBY, KNIVSTA, false);
     expect(await newMails()).toEqual([
       { to: [municipality(HEBY)], cc: [], subject: 'Omfördelning 2028: Knivsta (0330) har avböjt ert förslag' },
+      { to: [municipality(KNIVSTA)], cc: [], subject: 'Omfördelning 2028: ert avböjande av förslaget från Heby (0331) är registrerat' },
       { ...UPPSALA_LAN, subject: 'Omfördelning 2028: Knivsta (0330) har avböjt förslaget från Heby (0331)' },
     ]);
-    expect(textTo(municipality(HEBY))).toContain('Ni kan lämna ett nytt förslag medan perioden för förslag är öppen.');
+    expect(textTo(municipality(HEBY))).toContain('kan ni lämna ett nytt förslag, till samma eller en annan kommun i länet, senast tisdag 2 november 2027 kl. 23:59');
   });
 
   it('withdrawn: the receiver and the county are told', async () => {
@@ -121,6 +130,7 @@ describe('window open', () => {
     await ok('DELETE', `${year}/proposals/${HABO}`, await t.municipality(HABO));
     expect(await newMails()).toEqual([
       { to: [municipality(UPPSALA)], cc: [], subject: 'Omfördelning 2028: Håbo (0305) har återkallat sitt förslag' },
+      { to: [municipality(HABO)], cc: [], subject: 'Omfördelning 2028: ert förslag till Uppsala (0380) är återkallat' },
       { ...UPPSALA_LAN, subject: 'Omfördelning 2028: Håbo (0305) har återkallat sitt förslag' },
     ]);
   });
@@ -133,6 +143,7 @@ describe('window open', () => {
     expect((await post()).status).toBe(201);
     expect((await newMails()).map((mail) => mail.subject)).toEqual([
       'Omfördelning 2028: nytt förslag från Östhammar (0382) väntar på ert samtycke',
+      'Omfördelning 2028: ert förslag till Uppsala (0380) är registrerat',
       'Omfördelning 2028: nytt förslag från Östhammar (0382) till Uppsala (0380)',
     ]);
     const replay = await post();
@@ -142,14 +153,23 @@ describe('window open', () => {
     await newMails();
   });
 
-  it('goes to the addresses an administrator imported, in the county of the proposal', async () => {
-    const contacts = { municipalities: { [SUNDBYBERG]: { email: 'Registrator@Sundbyberg.example.se' } }, counties: { '01': { officer: 'omfordelning@stockholm.lst.example.se' } } };
+  it('goes to every address an administrator imported, in the county of the proposal', async () => {
+    const contacts = {
+      municipalities: { [SUNDBYBERG]: { emails: ['Registrator@Sundbyberg.example.se', 'socialtjansten@sundbyberg.example.se'] }, [SOLNA]: { email: 'registrator@solna.example.se' } },
+      counties: { '01': { officers: ['omfordelning@stockholm.lst.example.se', 'andra@stockholm.lst.example.se'] } },
+    };
     await ok('PUT', '/v1/contacts', await t.admin(), contacts);
     await submit(SOLNA, SUNDBYBERG, 0.25);
     expect(await newMails()).toEqual([
-      { to: ['Registrator@Sundbyberg.example.se'], cc: [], subject: 'Omfördelning 2028: nytt förslag från Solna (0184) väntar på ert samtycke' },
-      { to: [countyMailbox('01')], cc: ['omfordelning@stockholm.lst.example.se'], subject: 'Omfördelning 2028: nytt förslag från Solna (0184) till Sundbyberg (0183)' },
+      { to: ['Registrator@Sundbyberg.example.se', 'socialtjansten@sundbyberg.example.se'], cc: [], subject: 'Omfördelning 2028: nytt förslag från Solna (0184) väntar på ert samtycke' },
+      { to: ['registrator@solna.example.se'], cc: [], subject: 'Omfördelning 2028: ert förslag till Sundbyberg (0183) är registrerat' },
+      {
+        to: [countyMailbox('01')],
+        cc: ['omfordelning@stockholm.lst.example.se', 'andra@stockholm.lst.example.se'],
+        subject: 'Omfördelning 2028: nytt förslag från Solna (0184) till Sundbyberg (0183)',
+      },
     ]);
+    expect(textTo('socialtjansten@sundbyberg.example.se')).toContain('Med vänlig hälsning\nLänsstyrelsen i Stockholms län');
   });
 });
 

@@ -65,7 +65,7 @@ describe(`a whole share year ${year} on the local stack`, () => {
     const amount = `${String(undecided.perMille).replace('.', ',')} promille`;
     expect(warnings[0]!.body.text).toContain(`- ${giver.name} (${giver.code}) till ${receiver.name} (${receiver.code}), ${amount}`);
     expect(warnings[0]!.body.text).toContain('senast måndag 15 november 2021 kl. 09:00');
-    expect(warnings[0]!.body.text).toContain(`Omfördelning av anvisningsandelar för ensamkommande barn, ${county.name}`);
+    expect(warnings[0]!.body.text).toContain(`Med vänlig hälsning\nLänsstyrelsen i ${county.name}`);
     const leftOut = emails.filter((e) => e.subject.includes('beslutades inte'));
     expect(leftOut.map((e) => e.destination.to[0]).sort()).toEqual([`kommun-${giver.code}@kommun.example.se`, `kommun-${receiver.code}@kommun.example.se`].sort());
     for (const mail of leftOut) {

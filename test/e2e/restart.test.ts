@@ -101,7 +101,7 @@ describe('after a restart on the same data directory', () => {
     const mailsBefore = (await stack.emails()).length;
     await ok('POST', `${year}/proposals`, SOLNA, { receiver: SUNDBYBERG, perMille: 0.25 }, 201);
     const mails = (await stack.emails()).slice(mailsBefore);
-    expect(mails.map((m) => m.destination.to)).toEqual([['registrator@sundbyberg.example.se'], ['lansstyrelsen-01@lst.example.se']]);
+    expect(mails.map((m) => m.destination.to)).toEqual([['registrator@sundbyberg.example.se'], ['kommun-0184@kommun.example.se'], ['lansstyrelsen-01@lst.example.se']]);
   });
 
   it('npm start (its own process) serves the same data and stops cleanly on Ctrl-C', async () => {

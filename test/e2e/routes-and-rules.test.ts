@@ -480,9 +480,9 @@ describe('window closed (clock after the deadline)', () => {
     const csv = await call('GET', report, await county('03'), undefined, { accept: 'text/csv' });
     expect(csv.status).toBe(200);
     expect(csv.headers.get('content-type')).toBe('text/csv; charset=utf-8');
-    expect(csv.headers.get('content-disposition')).toBe(`attachment; filename="lansrapport-${YEAR}-03.csv"`);
-    expect(csv.text).toContain(`\r\n${HEBY},Heby,${KNIVSTA},Knivsta,1,APPROVED,,`);
-    expect(csv.text).toContain(`\r\n${HABO},Håbo,${UPPSALA},Uppsala,1,REJECTED,Mottagaren har inte plats.,`);
+    expect(csv.headers.get('content-disposition')).toBe(`attachment; filename="lansrapport-${YEAR}-03-uppsala-lan.csv"`);
+    expect(csv.text).toContain(`\r\n${HEBY};Heby;${KNIVSTA};Knivsta;1;godkänt av länsstyrelsen;;`);
+    expect(csv.text).toContain(`\r\n${HABO};Håbo;${UPPSALA};Uppsala;1;avslaget av länsstyrelsen;Mottagaren har inte plats.;`);
 
     const cycle = ok(await call('GET', `${years(YEAR)}/cycle`, await m(TIERP)));
     expect(cycle).toMatchObject({ year: YEAR, phase: 'CLOSED', workflow: { status: 'NOT_STARTED', state: null } });
@@ -527,9 +527,9 @@ describe('window closed (clock after the deadline)', () => {
   it('imports contacts (administrators), refusing unknown codes', async () => {
     const body = { municipalities: { [OSTHAMMAR]: { email: 'registrator@osthammar.example.se' } }, counties: { '03': { officer: 'omfordelning@uppsala.lst.example.se' } } };
     const contacts = ok(await call('PUT', '/v1/contacts', admin, body));
-    expect(contacts.municipalities[OSTHAMMAR]).toEqual({ email: 'registrator@osthammar.example.se' });
-    expect(contacts.municipalities[TIERP]).toEqual({ email: `kommun-${TIERP}@kommun.example.se` });
-    expect(contacts.counties['03']).toEqual({ mailbox: 'lansstyrelsen-03@lst.example.se', officer: 'omfordelning@uppsala.lst.example.se' });
+    expect(contacts.municipalities[OSTHAMMAR]).toEqual({ emails: ['registrator@osthammar.example.se'] });
+    expect(contacts.municipalities[TIERP]).toEqual({ emails: [`kommun-${TIERP}@kommun.example.se`] });
+    expect(contacts.counties['03']).toEqual({ mailbox: 'lansstyrelsen-03@lst.example.se', officers: ['omfordelning@uppsala.lst.example.se'] });
     expect(Object.keys(contacts.municipalities)).toHaveLength(290);
 
     refused(await call('PUT', '/v1/contacts', admin, { municipalities: { '0399': { email: 'x@example.se' } } }), 404, 'UNKNOWN_MUNICIPALITY');

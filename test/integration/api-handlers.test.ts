@@ -209,9 +209,9 @@ describe('a county year over HTTP: submit → consent → decide → report', ()
     const csv = await call('get-report', { as: county('03'), pathParameters: { year: String(year), county: '03' }, headers: { Accept: 'text/csv' } });
     expect(csv.status).toBe(200);
     expect(csv.headers['content-type']).toBe('text/csv; charset=utf-8');
-    expect(csv.headers['content-disposition']).toContain(`lansrapport-${year}-03.csv`);
-    for (const m of municipalitiesOf('03')) expect(csv.text).toContain(`\r\n${m.code},${m.name},`);
-    expect(csv.text).toContain(`\r\n${TIERP},Tierp,${UPPSALA},Uppsala,1.25,APPROVED,`);
+    expect(csv.headers['content-disposition']).toContain(`lansrapport-${year}-03-uppsala-lan.csv`);
+    for (const m of municipalitiesOf('03')) expect(csv.text).toContain(`\r\n${m.code};${m.name};`);
+    expect(csv.text).toContain(`\r\n${TIERP};Tierp;${UPPSALA};Uppsala;1,25;godkänt av länsstyrelsen;`);
 
     expect(refusal(await call('get-report', { as: county('01'), pathParameters: { year: String(year), county: '03' } }))).toEqual([403, 'FORBIDDEN']);
     expect(refusal(await call('get-report', { as: municipality(TIERP), pathParameters: { year: String(year), county: '03' } }))).toEqual([403, 'FORBIDDEN']);
@@ -256,8 +256,10 @@ describe('a county year over HTTP: submit → consent → decide → report', ()
     expect(await handler(await streamEventOf(dynamo.raw, dynamo.tableName, { year, county: '03' }))).toEqual({ batchItemFailures: [] });
     expect(await subjects()).toEqual([
       `Omfördelning ${year}: nytt förslag från Tierp (0360) väntar på ert samtycke`,
+      `Omfördelning ${year}: ert förslag till Uppsala (0380) är registrerat`,
       `Omfördelning ${year}: nytt förslag från Tierp (0360) till Uppsala (0380)`,
       `Omfördelning ${year}: Uppsala (0380) har samtyckt till ert förslag`,
+      `Omfördelning ${year}: ert samtycke till förslaget från Tierp (0360) är registrerat`,
       `Omfördelning ${year}: Uppsala (0380) har samtyckt till förslaget från Tierp (0360)`,
       `Omfördelning ${year}: länsstyrelsen har godkänt förslaget från Tierp (0360) till Uppsala (0380)`,
       `Omfördelning ${year}: länsstyrelsen har godkänt förslaget från Tierp (0360) till Uppsala (0380)`,

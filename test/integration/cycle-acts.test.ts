@@ -187,7 +187,7 @@ describe('a whole year, act by act', () => {
     await command(YEAR, during, '01', { type: 'AnswerProposal', giver: '0114', respondent: '0115', accept: true }, asMunicipality('0115'));
     await command(YEAR, during, '01', { type: 'SubmitProposal', giver: '0117', receiver: '0120', perMille: 500 }, asMunicipality('0117'));
     await command(YEAR, during, '01', { type: 'AnswerProposal', giver: '0117', respondent: '0120', accept: true }, asMunicipality('0120'));
-    expect(await emails()).toHaveLength(14); // consent asked, and answered: each to a municipality and to the county
+    expect(await emails()).toHaveLength(21); // consent asked (and the giver's receipt), answered (and the receiver's receipt), each also to the county
   });
 
   it('tells everyone told the deadline when it moves (once per move), with the reminders following it', async () => {
@@ -244,7 +244,10 @@ describe('a whole year, act by act', () => {
       expect(sent).toHaveLength(291);
       expect(to(sent, municipalityMail('0360'))[0]!.body.text).toContain('Ert förslag om att överlåta 0,5 promille till Heby (0331) väntar fortfarande på samtycke från Heby (0331).');
       expect(to(sent, municipalityMail('0331'))[0]!.body.text).toContain('- Tierp (0360) föreslår att överlåta 0,5 promille till er kommun.');
-      expect(to(sent, municipalityMail('0380'))[0]!.body.text).toContain('Ni har inga förslag som väntar på samtycke.');
+      // Uppsala's proposal is agreed: it is told so, not that it has none.
+      expect(to(sent, municipalityMail('0380'))[0]!.body.text).toContain('Ert förslag om att överlåta 1,25 promille till Enköping (0381) har samtycke från Enköping (0381) och väntar på länsstyrelsens beslut');
+      expect(to(sent, municipalityMail('0381'))[0]!.body.text).toContain('Förslaget från Uppsala (0380) om att överlåta 1,25 promille till er kommun har ert samtycke');
+      expect(to(sent, municipalityMail('0382'))[0]!.body.text).toContain('Östhammar (0382) har inget pågående förslag om omfördelning.');
       const [county] = to(sent, countyMailbox('03'));
       expect(county!.destination.cc).toEqual(['handlaggare-03@lst.example.se']);
       expect(county!.body.text).toContain('- Tierp (0360) till Heby (0331), 0,5 promille');
@@ -347,7 +350,7 @@ describe('a whole year, act by act', () => {
       })),
     ]);
     expect(sent[0]!.body.text).toContain('- Upplands Väsby (0114) till Vallentuna (0115), 0,75 promille: godkänt av länsstyrelsen');
-    expect(sent[0]!.body.text).toContain('- Österåker (0117) till Värmdö (0120), 0,5 promille: överenskommet men inte beslutat');
+        expect(sent[0]!.body.text).toContain('- Österåker (0117) till Värmdö (0120), 0,5 promille: överenskommet, inte beslutat (ändrar inte andelarna)');
     expect(sent[1]!.body.text).toContain('Förslaget ändrar alltså inte era andelar');
     expect(sent[1]!.body.text).toContain('lämnades därför automatiskt till Migrationsverket lördag 16 november 2030 kl. 09:00, utan förslaget.');
     // Run again (a retry): nobody is told twice.
@@ -371,20 +374,24 @@ describe('a whole year, act by act', () => {
     const toMigrationsverket = to(sent, MIGRATIONSVERKET);
     expect(toMigrationsverket).toHaveLength(21);
     expect(new Set(toMigrationsverket.map((e) => e.subject)).size).toBe(21);
+    const attached = (mail: StoredEmail) => Buffer.from(mail.attachments![0]!.content, 'base64').toString('utf8');
     for (const mail of toMigrationsverket) {
-      expect(mail.body.text).toContain('kommunkod,kommun,preliminär andel (promille),given (promille),mottagen (promille),resulterande andel (promille)');
+      expect(mail.attachments!.map((a) => a.filename)).toEqual([expect.stringMatching(new RegExp(`^lansrapport-${YEAR}-\\d{2}-[a-z-]+\\.csv$`))]);
+      expect(attached(mail)).toContain('Kommunkod;Kommun;Preliminär andel (promille);Given (promille);Mottagen (promille);Resulterande andel (promille)');
       expect(mail.body.text).toContain('Den fasta ersättningen på 500 000 kr per kommun påverkas inte av omfördelningen');
     }
     const uppsala = toMigrationsverket.find((e) => e.subject.includes('Uppsala län (03)'))!;
     const prelim = shares['0380']!;
-    expect(uppsala.body.text).toContain(`0380,Uppsala,${prelim / 1000},1.25,0,${(prelim - 1_250) / 1000}`);
-    expect(uppsala.body.text).toContain('0360,Tierp,');
-    expect(uppsala.body.text).toContain('EXPIRED');
+    const comma = (n: number) => String(n).replace('.', ',');
+    expect(attached(uppsala)).toContain(`0380;Uppsala;${comma(prelim / 1000)};1,25;0;${comma((prelim - 1_250) / 1000)}`);
+    expect(attached(uppsala)).toContain('0360;Tierp;');
+    expect(attached(uppsala)).toContain('förfallet (mottagande kommuns samtycke saknades)');
+    expect(uppsala.body.text).toContain('- Tierp (0360) till Heby (0331), 0,5 promille: förfallet');
     expect(to(sent, countyMailbox('03'))).toHaveLength(1);
 
     const stored = await app.reportStore.getReport({ year: YEAR, county: '03' });
     expect(stored).toMatchObject({ report: { county: '03', mode: 'SUBMITTED' }, storedAt: at });
-    expect(stored!.csv).toContain('0380,Uppsala');
+    expect(stored!.csv).toContain('0380;Uppsala');
     expect((await app.cycles.get(YEAR))!.done!.countyReports).toBe(at);
   });
 

@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { promisify } from 'node:util';
 import { SESClient, SendEmailCommand } from '@aws-sdk/client-ses';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clearEmails, sentEmails, startSes, type LocalSes } from '../../local/ses';
+import { addresses, clearEmails, sentEmails, startSes, type LocalSes } from '../../local/ses';
+import { SesMailer } from '../../shared/adapters/ses/ses-mailer';
 
 const FROM = 'omfordelning@example.se';
 const TO = 'kommun-0380@kommun.example.se';
@@ -50,6 +51,38 @@ describe('local SES (aws-ses-v2-local in a worker thread)', () => {
       subject: 'Första',
       body: { text: 'Text of Första' },
     });
+  });
+
+  it('keeps every To and Cc of a raw message (our SesMailer), its Reply-To and its attachment', async () => {
+    await clearEmails(ses.endpoint);
+    const mailer = new SesMailer(FROM, client);
+    await mailer.send({
+      to: [TO, 'registrator@uppsala.example.se'],
+      cc: ['handlaggare-03@lst.example.se', 'andra-03@lst.example.se'],
+      replyTo: ['lansstyrelsen-03@lst.example.se'],
+      subject: 'Omfördelning 2028: länsrapport från Uppsala län (03)',
+      text: 'Hej!\n\nRapporten är bifogad: 1,25 promille.\n',
+      attachments: [{ filename: 'lansrapport-2028-03-uppsala-lan.csv', contentType: 'text/csv; charset=utf-8', content: '\uFEFFKommunkod;Kommun\r\n0380;Uppsala\r\n' }],
+      dedupeKey: 'k',
+    });
+    const [email] = await sentEmails(ses.endpoint);
+    expect(email).toMatchObject({
+      from: FROM,
+      replyTo: ['lansstyrelsen-03@lst.example.se'],
+      destination: { to: [TO, 'registrator@uppsala.example.se'], cc: ['handlaggare-03@lst.example.se', 'andra-03@lst.example.se'], bcc: [] },
+      subject: 'Omfördelning 2028: länsrapport från Uppsala län (03)',
+      body: { text: 'Hej!\n\nRapporten är bifogad: 1,25 promille.\n' },
+    });
+    expect(email!.attachments!.map((a) => ({ ...a, content: Buffer.from(a.content, 'base64').toString('utf8') }))).toMatchObject([
+      { filename: 'lansrapport-2028-03-uppsala-lan.csv', contentType: 'text/csv', content: '\uFEFFKommunkod;Kommun\r\n0380;Uppsala\r\n' },
+    ]);
+    await clearEmails(ses.endpoint);
+    await send(client, 'Första');
+  });
+
+  it('splits the address lists the emulator keeps as one string per header', () => {
+    expect(addresses(['a@x.se, Namn <b@y.se>', 'c@z.se'])).toEqual(['a@x.se', 'b@y.se', 'c@z.se']);
+    expect(addresses([])).toEqual([]);
   });
 
   it('refuses sends while stopped, and keeps the earlier mails across a restart on the same port', async () => {

@@ -1,4 +1,4 @@
-import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer as ApiEvent, DynamoDBStreamEvent } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { importContacts } from '../../shared/app/contacts';
@@ -15,11 +15,16 @@ import { startDynalite, type LocalDynamo } from '../../local/dynalite';
 import { clearEmails, sentEmails, startSes, type LocalSes, type StoredEmail } from '../../local/ses';
 import { stubHandlerEnv } from '../support/handler-env';
 import { MailDeliveryError, type Mail } from '../../shared/notifications/mailer';
+import { fold } from '../../shared/domain/ledger';
+import { countyReport, countyReportCsv } from '../../shared/domain/report';
+import { reportMails } from '../../shared/notifications/cycle-messages';
+import type { EventBody, LedgerEvent } from '../../shared/schemas/ledger';
 
 // Uppsala län (03): Uppsala (0380) gives to Enköping (0381); Tierp (0360) gives to Heby (0331).
 const COUNTY = '03';
 const FROM = 'omfordelning@example.se';
 const RECEIVER_MAIL = 'kommun-0381@kommun.example.se';
+const GIVER_MAIL = 'kommun-0380@kommun.example.se';
 const COUNTY_MAILBOX = 'lansstyrelsen-03@lst.example.se';
 const COUNTY_OFFICER = 'handlaggare-03@lst.example.se';
 const admin = { role: 'admin' } as const;
@@ -72,15 +77,20 @@ describe('followLedgers with aws-ses-v2-local', () => {
     const emails = await sentEmails(ses.endpoint);
     expect(addressed(emails)).toEqual([
       { to: [RECEIVER_MAIL], cc: [], subject: `Omfördelning ${outcome.state.year}: nytt förslag från Uppsala (0380) väntar på ert samtycke` },
+      { to: [GIVER_MAIL], cc: [], subject: `Omfördelning ${outcome.state.year}: ert förslag till Enköping (0381) är registrerat` },
       { to: [COUNTY_MAILBOX], cc: [COUNTY_OFFICER], subject: `Omfördelning ${outcome.state.year}: nytt förslag från Uppsala (0380) till Enköping (0381)` },
     ]);
     expect(emails.every((e) => e.from === FROM)).toBe(true);
+    expect(emails.every((e) => e.replyTo?.join() === COUNTY_MAILBOX)).toBe(true);
     expect(emails[0]!.body.text).toContain('1,25 promille');
+    // The year's calendar (here the default one) says by when.
+    expect(emails[0]!.body.text).toMatch(new RegExp(`samtyck eller avböj senast \\p{L}+dag 2 november ${outcome.state.year - 1} kl\\. 23:59`, 'u'));
+    expect(emails[0]!.body.text).toContain('Med vänlig hälsning\nLänsstyrelsen i Uppsala län');
     expect(await app.ledgers.storedView(outcome.state)).toEqual(outcome.state);
 
     // Delivered again (the stream is at-least-once): nothing more is sent.
     expect(await followLedgers(app, delivered(outcome))).toEqual([]);
-    expect(await sentEmails(ses.endpoint)).toHaveLength(2);
+    expect(await sentEmails(ses.endpoint)).toHaveLength(3);
   });
 
   it('names the receiver of the event\'s time when an older event is delivered again after the view moved on', async () => {
@@ -92,6 +102,7 @@ describe('followLedgers with aws-ses-v2-local', () => {
     expect(await followLedgers(app, delivered(consent))).toEqual([]);
     expect(addressed(await sentEmails(ses.endpoint))).toEqual([
       { to: ['kommun-0380@kommun.example.se'], cc: [], subject: `Omfördelning ${consent.state.year}: Enköping (0381) har samtyckt till ert förslag` },
+      { to: [RECEIVER_MAIL], cc: [], subject: `Omfördelning ${consent.state.year}: ert samtycke till förslaget från Uppsala (0380) är registrerat` },
       { to: [COUNTY_MAILBOX], cc: [COUNTY_OFFICER], subject: `Omfördelning ${consent.state.year}: Enköping (0381) har samtyckt till förslaget från Uppsala (0380)` },
     ]);
     expect((await app.ledgers.storedView(later.state)).version).toBe(later.state.version); // a view is never moved back
@@ -107,8 +118,8 @@ describe('followLedgers with aws-ses-v2-local', () => {
     expect(await followLedgers(app, delivered(second, elsewhere))).toEqual([]);
     expect(await app.ledgers.storedView(first.state)).toEqual(second.state);
     const subjects = (await sentEmails(ses.endpoint)).map((e) => e.subject);
-    expect(subjects.filter((s) => s.includes(String(second.state.year)))).toHaveLength(2);
-    expect(subjects.filter((s) => s.includes(String(elsewhere.state.year)))).toHaveLength(2);
+    expect(subjects.filter((s) => s.includes(String(second.state.year)))).toHaveLength(3);
+    expect(subjects.filter((s) => s.includes(String(elsewhere.state.year)))).toHaveLength(3);
   });
 
   it('asks for the failed event and the ones after it again while SES is down, and sends what is missing once it is back', async () => {
@@ -132,8 +143,9 @@ describe('followLedgers with aws-ses-v2-local', () => {
     expect(await followLedgers(app, delivered(second, third))).toEqual([]);
     expect(await followLedgers(app, delivered(first))).toEqual([]);
     const subjects = (await sentEmails(ses.endpoint)).map((e) => e.subject);
-    expect(subjects).toHaveLength(6);
+    expect(subjects).toHaveLength(9);
     expect(subjects.filter((s) => s.includes('Tierp (0360)'))).toHaveLength(4);
+    expect(subjects.filter((s) => s.includes('ert förslag till Heby (0331)'))).toHaveLength(2); // the giver's receipts
   });
 
   it('keeps what was sent before a mail fails in the middle of a batch, and asks again from that mail\'s event on', async () => {
@@ -142,50 +154,95 @@ describe('followLedgers with aws-ses-v2-local', () => {
     const second = await run({ type: 'SubmitProposal', giver: '0360', receiver: '0331', perMille: 500 }, '0360');
     const third = await run({ type: 'WithdrawProposal', giver: '0360' }, '0360');
     let calls = 0;
-    const failingThird = { ...app, mailer: { send: (mail: Mail) => (++calls === 3 ? Promise.reject(new MailDeliveryError('refused', false)) : app.mailer.send(mail)) } };
+    const failingFourth = { ...app, mailer: { send: (mail: Mail) => (++calls === 4 ? Promise.reject(new MailDeliveryError('refused', false)) : app.mailer.send(mail)) } };
     const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
     try {
-      // Mails 1–2 belong to the first event, mail 3 (which fails) to the second.
-      expect(await followLedgers(failingThird, delivered(first, second, third))).toEqual(delivered(second, third).map((d) => d.id));
+      // Mails 1–3 belong to the first event, mail 4 (which fails) to the second.
+      expect(await followLedgers(failingFourth, delivered(first, second, third))).toEqual(delivered(second, third).map((d) => d.id));
     } finally {
       errors.mockRestore();
     }
-    expect(await sentEmails(ses.endpoint)).toHaveLength(2);
+    expect(await sentEmails(ses.endpoint)).toHaveLength(3);
     expect(await followLedgers(app, delivered(first, second, third))).toEqual([]);
     const mails = addressed(await sentEmails(ses.endpoint)).map((m) => `${m.to.join()} ${m.subject}`);
-    expect(mails).toHaveLength(6); // the first event's two mails were marked: not sent again
-    expect(new Set(mails).size).toBe(6);
+    expect(mails).toHaveLength(9); // the first event's three mails were marked: not sent again
+    expect(new Set(mails).size).toBe(9);
   });
 
-  it('sends to the imported contacts, and only to the new addresses for an event delivered again', async () => {
+  it('sends to every imported address, and only to the new addresses for an event delivered again', async () => {
     const run = await newYear();
     const outcome = await run(submit, '0380');
     await followLedgers(app, delivered(outcome));
 
     const contacts = await importContacts(app, admin, {
-      municipalities: { '0381': { email: 'registrator@enkoping.example.se' } },
-      counties: { '03': { officer: 'ny.handlaggare@lst.example.se' } },
+      municipalities: { '0381': { emails: ['registrator@enkoping.example.se', 'socialtjansten@enkoping.example.se'] } },
+      counties: { '03': { officers: ['ny.handlaggare@lst.example.se', 'andra.handlaggare@lst.example.se'] } },
     });
-    expect(contacts.municipalities['0381']).toEqual({ email: 'registrator@enkoping.example.se' });
-    expect(contacts.counties['03']).toEqual({ mailbox: COUNTY_MAILBOX, officer: 'ny.handlaggare@lst.example.se' });
-    expect(contacts.municipalities['0380']).toEqual({ email: 'kommun-0380@kommun.example.se' });
+    expect(contacts.municipalities['0381']).toEqual({ emails: ['registrator@enkoping.example.se', 'socialtjansten@enkoping.example.se'] });
+    expect(contacts.counties['03']).toEqual({ mailbox: COUNTY_MAILBOX, officers: ['ny.handlaggare@lst.example.se', 'andra.handlaggare@lst.example.se'] });
+    expect(contacts.municipalities['0380']).toEqual({ emails: ['kommun-0380@kommun.example.se'] });
 
     await followLedgers(app, delivered(outcome));
     const withdrawn = await run({ type: 'WithdrawProposal', giver: '0380' }, '0380');
     await followLedgers(app, delivered(withdrawn));
     expect(addressed(await sentEmails(ses.endpoint)).map(({ to, cc }) => ({ to, cc }))).toEqual([
       { to: [RECEIVER_MAIL], cc: [] },
+      { to: [GIVER_MAIL], cc: [] },
       { to: [COUNTY_MAILBOX], cc: [COUNTY_OFFICER] },
       // The same event again: only the addresses that have not had it.
-      { to: ['registrator@enkoping.example.se'], cc: [] },
-      { to: ['ny.handlaggare@lst.example.se'], cc: [] },
-      // A new event: the new contacts.
-      { to: ['registrator@enkoping.example.se'], cc: [] },
-      { to: [COUNTY_MAILBOX], cc: ['ny.handlaggare@lst.example.se'] },
+      { to: ['registrator@enkoping.example.se', 'socialtjansten@enkoping.example.se'], cc: [] },
+      { to: ['ny.handlaggare@lst.example.se', 'andra.handlaggare@lst.example.se'], cc: [] },
+      // A new event: every new address.
+      { to: ['registrator@enkoping.example.se', 'socialtjansten@enkoping.example.se'], cc: [] },
+      { to: [GIVER_MAIL], cc: [] },
+      { to: [COUNTY_MAILBOX], cc: ['ny.handlaggare@lst.example.se', 'andra.handlaggare@lst.example.se'] },
     ]);
 
-    // Restore the defaults for the other tests.
+    // Restore the defaults for the other tests (in the first contract's shape, still accepted).
     await importContacts(app, admin, { municipalities: { '0381': { email: RECEIVER_MAIL } }, counties: { '03': { officer: COUNTY_OFFICER } } });
+    const restored = await app.contacts.load();
+    expect(restored.municipalities['0381']).toEqual({ emails: [RECEIVER_MAIL] });
+    expect(restored.counties['03']).toEqual({ mailbox: COUNTY_MAILBOX, officers: [COUNTY_OFFICER] });
+  });
+
+  it('sends the county report with its CSV attached; the emulator’s MIME parser reads the file back, a formula-looking reason neutralised', async () => {
+    const bodies: EventBody[] = [
+      { type: 'SharesImported', shares: { '0380': 10_000, '0381': 2_000, '0360': 3_000, '0331': 1_000 } },
+      { type: 'ProposalSubmitted', giver: '0380', receiver: '0381', perMille: 1_250 },
+      { type: 'ReceiverConsented', giver: '0380' },
+      { type: 'ProposalSubmitted', giver: '0360', receiver: '0331', perMille: 500 },
+      { type: 'ReceiverConsented', giver: '0360' },
+      { type: 'WindowClosed', expired: [] },
+      { type: 'ProposalDecided', giver: '0380', outcome: 'APPROVED' },
+      { type: 'ProposalDecided', giver: '0360', outcome: 'REJECTED', reason: '=HYPERLINK("http://evil.example","-1 för lite")' },
+      { type: 'CountyReportSubmitted', mode: 'SUBMITTED' },
+    ];
+    const state = fold({ year: year++, county: COUNTY }, bodies.map((b, i) => ({ seq: i + 1, at: '2027-11-10T13:03:00Z', actor: { role: 'county', id: COUNTY }, ...b }) as LedgerEvent));
+    const report = countyReport({ ...state, report: state.report! });
+    const csv = countyReportCsv(report);
+    const contacts = await app.contacts.load();
+    for (const mail of reportMails(report, csv, contacts)) await sendOnce(app, mail);
+
+    const emails = await sentEmails(ses.endpoint);
+    expect(emails.map((e) => ({ to: e.destination.to, cc: e.destination.cc, replyTo: e.replyTo }))).toEqual([
+      { to: ['ensamkommande@migrationsverket.example.se'], cc: [], replyTo: [COUNTY_MAILBOX] },
+      { to: [COUNTY_MAILBOX], cc: [COUNTY_OFFICER], replyTo: [COUNTY_MAILBOX] },
+    ]);
+    for (const email of emails) {
+      expect(email.subject).toMatch(/^Omfördelning \d{4}: länsrapport/);
+      expect(email.body.text).toContain('Hela rapporten finns i den bifogade filen lansrapport-');
+      expect(email.body.text).not.toContain('Kommunkod;Kommun');
+      expect(email.attachments).toHaveLength(1);
+      const [file] = email.attachments!;
+      expect(file!.filename).toBe(`lansrapport-${report.year}-03-uppsala-lan.csv`);
+      expect(file!.contentType).toBe('text/csv');
+      const bytes = Buffer.from(file!.content, 'base64');
+      expect(bytes.subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
+      const text = bytes.toString('utf8');
+      expect(text).toBe(csv);
+      expect(text).toContain(`0360;Tierp;0331;Heby;0,5;avslaget av länsstyrelsen;"'=HYPERLINK(""http://evil.example"",""-1 för lite"")";2027-11-10 14:03`);
+      expect(text).toContain('0380;Uppsala;0381;Enköping;1,25;godkänt av länsstyrelsen;;2027-11-10 14:03');
+    }
   });
 
   it('follow-ledger answers a stream batch: stored items in, failures by sequence number out', async () => {
@@ -201,7 +258,7 @@ describe('followLedgers with aws-ses-v2-local', () => {
     } finally {
       warnings.mockRestore();
     }
-    expect(addressed(await sentEmails(ses.endpoint)).map((m) => m.to)).toEqual([[RECEIVER_MAIL], [COUNTY_MAILBOX]]);
+    expect(addressed(await sentEmails(ses.endpoint)).map((m) => m.to)).toEqual([[RECEIVER_MAIL], [GIVER_MAIL], [COUNTY_MAILBOX]]);
     await ses.stop();
     const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
     try {
@@ -248,6 +305,24 @@ describe('contacts', () => {
     expect(Object.keys(contacts.counties)).toHaveLength(21);
   });
 
+  it('reads items stored in the first contract’s shape as lists of one; an import of the list replaces the old attribute', async () => {
+    const put = (sk: string, fields: Record<string, string>) =>
+      dynamo.raw.send(new PutItemCommand({ TableName: dynamo.tableName, Item: { pk: { S: 'CONTACTS' }, sk: { S: sk }, ...Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, { S: v }])) } }));
+    await put('M#0382', { email: 'gammal@osthammar.example.se' });
+    await put('C#04', { officer: 'gammal.handlaggare@lst.example.se' });
+    const before = await app.contacts.load(0);
+    expect(before.municipalities['0382']).toEqual({ emails: ['gammal@osthammar.example.se'] });
+    expect(before.counties['04']).toEqual({ mailbox: 'lansstyrelsen-04@lst.example.se', officers: ['gammal.handlaggare@lst.example.se'] });
+
+    await importContacts(app, admin, { municipalities: { '0382': { emails: ['ny@osthammar.example.se', 'andra@osthammar.example.se'] } }, counties: { '04': { officers: [] } } });
+    const after = await app.contacts.load(0);
+    expect(after.municipalities['0382']).toEqual({ emails: ['ny@osthammar.example.se', 'andra@osthammar.example.se'] });
+    expect(after.counties['04']).toEqual({ mailbox: 'lansstyrelsen-04@lst.example.se', officers: [] });
+    const { Item } = await dynamo.raw.send(new GetItemCommand({ TableName: dynamo.tableName, Key: { pk: { S: 'CONTACTS' }, sk: { S: 'M#0382' } } }));
+    expect(Item && 'email' in Item).toBe(false);
+    await importContacts(app, admin, { municipalities: { '0382': { emails: ['kommun-0382@kommun.example.se'] } }, counties: { '04': { officers: ['handlaggare-04@lst.example.se'] } } });
+  });
+
   it('answers PUT /v1/contacts with the whole contacts, and 400/404 on a bad body', async () => {
     const { handler } = await import('../../functions/import-contacts/index');
     const put = async (body: unknown, role = 'admin') => {
@@ -261,6 +336,14 @@ describe('contacts', () => {
 
     expect((await put({ municipalities: { '0180': { email: 'inte-en-adress' } } })).body.error.code).toBe('VALIDATION_FAILED');
     expect((await put({ municipalities: { '0180': { email: 'a@b.se', phone: '1' } } })).status).toBe(400);
+    expect((await put({ municipalities: { '0180': { emails: [] } } })).status).toBe(400);
+    expect((await put({ municipalities: { '0180': { emails: ['a@b.se', 'inte-en-adress'] } } })).status).toBe(400);
+    expect((await put({ municipalities: { '0180': { emails: ['a@b.se'], email: 'a@b.se' } } })).status).toBe(400);
+    expect((await put({ counties: { '01': { officers: ['a@b.se'], officer: 'c@b.se' } } })).status).toBe(400);
+    expect((await put({ counties: { '01': { officers: 'a@b.se' } } })).status).toBe(400);
+    const several = await put({ municipalities: { '0180': { emails: ['registrator@stockholm.example.se', 'omfordelning@stockholm.example.se'] } } });
+    expect(several.body.municipalities['0180']).toEqual({ emails: ['registrator@stockholm.example.se', 'omfordelning@stockholm.example.se'] });
+    await put({ municipalities: { '0180': { emails: ['kommun-0180@kommun.example.se'] } } });
     expect((await put({})).status).toBe(400);
     expect(await put({ municipalities: { '0999': { email: 'a@b.se' } } })).toMatchObject({ status: 404, body: { error: { code: 'UNKNOWN_MUNICIPALITY' } } });
     expect((await put({ administrators: { mailbox: 'a@b.se' } }, 'county')).status).toBe(403);

@@ -23,8 +23,8 @@ function expectHouseStyle(mail: Mail): void {
   }
   expect(mail.subject).toMatch(/^Omfördelning 2028: /);
   expect(mail.text).toMatch(/^Hej!\n\n/);
-  expect(mail.text).toContain('Med vänlig hälsning\nOmfördelning av anvisningsandelar för ensamkommande barn, Uppsala län');
-  expect(mail.text).toContain('kontakta Länsstyrelsen i Uppsala län');
+  expect(mail.text).toContain('Med vänlig hälsning\nLänsstyrelsen i Uppsala län');
+  expect(mail.replyTo).toEqual(['lansstyrelsen-03@lst.example.se']);
 }
 
 describe('the county warning', () => {

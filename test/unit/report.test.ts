@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { FIXED_COMPENSATION_STATEMENT, countyReport, countyReportCsv } from '../../shared/domain/report';
+import { FIXED_COMPENSATION_STATEMENT, countyReport, countyReportCsv, countyReportFileName } from '../../shared/domain/report';
+import { IMPORT_CSV, neutraliseFormula, writeCsv } from '../../shared/format/csv';
+import type { ReportView } from '../../shared/schemas/api';
 import { fold } from '../../shared/domain/ledger';
 import { municipalitiesOf } from '../../shared/reference';
 import type { EventBody, LedgerEvent } from '../../shared/schemas/ledger';
@@ -74,32 +76,129 @@ describe('countyReport', () => {
   });
 });
 
+/** RFC 4180 with `;`: rows of cells, quotes undone. */
+function parseCsv(text: string, separator = ';'): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') (cell += '"'), i++;
+      else if (c === '"') quoted = false;
+      else cell += c;
+    } else if (c === '"') quoted = true;
+    else if (c === separator) row.push(cell), (cell = '');
+    else if (c === '\r' && text[i + 1] === '\n') row.push(cell), rows.push(row), (row = []), (cell = ''), i++;
+    else cell += c;
+  }
+  if (cell !== '' || row.length > 0) row.push(cell), rows.push(row);
+  return rows;
+}
+
 describe('countyReportCsv', () => {
   const csv = countyReportCsv(report);
+  const rows = parseCsv(csv.replace(/^\uFEFF/, ''));
   const lines = csv.replace(/^\uFEFF/, '').split('\r\n');
+  const row = (first: string) => rows.find((r) => r[0] === first)!;
+  /** A row of the proposals' section (its first cell is the giver's code, as a municipality row's is). */
+  const proposalRow = (text: string, giver: string) => parseCsv(text.replace(/^\uFEFF/, '')).find((r) => r.length === 15 && r[0] === giver)!;
 
-  it('starts with a byte-order mark and ends every line with CRLF', () => {
+  it('is UTF-8 with a byte-order mark, semicolons and CRLF, for a spreadsheet with Swedish settings', () => {
     expect(csv.startsWith('\uFEFF')).toBe(true);
+    expect(Buffer.from(csv, 'utf8').subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
     expect(csv.endsWith('\r\n')).toBe(true);
     expect(csv.replaceAll('\r\n', '')).not.toMatch(/[\r\n]/);
+    expect(lines).toContain('Kommunkod;Kommun;Preliminär andel (promille);Given (promille);Mottagen (promille);Resulterande andel (promille)');
   });
 
-  it('has the four sections with their headers', () => {
+  it('has the four sections with their headers, the county named', () => {
     for (const title of ['Länsrapport', 'Kommuner', 'Förslag', 'Fast ersättning']) expect(lines).toContain(title);
-    expect(lines).toContain('kommunkod,kommun,preliminär andel (promille),given (promille),mottagen (promille),resulterande andel (promille)');
+    expect(row('Andelsår')).toEqual(['Andelsår', 'Länskod', 'Län', 'Sätt', 'Lämnad', 'Lämnad av']);
+    expect(row('2022')).toEqual(['2022', '03', 'Uppsala län', 'lämnad av länsstyrelsen', '2021-09-24 10:00', 'Länsstyrelsen i Uppsala län']);
   });
 
-  it('has a row for every municipality and every proposal, and the county totals', () => {
+  it('writes amounts with a decimal comma, a row for every municipality, and the county totals', () => {
     for (const m of report.municipalities) {
-      expect(lines).toContain([m.municipality, m.name, m.preliminaryPerMille, m.givenPerMille, m.receivedPerMille, m.resultingPerMille].join(','));
+      expect(row(m.municipality)).toEqual([m.municipality, m.name, ...[m.preliminaryPerMille, m.givenPerMille, m.receivedPerMille, m.resultingPerMille].map((n) => String(n).replace('.', ','))]);
     }
-    expect(lines).toContain('0360,Tierp,0380,Uppsala,0.8,APPROVED,,2021-09-21T08:00:00Z');
-    expect(lines).toContain('0319,Älvkarleby,0381,Enköping,0.1,EXPIRED,,');
-    expect(lines).toContain(`Summa,Uppsala län,${report.totals.beforePerMille},1.133,1.133,${report.totals.afterPerMille}`);
+    expect(row('Summa')).toEqual(['Summa', 'Uppsala län', String(report.totals.beforePerMille).replace('.', ','), '1,133', '1,133', String(report.totals.afterPerMille).replace('.', ',')]);
+    expect(csv).not.toMatch(/\d\.\d/);
   });
 
-  it('quotes fields with commas or quotes', () => {
+  it('names every proposal’s status in Swedish, with Stockholm times of the decisions', () => {
+    expect(proposalRow(csv, '0360')).toEqual(['0360', 'Tierp', '0380', 'Uppsala', '0,8', 'godkänt av länsstyrelsen', '', '2021-09-21 10:00', '', '', '', '', '', '', '']);
+    expect(proposalRow(csv, '0319').slice(0, 6)).toEqual(['0319', 'Älvkarleby', '0381', 'Enköping', '0,1', 'förfallet (mottagande kommuns samtycke saknades)']);
+    expect(proposalRow(csv, '0382')[5]).toBe('återkallat av givande kommun');
+    expect(proposalRow(csv, '0331').slice(5, 7)).toEqual(['avslaget av länsstyrelsen', 'Underlaget saknas, "enligt" beslut']);
+    expect(csv).not.toMatch(/\b(AWAITING_RECEIVER|AGREED|APPROVED|REJECTED|DECLINED|WITHDRAWN|EXPIRED|SUBMITTED|AUTO_SUBMITTED)\b/);
+    expect(csv).not.toMatch(/\d{4}-\d\d-\d\dT/); // no ISO instants
+    // Summer time too: 14:03 in Stockholm is 12:03 UTC in August.
+    const summer = countyReportCsv({ ...report, submittedAt: '2027-08-20T12:03:00Z' });
+    expect(parseCsv(summer.slice(1)).find((r) => r[0] === '2022')![4]).toBe('2027-08-20 14:03');
+  });
+
+  it('shows who decided and both leaderships’ resolutions', () => {
+    const withPeople: ReportView = {
+      ...report,
+      proposals: report.proposals.map((p) =>
+        p.giver === '0360'
+          ? {
+              ...p,
+              decidedBy: 'Eva Lind',
+              giverResolution: { decisionReference: 'KS 2021/12 § 4', contact: { name: 'Anna Ek', email: 'anna@tierp.example.se', phone: '0293-100 00' }, comment: 'Enligt avtal; se bilaga' },
+              receiverResolution: { decisionReference: 'KF 2021/3', comment: 'Vi tar emot.' },
+            }
+          : p,
+      ),
+    };
+    const r = proposalRow(countyReportCsv(withPeople), '0360');
+    expect(r.slice(8)).toEqual(['Eva Lind', 'KS 2021/12 § 4', 'Anna Ek, anna@tierp.example.se, 0293-100 00', 'Enligt avtal; se bilaga', 'KF 2021/3', '', 'Vi tar emot.']);
+  });
+
+  it('quotes fields with separators or quotes, and keeps the fixed-compensation statement whole', () => {
     expect(csv).toContain('"Underlaget saknas, ""enligt"" beslut"');
-    expect(csv).toContain(`500000,ja,"${FIXED_COMPENSATION_STATEMENT}"`);
+    expect(writeCsv([['a;b', 'c\r\nd', 'e,f']])).toBe('\uFEFF"a;b";"c\r\nd";e,f\r\n');
+    expect(row('500000')).toEqual(['500000', 'ja', FIXED_COMPENSATION_STATEMENT]);
+  });
+
+  it('neutralises every cell a spreadsheet would read as a formula: in a reason, a decision reference, a comment', () => {
+    const dangerous = ['=HYPERLINK("http://evil.example","klicka")', '+1+2', '-1 för lite', '@SUM(A1:A2)', '\tflik', '\rretur'];
+    for (const text of dangerous) {
+      const evil: ReportView = {
+        ...report,
+        proposals: report.proposals.map((p) =>
+          p.giver === '0331' ? { ...p, reason: text, decidedBy: text, giverResolution: { decisionReference: text, comment: text, contact: { name: text } }, receiverResolution: { comment: text } } : p,
+        ),
+      };
+      const out = countyReportCsv(evil);
+      const cells = proposalRow(out, '0331');
+      expect(cells[6]).toBe(`'${text}`); // the county's reason
+      expect(cells[8]).toBe(`'${text}`); // who decided
+      expect(cells[9]).toBe(`'${text}`); // decision reference
+      expect(cells[10]).toBe(`'${text}`); // contact person
+      expect(cells[11]).toBe(`'${text}`); // comment
+      expect(cells[14]).toBe(`'${text}`); // the receiver's comment
+      // No cell of the file starts a formula.
+      for (const c of parseCsv(out.slice(1)).flat()) expect(c).not.toMatch(/^[=+\-@\t\r]/);
+    }
+  });
+
+  it('has an ASCII file name with the year, county code and county name', () => {
+    expect(countyReportFileName(report)).toBe('lansrapport-2022-03-uppsala-lan.csv');
+    expect(countyReportFileName({ year: 2028, county: '14', countyName: 'Västra Götalands län' })).toBe('lansrapport-2028-14-vastra-gotalands-lan.csv');
+    expect(countyReportFileName({ year: 2028, county: '25', countyName: 'Norrbottens län' })).toBe('lansrapport-2028-25-norrbottens-lan.csv');
+  });
+});
+
+describe('writeCsv', () => {
+  it('neutralises a dangerous first character of text, never a number, and leaves other text alone', () => {
+    expect(['=1', '+1', '-1', '@a', '\t1', '\r1', 'a=1', ' =1', '1-2'].map(neutraliseFormula)).toEqual(["'=1", "'+1", "'-1", "'@a", "'\t1", "'\r1", 'a=1', ' =1', '1-2']);
+    expect(writeCsv([[-1.5, '-1,5', 0.25, 'text', null, undefined]])).toBe("\uFEFF-1,5;'-1,5;0,25;text;;\r\n");
+  });
+
+  it('writes the import dialect (comma, decimal point, LF) for the example shares, neutralised too', () => {
+    expect(writeCsv([['municipality_code', 'per_mille'], ['0180', 12.345], ['=cmd', 1]], IMPORT_CSV)).toBe("municipality_code,per_mille\n0180,12.345\n'=cmd,1\n");
   });
 });

@@ -1,13 +1,15 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { defaultContacts } from '../../notifications/default-contacts';
-import type { Contacts, ContactsImport } from '../../schemas/contacts';
+import { normaliseContactsImport, type Contacts, type ContactsImport, type NormalisedContactsImport } from '../../schemas/contacts';
 
 /**
  * Contacts in the one table, one item per entry under one partition, so a request reads
  * them all with one Query (about 310 small items) and an import touches only what it names:
- *   pk `CONTACTS`, sk `M#0180` {email} · `C#01` {mailbox?, officer?} · `MIGRATIONSVERKET` {mailbox} · `ADMINISTRATORS` {mailbox}
- * A missing item or attribute reads as the example default.
+ *   pk `CONTACTS`, sk `M#0180` {emails: [..]} · `C#01` {mailbox?, officers?: [..]} · `MIGRATIONSVERKET` {mailbox} · `ADMINISTRATORS` {mailbox}
+ * A missing item or attribute reads as the example default. Items of the first contract
+ * (`M#…` {email}, `C#…` {officer}) read as lists of one; writing the list removes the old
+ * attribute.
  */
 const PK = 'CONTACTS';
 const municipalitySk = (code: string) => `M#${code}`;
@@ -15,8 +17,11 @@ const countySk = (code: string) => `C#${code}`;
 const MIGRATIONSVERKET_SK = 'MIGRATIONSVERKET';
 const ADMINISTRATORS_SK = 'ADMINISTRATORS';
 
-type Fields = Record<string, string>;
+type Fields = Record<string, string | string[]>;
 type Entry = { sk: string; fields: Fields };
+
+/** The attribute of the first contract that a list attribute replaces. */
+const REPLACES: Record<string, string> = { emails: 'email', officers: 'officer' };
 
 export class ContactStore {
   /** Contacts change a few times a year; every notice reads them (about 310 items). */
@@ -42,7 +47,7 @@ export class ContactStore {
   /** Sets the named fields of the named entries; everything else stays as stored. */
   async upsert(partial: ContactsImport): Promise<void> {
     this.cached = undefined;
-    await inBatches(entriesOf(partial), (entry) => this.update(entry));
+    await inBatches(entriesOf(normaliseContactsImport(partial)), (entry) => this.update(entry));
     this.cached = undefined;
   }
 
@@ -69,12 +74,14 @@ export class ContactStore {
 
   private async update({ sk, fields }: Entry): Promise<void> {
     const names = Object.keys(fields);
+    const removed = names.flatMap((n) => (REPLACES[n] ? [REPLACES[n]] : []));
     await this.db.send(
       new UpdateCommand({
         TableName: this.tableName,
         Key: { pk: PK, sk },
-        UpdateExpression: `SET ${names.map((_, i) => `#f${i} = :v${i}`).join(', ')}`,
-        ExpressionAttributeNames: Object.fromEntries(names.map((n, i) => [`#f${i}`, n])),
+        UpdateExpression:
+          `SET ${names.map((_, i) => `#f${i} = :v${i}`).join(', ')}` + (removed.length ? ` REMOVE ${removed.map((_, i) => `#r${i}`).join(', ')}` : ''),
+        ExpressionAttributeNames: { ...Object.fromEntries(names.map((n, i) => [`#f${i}`, n])), ...Object.fromEntries(removed.map((n, i) => [`#r${i}`, n])) },
         ExpressionAttributeValues: Object.fromEntries(names.map((n, i) => [`:v${i}`, fields[n]])),
       }),
     );
@@ -92,16 +99,16 @@ export class ContactStore {
   }
 }
 
-function entriesOf(c: ContactsImport): Entry[] {
+function entriesOf(c: NormalisedContactsImport): Entry[] {
   return [
-    ...Object.entries(c.municipalities ?? {}).map(([code, v]) => ({ sk: municipalitySk(code), fields: definedStrings(v) })),
-    ...Object.entries(c.counties ?? {}).map(([code, v]) => ({ sk: countySk(code), fields: definedStrings(v) })),
-    ...(c.migrationsverket ? [{ sk: MIGRATIONSVERKET_SK, fields: definedStrings(c.migrationsverket) }] : []),
-    ...(c.administrators ? [{ sk: ADMINISTRATORS_SK, fields: definedStrings(c.administrators) }] : []),
+    ...Object.entries(c.municipalities ?? {}).map(([code, v]) => ({ sk: municipalitySk(code), fields: defined(v) })),
+    ...Object.entries(c.counties ?? {}).map(([code, v]) => ({ sk: countySk(code), fields: defined(v) })),
+    ...(c.migrationsverket ? [{ sk: MIGRATIONSVERKET_SK, fields: defined(c.migrationsverket) }] : []),
+    ...(c.administrators ? [{ sk: ADMINISTRATORS_SK, fields: defined(c.administrators) }] : []),
   ].filter((e) => Object.keys(e.fields).length > 0);
 }
 
-/** Stored items over the defaults, attribute by attribute (an item may hold only an officer). */
+/** Stored items over the defaults, attribute by attribute (an item may hold only officers). */
 function overlay(contacts: Contacts, items: Record<string, unknown>[]): Contacts {
   for (const item of items) {
     const sk = String(item.sk);
@@ -109,20 +116,33 @@ function overlay(contacts: Contacts, items: Record<string, unknown>[]): Contacts
     // Only codes of the reference data: an import refuses others, so anything else is stale.
     const municipality = kind === 'M' && code ? contacts.municipalities[code] : undefined;
     const county = kind === 'C' && code ? contacts.counties[code] : undefined;
-    if (municipality) contacts.municipalities[code!] = { ...municipality, ...pick(item, ['email']) };
-    else if (county) contacts.counties[code!] = { ...county, ...pick(item, ['mailbox', 'officer']) };
-    else if (sk === MIGRATIONSVERKET_SK) contacts.migrationsverket = { ...contacts.migrationsverket, ...pick(item, ['mailbox']) };
-    else if (sk === ADMINISTRATORS_SK) contacts.administrators = { ...contacts.administrators, ...pick(item, ['mailbox']) };
+    if (municipality) {
+      const emails = list(item, 'emails');
+      if (emails.length > 0) contacts.municipalities[code!] = { emails };
+    } else if (county) {
+      const mailbox = text(item.mailbox);
+      const officers = 'officers' in item || 'officer' in item ? list(item, 'officers') : undefined;
+      contacts.counties[code!] = { mailbox: mailbox ?? county.mailbox, officers: officers ?? county.officers };
+    } else if (sk === MIGRATIONSVERKET_SK) contacts.migrationsverket = { mailbox: text(item.mailbox) ?? contacts.migrationsverket.mailbox };
+    else if (sk === ADMINISTRATORS_SK) contacts.administrators = { mailbox: text(item.mailbox) ?? contacts.administrators.mailbox };
   }
   return contacts;
 }
 
-function pick(item: Record<string, unknown>, names: string[]): Fields {
-  return definedStrings(Object.fromEntries(names.map((n) => [n, item[n]])));
+/** A stored address list, or the single address of the first contract as a list of one. */
+function list(item: Record<string, unknown>, name: string): string[] {
+  const value = item[name];
+  if (Array.isArray(value)) return value.filter((v): v is string => typeof v === 'string' && v !== '');
+  const old = text(item[REPLACES[name]!]);
+  return old ? [old] : [];
 }
 
-function definedStrings(record: object): Fields {
-  return Object.fromEntries(Object.entries(record).filter((entry): entry is [string, string] => typeof entry[1] === 'string' && entry[1] !== ''));
+const text = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
+
+function defined(record: object): Fields {
+  return Object.fromEntries(
+    Object.entries(record).filter((entry): entry is [string, string | string[]] => Array.isArray(entry[1]) || (typeof entry[1] === 'string' && entry[1] !== '')),
+  );
 }
 
 /** A few requests at a time: a full import is ~310 writes, more than one burst should carry. */

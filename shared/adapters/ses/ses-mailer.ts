@@ -1,8 +1,11 @@
-import { SESClient, SendEmailCommand } from '@aws-sdk/client-ses';
+import { SESClient, SendRawEmailCommand } from '@aws-sdk/client-ses';
 import { MailDeliveryError, type Mail, type Mailer } from '../../notifications/mailer';
+import { buildMime } from './mime';
 
 /**
- * Sends plain-text UTF-8 mail with SES (API v1: client-sesv2 is not a dependency).
+ * Sends plain-text UTF-8 mail with SES (API v1: client-sesv2 is not a dependency), every
+ * mail with SendRawEmail as a MIME message built by ./mime: one way for all of them, with
+ * a Reply-To and attachments (SendEmail has none), and every To and Cc in the headers.
  * The endpoint comes from the SDK's own settings (AWS_ENDPOINT_URL_SES locally).
  */
 export class SesMailer implements Mailer {
@@ -16,13 +19,10 @@ export class SesMailer implements Mailer {
   async send(mail: Mail): Promise<void> {
     try {
       await this.client.send(
-        new SendEmailCommand({
+        new SendRawEmailCommand({
           Source: this.from,
-          Destination: { ToAddresses: mail.to, ...(mail.cc.length ? { CcAddresses: mail.cc } : {}) },
-          Message: {
-            Subject: { Data: mail.subject, Charset: 'UTF-8' },
-            Body: { Text: { Data: mail.text, Charset: 'UTF-8' } },
-          },
+          Destinations: [...mail.to, ...mail.cc],
+          RawMessage: { Data: Buffer.from(buildMime(mail, this.from), 'utf8') },
         }),
       );
     } catch (error) {

@@ -8,8 +8,8 @@ import { participants, recordProgress, sendAll } from './common';
 
 /**
  * A reminder (deadline − 14 days, − 3 days): every municipality taking part is reminded of
- * the deadline; a proposal still awaiting the receiver's consent is named to both parties
- * and to the county. Nothing is written to the ledgers; each notice goes once per
+ * the deadline and told how each of its proposals (as giver or receiver) stands; a proposal
+ * still awaiting the receiver's consent is also named to the county. Nothing is written to the ledgers; each notice goes once per
  * (reminder, recipient).
  */
 export async function remind(app: AppContext, { year, milestone }: ActInput, now: string) {
@@ -23,7 +23,8 @@ export async function remind(app: AppContext, { year, milestone }: ActInput, now
       .filter((p) => p.status === 'AWAITING_RECEIVER')
       .sort((a, b) => a.giver.localeCompare(b.giver));
     waiting += pending.length;
-    const partyTo = (code: string): Proposal[] => pending.filter((p) => p.giver === code || p.receiver === code);
+    const all = Object.values(ledger.proposals).sort((a, b) => a.giver.localeCompare(b.giver));
+    const partyTo = (code: string): Proposal[] => all.filter((p) => p.giver === code || p.receiver === code);
     for (const [code, share] of Object.entries(ledger.preliminary ?? {}).sort()) {
       mails.push(reminderNotice(year, milestone.id, code, share, partyTo(code), calendar, contacts));
     }

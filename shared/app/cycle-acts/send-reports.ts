@@ -1,12 +1,13 @@
 import { countyReport, countyReportCsv } from '../../domain/report';
 import { longTime, reportMails } from '../../notifications/cycle-messages';
 import type { YearActInput } from '../../workflow/contract';
+import { calendarOf } from '../calendar';
 import type { AppContext } from '../context';
 import { CycleError, countyList, participants, recordProgress, sendAll } from './common';
 
 /**
  * Send the county reports: each county's report (JSON and CSV) is stored, once, and e-mailed
- * to Migrationsverket's mailbox and to the county (officer in copy), the CSV in the body.
+ * to Migrationsverket's mailbox and to the county (officers in copy), the CSV attached.
  * Every county taking part must have reported by now (the review's Map saw to it).
  */
 export async function sendReports(app: AppContext, { year }: YearActInput, now: string) {
@@ -15,6 +16,7 @@ export async function sendReports(app: AppContext, { year }: YearActInput, now: 
   if (missing.length > 0) throw new CycleError(`Länsrapporten saknas för ${countyList(missing)}; rapporterna kan inte skickas till Migrationsverket.`);
 
   const contacts = await app.contacts.load();
+  const calendar = await calendarOf(app, year);
   const mails = [];
   for (const state of taking) {
     const key = { year, county: state.county };
@@ -22,7 +24,7 @@ export async function sendReports(app: AppContext, { year }: YearActInput, now: 
     await app.reportStore.putReport(key, report, countyReportCsv(report), now);
     // What was stored first is what is sent (a report does not change once submitted).
     const stored = (await app.reportStore.getReport(key))!;
-    mails.push(...reportMails(stored.report, stored.csv, contacts));
+    mails.push(...reportMails(stored.report, stored.csv, contacts, calendar));
   }
   const sent = await sendAll(app, mails);
   await recordProgress(app, year, {
