@@ -128,7 +128,7 @@ describe('countyReportCsv', () => {
   });
 
   it('names every proposal’s status in Swedish, with Stockholm times of the decisions', () => {
-    expect(proposalRow(csv, '0360')).toEqual(['0360', 'Tierp', '0380', 'Uppsala', '0,8', 'godkänt av länsstyrelsen', '', '2021-09-21 10:00', '', '', '', '', '', '', '']);
+    expect(proposalRow(csv, '0360')).toEqual(['0360', 'Tierp', '0380', 'Uppsala', '0,8', 'godkänt av länsstyrelsen', '', '2021-09-21 10:00', 'Länsstyrelsen i Uppsala län', '', '', '', '', '', '']);
     expect(proposalRow(csv, '0319').slice(0, 6)).toEqual(['0319', 'Älvkarleby', '0381', 'Enköping', '0,1', 'förfallet (mottagande kommuns samtycke saknades)']);
     expect(proposalRow(csv, '0382')[5]).toBe('återkallat av givande kommun');
     expect(proposalRow(csv, '0331').slice(5, 7)).toEqual(['avslaget av länsstyrelsen', 'Underlaget saknas, "enligt" beslut']);
