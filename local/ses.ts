@@ -22,14 +22,17 @@ export interface StoredEmail {
   body: { text?: string; html?: string };
   /** Of a raw message, as the emulator's MIME parser (mailparser) decoded them: content base64. */
   attachments?: { filename?: string; contentType: string; content: string; size: number }[];
+  /** A raw message exactly as SES received it (base64 MIME), kept by our wrapper (see SES_WORKER). */
+  raw?: string;
   at: number;
 }
 
 /**
  * Our SesMailer sends every mail with SendRawEmail (a MIME message). aws-ses-v2-local parses
  * it with mailparser and keeps every To and Cc address, but as one string per header
- * ("a@x.se, b@y.se"), and it does not keep the raw message itself, only what mailparser
- * read from it (text, attachments decoded, Reply-To): sentEmails splits the addresses again.
+ * ("a@x.se, b@y.se"), and keeps only what mailparser read from it (text, attachments decoded,
+ * Reply-To): sentEmails splits the addresses again. The worker keeps the raw message beside it
+ * (`raw`), so a test can read the MIME as it was sent, not only the emulator's reading of it.
  * (Its SendEmail, which we no longer use, keeps only the first To and the first Cc.)
  *
  * aws-ses-v2-local on 127.0.0.1, on a free port unless one is given (pass the previous port
@@ -49,6 +52,18 @@ export interface StoredEmail {
 const SES_WORKER = `
 const { parentPort, workerData } = require('node:worker_threads');
 const { default: sesServer } = require(workerData.sesPath);
+const { AsyncLocalStorage } = require('node:async_hooks');
+const { dirname, join } = require('node:path');
+
+// The raw message of a SendRawEmail request travels with the request (the emulator's handler
+// and its store are read off their modules' exports at each call) to the stored e-mail.
+const rawMessage = new AsyncLocalStorage();
+const sendRaw = require(join(dirname(workerData.sesPath), 'v1', 'sendRawEmail.js'));
+const store = require(join(dirname(workerData.sesPath), 'store.js'));
+const handleRaw = sendRaw.default;
+sendRaw.default = (req, res, next) => rawMessage.run(req.body && req.body['RawMessage.Data'], () => handleRaw(req, res, next));
+const saveEmail = store.saveEmail;
+store.saveEmail = (email) => saveEmail(rawMessage.getStore() ? { ...email, raw: rawMessage.getStore() } : email);
 const servers = new Map(); // port -> http.Server
 
 parentPort.on('message', async (message) => {

@@ -6,6 +6,7 @@ import { SESClient, SendEmailCommand } from '@aws-sdk/client-ses';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addresses, clearEmails, sentEmails, startSes, type LocalSes } from '../../local/ses';
 import { SesMailer } from '../../shared/adapters/ses/ses-mailer';
+import { mimeParts, parseMime, partBytes } from '../support/mime';
 
 const FROM = 'omfordelning@example.se';
 const TO = 'kommun-0380@kommun.example.se';
@@ -76,6 +77,10 @@ describe('local SES (aws-ses-v2-local in a worker thread)', () => {
     expect(email!.attachments!.map((a) => ({ ...a, content: Buffer.from(a.content, 'base64').toString('utf8') }))).toMatchObject([
       { filename: 'lansrapport-2028-03-uppsala-lan.csv', contentType: 'text/csv', content: '\uFEFFKommunkod;Kommun\r\n0380;Uppsala\r\n' },
     ]);
+    // The raw message as sent, kept beside the emulator's reading of it.
+    const raw = parseMime(Buffer.from(email!.raw!, 'base64').toString('utf8'));
+    expect(raw.headers.to).toBe(`${TO}, registrator@uppsala.example.se`);
+    expect(partBytes(mimeParts(raw)[1]!).toString('utf8')).toBe('\uFEFFKommunkod;Kommun\r\n0380;Uppsala\r\n');
     await clearEmails(ses.endpoint);
     await send(client, 'Första');
   });

@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildMime, encodeWords } from '../../shared/adapters/ses/mime';
-
-/** Undoes RFC 2047 B-encoded words (and the folding between them). */
-const decodeWords = (value: string): string =>
-  value.replace(/\?=\s+=\?/g, '?==?').replace(/=\?UTF-8\?B\?([^?]*)\?=/g, (_, b64: string) => Buffer.from(b64, 'base64').toString('utf8'));
-
-/** A small MIME reader for the test: headers (unfolded) and body of a message or part. */
-function parse(raw: string): { headers: Record<string, string>; body: string } {
-  const split = raw.indexOf('\r\n\r\n');
-  const head = raw.slice(0, split).replace(/\r\n[ \t]/g, ' ');
-  const headers = Object.fromEntries(head.split('\r\n').map((line) => [line.slice(0, line.indexOf(':')).toLowerCase(), line.slice(line.indexOf(':') + 1).trim()]));
-  return { headers, body: raw.slice(split + 4) };
-}
+import { decodeWords, parseMime as parse } from '../support/mime';
+import type { MimePart } from '../support/mime';
 
 const mail = {
   to: ['kommun-0380@kommun.example.se', 'registrator@uppsala.example.se'],
@@ -49,7 +39,7 @@ describe('buildMime', () => {
     expect(body.endsWith(`\r\n--${boundary}--\r\n`)).toBe(true);
     const parts = body.split(`--${boundary}`).slice(1, -1).map((p) => parse(p.replace(/^\r\n/, '').replace(/\r\n$/, '')));
     expect(parts).toHaveLength(2);
-    const [text, attachment] = parts as [ReturnType<typeof parse>, ReturnType<typeof parse>];
+    const [text, attachment] = parts as [MimePart, MimePart];
     expect(text.headers['content-type']).toBe('text/plain; charset=UTF-8');
     expect(text.headers['content-transfer-encoding']).toBe('base64');
     expect(Buffer.from(text.body, 'base64').toString('utf8')).toBe(mail.text.replaceAll('\n', '\r\n'));
