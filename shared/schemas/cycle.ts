@@ -39,6 +39,16 @@ export const CycleRecordSchema = z.object({
    */
   toldDeadline: z.object({ deadline: z.string(), moves: z.number().int().nonnegative() }).optional(),
   /**
+   * A "deadline moved" notice being sent, and by whom: the table stream's follower (within
+   * seconds of the move) or the workflow's check (the safety net). Until `until` (real time)
+   * the other one leaves that move to the holder, so that nobody is told twice; the holder
+   * clears it when it records the move told (or gives up). A lease outlasts its holder's
+   * Lambda timeout, so an expired one is a holder that is gone: anyone may take it over.
+   */
+  tellingDeadline: z
+    .object({ move: z.number().int().positive(), to: z.string(), by: z.enum(['stream', 'workflow']), until: z.string() })
+    .optional(),
+  /**
    * Milestone id ('publish', 'reminder-0', …, 'finalize') → when its act completed (UTC).
    * Written last by each act, so a milestone here is complete; the check skips it, which is
    * how a restarted execution passes over what its year has already done.
