@@ -7,7 +7,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { DomainFunction, entryOf, missingEntries } from './function';
 import type { Notifications } from './notifications';
-import { CYCLE_PK_PREFIX, CYCLE_SK } from '../../shared/adapters/dynamodb/cycle-keys';
+import { CYCLE_SK } from '../../shared/adapters/dynamodb/cycle-keys';
 import { acknowledgeTableIndexes } from './workflow';
 
 /** The stream consumer: functions/follow-ledger/index.ts. */
@@ -93,7 +93,8 @@ export class LedgerFollower extends Construct {
           }),
           lambda.FilterCriteria.filter({
             eventName: lambda.FilterRule.or('INSERT', 'MODIFY'),
-            dynamodb: { Keys: { pk: { S: lambda.FilterRule.beginsWith(CYCLE_PK_PREFIX) }, sk: { S: lambda.FilterRule.isEqual(CYCLE_SK) } } },
+            // sk CYCLE is the cycle item's alone (a ledger's pk Y#<year>#C#<county> starts like a year's too).
+            dynamodb: { Keys: { sk: { S: lambda.FilterRule.isEqual(CYCLE_SK) } } },
           }),
         ],
       }),

@@ -6,10 +6,12 @@ import { log } from '../../http/log';
 import { CycleRecordSchema } from '../../schemas/cycle';
 import { CYCLE_PK_PREFIX, CYCLE_SK } from './cycle-keys';
 
+const YEAR_PK = new RegExp(`^${CYCLE_PK_PREFIX}\\d+$`);
+
 /** A stream record of a year's cycle item (pk `Y#<year>`, sk `CYCLE`), by its keys. */
 export function isCycleRecord(record: DynamoDBRecord): boolean {
   const keys = record.dynamodb?.Keys;
-  return keys?.sk?.S === CYCLE_SK && (keys.pk?.S?.startsWith(CYCLE_PK_PREFIX) ?? false);
+  return keys?.sk?.S === CYCLE_SK && YEAR_PK.test(keys.pk?.S ?? '');
 }
 
 /**
