@@ -35,7 +35,8 @@ export const CycleRecordSchema = z.object({
   /**
    * The deadline the municipalities and counties were last told: set by publication (the one
    * it announces), then by each "deadline moved" notice. While it differs from the calendar's
-   * deadline a notice is pending, and the workflow's next check sends it.
+   * deadline a notice is pending: the table stream's follower sends it within seconds of the
+   * write, or else the workflow's next check does.
    */
   toldDeadline: z.object({ deadline: z.string(), moves: z.number().int().nonnegative() }).optional(),
   /**
