@@ -1,10 +1,22 @@
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import { cycleChangesOf, isCycleRecord } from '../../shared/adapters/dynamodb/cycle-stream';
 import { ledgerEventsOf } from '../../shared/adapters/dynamodb/ledger-stream';
 import { appContext } from '../../shared/app/context';
+import { followCycles } from '../../shared/app/follow-cycle';
 import { followLedgers } from '../../shared/app/follow-ledger';
 
-/** The table's stream: each ledger's new events update its view and send their notices. */
+/**
+ * The table's stream: each ledger's new events update its view and send their notices; each
+ * changed cycle record sends a "deadline moved" notice it has pending. The two are independent
+ * (different items) and followed in parallel; the failures of both are reported for redelivery.
+ */
 export const handler = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
-  const retry = await followLedgers(appContext(), ledgerEventsOf(event.Records));
-  return { batchItemFailures: retry.map((itemIdentifier) => ({ itemIdentifier })) };
+  const cycles = event.Records.filter(isCycleRecord);
+  const ledgerRecords = event.Records.filter((r) => !isCycleRecord(r));
+  const app = appContext();
+  const retry = await Promise.all([
+    ledgerRecords.length > 0 ? followLedgers(app, ledgerEventsOf(ledgerRecords)) : [],
+    cycles.length > 0 ? followCycles(app, cycleChangesOf(cycles)) : [],
+  ]);
+  return { batchItemFailures: retry.flat().map((itemIdentifier) => ({ itemIdentifier })) };
 };

@@ -7,6 +7,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { DomainFunction, entryOf, missingEntries } from './function';
 import type { Notifications } from './notifications';
+import { CYCLE_SK } from '../../shared/adapters/dynamodb/cycle-keys';
 import { acknowledgeTableIndexes } from './workflow';
 
 /** The stream consumer: functions/follow-ledger/index.ts. */
@@ -24,7 +25,12 @@ export interface LedgerFollowerProps {
 /**
  * Follows every county ledger's new events: keeps the ledger views and sends the e-mail
  * notices. One Lambda reads the table's stream, filtered to inserted event items
- * (sk `E#...`); the API only appends events and never waits for mail.
+ * (sk `E#...`); the API only appends events and never waits for mail. The same mapping
+ * (a second filter pattern) delivers each year's cycle record (pk `Y#<year>`, sk `CYCLE`) as
+ * it is inserted or modified: a deadline moved after publication is told within seconds,
+ * not at the workflow's next check (which stays the safety net; the two claim each move, so
+ * nobody is told twice). One consumer of the stream: one poller, one dead-letter queue, one
+ * alarm, and the permissions it already has (table, contacts, the sender).
  *
  * Per ledger the events arrive in order (a ledger's items share a partition key, hence a
  * shard, and parallelization 1 keeps one batch per shard in flight);
@@ -78,11 +84,17 @@ export class LedgerFollower extends Construct {
         retryAttempts: 10,
         maxRecordAge: Duration.days(1),
         onFailure: new SqsDlq(this.deadLetters),
-        // Only new ledger events: not VIEW, CYCLE, mail markers or other items, nor updates.
+        // Only new ledger events (not VIEW, mail markers or other items, nor updates), and
+        // the years' cycle records as they are written (a moved deadline is told at once).
         filters: [
           lambda.FilterCriteria.filter({
             eventName: lambda.FilterRule.isEqual('INSERT'),
             dynamodb: { Keys: { sk: { S: lambda.FilterRule.beginsWith(LEDGER_EVENT_SK_PREFIX) } } },
+          }),
+          lambda.FilterCriteria.filter({
+            eventName: lambda.FilterRule.or('INSERT', 'MODIFY'),
+            // sk CYCLE is the cycle item's alone (a ledger's pk Y#<year>#C#<county> starts like a year's too).
+            dynamodb: { Keys: { sk: { S: lambda.FilterRule.isEqual(CYCLE_SK) } } },
           }),
         ],
       }),

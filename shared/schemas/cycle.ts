@@ -35,9 +35,20 @@ export const CycleRecordSchema = z.object({
   /**
    * The deadline the municipalities and counties were last told: set by publication (the one
    * it announces), then by each "deadline moved" notice. While it differs from the calendar's
-   * deadline a notice is pending, and the workflow's next check sends it.
+   * deadline a notice is pending: the table stream's follower sends it within seconds of the
+   * write, or else the workflow's next check does.
    */
   toldDeadline: z.object({ deadline: z.string(), moves: z.number().int().nonnegative() }).optional(),
+  /**
+   * A "deadline moved" notice being sent, and by whom: the table stream's follower (within
+   * seconds of the move) or the workflow's check (the safety net). Until `until` (real time)
+   * the other one leaves that move to the holder, so that nobody is told twice; the holder
+   * clears it when it records the move told (or gives up). A lease outlasts its holder's
+   * Lambda timeout, so an expired one is a holder that is gone: anyone may take it over.
+   */
+  tellingDeadline: z
+    .object({ move: z.number().int().positive(), to: z.string(), by: z.enum(['stream', 'workflow']), until: z.string() })
+    .optional(),
   /**
    * Milestone id ('publish', 'reminder-0', …, 'finalize') → when its act completed (UTC).
    * Written last by each act, so a milestone here is complete; the check skips it, which is

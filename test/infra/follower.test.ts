@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ENTRY_METADATA_KEY, entryOf } from '../../infra/constructs/function';
 import { FOLLOWER_FUNCTION } from '../../infra/constructs/ledger-follower';
 import { synthesizeTemplate } from '../../infra/synth';
+import { streamsFromTemplate } from '../../local/streams';
 
 const raw = synthesizeTemplate();
 const template = Template.fromJSON(raw);
@@ -65,14 +66,32 @@ describe('Ledger follower', () => {
     expect(mapping.Properties.FunctionName).toEqual({ Ref: followerId });
   });
 
-  it('gets only inserted ledger events (sk E#...), not views, cycles, markers or updates', () => {
+  it('gets only inserted ledger events (sk E#...) and written cycle records (sk CYCLE), nothing else', () => {
     const [, mapping] = mappings[0]!;
     const filters = mapping.Properties.FilterCriteria.Filters;
-    expect(filters).toHaveLength(1);
+    expect(filters).toHaveLength(2);
     expect(JSON.parse(filters[0].Pattern)).toEqual({
       eventName: ['INSERT'],
       dynamodb: { Keys: { sk: { S: [{ prefix: 'E#' }] } } },
     });
+    expect(JSON.parse(filters[1].Pattern)).toEqual({
+      eventName: ['INSERT', 'MODIFY'],
+      dynamodb: { Keys: { sk: { S: ['CYCLE'] } } },
+    });
+  });
+
+  it("the template's filter, as the local stack compiles it, passes exactly those records", () => {
+    const [mapping] = streamsFromTemplate(raw).mappings;
+    const record = (eventName: string, pk: string, sk: string) => ({ eventName, dynamodb: { Keys: { pk: { S: pk }, sk: { S: sk } }, NewImage: {} } });
+    const passes = (eventName: string, pk: string, sk: string) => mapping!.filter!(record(eventName, pk, sk));
+    expect(passes('INSERT', 'Y#2028#C#03', 'E#000000001')).toBe(true);
+    expect(passes('MODIFY', 'Y#2028#C#03', 'E#000000001')).toBe(false);
+    expect(passes('INSERT', 'Y#2028', 'CYCLE')).toBe(true);
+    expect(passes('MODIFY', 'Y#2028', 'CYCLE')).toBe(true);
+    expect(passes('REMOVE', 'Y#2028', 'CYCLE')).toBe(false);
+    expect(passes('MODIFY', 'Y#2028', 'CYCLES')).toBe(false);
+    expect(passes('MODIFY', 'Y#2028#C#03', 'VIEW')).toBe(false);
+    expect(passes('INSERT', 'MAIL#2028#deadline-moved#1', 'kommun@example.se')).toBe(false);
   });
 
   it('reads in order from the start of the stream, at once, isolating and reporting failed records', () => {

@@ -10,6 +10,7 @@ import { CRASH, STREAM_RECORDER_ENTRY, resetStreamRecorder, streamRecorder, type
 
 // The pattern CDK renders for FilterCriteria.filter({eventName: isEqual('INSERT'), dynamodb: {Keys: {sk: {S: beginsWith('E#')}}}}).
 const LEDGER_PATTERN = '{"eventName":["INSERT"],"dynamodb":{"Keys":{"sk":{"S":[{"prefix":"E#"}]}}}}';
+const CYCLE_PATTERN = '{"eventName":["INSERT","MODIFY"],"dynamodb":{"Keys":{"sk":{"S":["CYCLE"]}}}}';
 
 /** A stream record as the local stream (and DynamoDB) produces it, reduced to what filters look at. */
 const record = (eventName: string, keys: Record<string, string>, newImage?: Record<string, unknown>) => ({
@@ -135,10 +136,15 @@ describe('stream filter patterns', () => {
       bisect: true,
       reportBatchItemFailures: true,
       startingPosition: 'TRIM_HORIZON',
-      filterPatterns: [LEDGER_PATTERN],
+      filterPatterns: [LEDGER_PATTERN, CYCLE_PATTERN],
       onFailure: expect.stringMatching(/DeadLetters.*\(AWS::SQS::Queue\)$/),
     });
     expect(mapping!.filter!(record('INSERT', { pk: 'L#01#2028', sk: 'E#000000001' }))).toBe(true);
+    // The years' cycle records, as they are written (a moved deadline is told at once).
+    expect(mapping!.filter!(record('INSERT', { pk: 'Y#2028', sk: 'CYCLE' }))).toBe(true);
+    expect(mapping!.filter!(record('MODIFY', { pk: 'Y#2028', sk: 'CYCLE' }))).toBe(true);
+    expect(mapping!.filter!(record('REMOVE', { pk: 'Y#2028', sk: 'CYCLE' }))).toBe(false);
+    expect(mapping!.filter!(record('MODIFY', { pk: 'Y#2028#C#01', sk: 'VIEW' }))).toBe(false);
   });
 
   it('refuses a mapping on a table without a stream, or with a filter it cannot evaluate', () => {

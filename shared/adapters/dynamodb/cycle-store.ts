@@ -1,6 +1,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { CycleRecordSchema, type CycleRecord } from '../../schemas/cycle';
+import { cycleKey } from './cycle-keys';
 
 /** One item per share year (pk `Y#2028`, sk `CYCLE`), written with a version check. */
 export class CycleStore {
@@ -45,4 +46,4 @@ export class CycleStore {
   }
 }
 
-const key = (year: number) => ({ pk: `Y#${year}`, sk: 'CYCLE' });
+const key = cycleKey;
