@@ -19,6 +19,11 @@ export interface WebAppProps {
   identity: Identity;
 }
 
+/** Synthesis without the built web app: the CLI prints only this message. */
+export class SiteNotBuiltError extends Error {
+  override readonly name = 'SiteNotBuiltError';
+}
+
 /** Path of the sign-in callback in the web app (the Cognito web client's callback URL). */
 export const SIGN_IN_CALLBACK_PATH = '/inloggad';
 /** What the web app fetches at start to find its sign-in settings. */
@@ -43,7 +48,7 @@ export class WebApp extends Construct {
     const stack = Stack.of(this);
 
     if (!existsSync(join(props.siteDir, 'index.html'))) {
-      throw new Error(
+      throw new SiteNotBuiltError(
         `The web app is not built: ${join(props.siteDir, 'index.html')} is missing. ` +
           'Build it with `npm run build:web` (npm run synth and cdk.json do it when the script exists), ' +
           'or point the context value webDist at a built app.',
