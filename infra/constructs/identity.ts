@@ -107,8 +107,10 @@ export class Identity extends Construct {
     // claims, so the same attributes are readable, and none of the authorization ones writable.
     this.webClient = this.userPool.addClient('WebClient', {
       generateSecret: false,
-      // Only refresh (always added by CDK once authFlows is set): sign-in happens on the hosted UI.
-      authFlows: { userSrp: false },
+      // SRP, as the console's single-page-app preset: the password never leaves the hosted
+      // UI in clear, and the sign-in pages work whatever flows they rely on. No password
+      // flow; CDK adds refresh (the web app renews tokens with the refresh token).
+      authFlows: { userSrp: true },
       oAuth: {
         flows: { authorizationCodeGrant: true, implicitCodeGrant: false, clientCredentials: false },
         scopes: [cognito.OAuthScope.OPENID, cognito.OAuthScope.EMAIL, cognito.OAuthScope.PROFILE],

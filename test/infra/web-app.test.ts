@@ -273,14 +273,14 @@ describe('Cognito for the web app', () => {
     }
   });
 
-  it('has a public web client: authorization code only (PKCE), no secret, no password flows', () => {
+  it('has a public web client: authorization code only (PKCE), no secret, no plain-password flow', () => {
     expect(webClient.Properties).toMatchObject({
       UserPoolId: { Ref: poolId },
       GenerateSecret: false,
       AllowedOAuthFlowsUserPoolClient: true,
       AllowedOAuthFlows: ['code'],
       AllowedOAuthScopes: ['openid', 'email', 'profile'],
-      ExplicitAuthFlows: ['ALLOW_REFRESH_TOKEN_AUTH'],
+      ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
       SupportedIdentityProviders: ['COGNITO'],
       PreventUserExistenceErrors: 'ENABLED',
       CallbackURLs: [{ 'Fn::Join': ['', ['https://', distributionDomain, '/inloggad']] }],
