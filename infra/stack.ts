@@ -1,4 +1,6 @@
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CfnOutput, Lazy, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { Api } from './constructs/api';
 import { Identity } from './constructs/identity';
@@ -7,7 +9,11 @@ import { Notifications } from './constructs/notifications';
 import { Observability } from './constructs/observability';
 import { START_NEXT_FUNCTION, YearlySchedule } from './constructs/schedule';
 import { Storage } from './constructs/storage';
+import { WebApp } from './constructs/web-app';
 import { YearlyWorkflow } from './constructs/workflow';
+
+/** Where the web app's build (`npm run build:web`) puts its files; context `webDist` overrides. */
+export const DEFAULT_WEB_DIST = fileURLToPath(new URL('../web/dist', import.meta.url));
 
 export class OmfordelningStack extends Stack {
   readonly storage: Storage;
@@ -18,11 +24,18 @@ export class OmfordelningStack extends Stack {
   readonly workflow: YearlyWorkflow;
   readonly schedule: YearlySchedule;
   readonly observability: Observability;
+  readonly webApp: WebApp;
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
     this.storage = new Storage(this, 'Storage');
-    this.identity = new Identity(this, 'Identity');
+    // The web client's callback names the distribution, which routes to the API, whose
+    // authorizer trusts the web client: no cycle in CloudFormation (client → distribution →
+    // API), but the constructs come in one order, so the client takes the URL lazily.
+    this.identity = new Identity(this, 'Identity', {
+      webAppUrl: Lazy.string({ produce: () => this.webApp.url }),
+      domainPrefix: this.node.tryGetContext('authDomainPrefix'),
+    });
     this.notifications = new Notifications(this, 'Notifications');
     this.follower = new LedgerFollower(this, 'LedgerFollower', {
       table: this.storage.table,
@@ -50,7 +63,15 @@ export class OmfordelningStack extends Stack {
       taskFunctions: { ...this.workflow.functions, [START_NEXT_FUNCTION]: this.schedule.startNext },
       follower: { function: this.follower.function, deadLetters: this.follower.deadLetters },
     });
+    this.webApp = new WebApp(this, 'WebApp', {
+      siteDir: resolve(this.node.tryGetContext('webDist') ?? DEFAULT_WEB_DIST),
+      api: this.api,
+      identity: this.identity,
+    });
 
+    new CfnOutput(this, 'WebAppUrl', { value: `${this.webApp.url}/` });
+    new CfnOutput(this, 'AuthDomain', { value: this.identity.domainUrl });
+    new CfnOutput(this, 'WebClientId', { value: this.identity.webClient.userPoolClientId });
     new CfnOutput(this, 'ApiUrl', { value: this.api.url });
     new CfnOutput(this, 'UserPoolId', { value: this.identity.userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: this.identity.client.userPoolClientId });

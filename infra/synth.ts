@@ -1,7 +1,20 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { buildApp, STACK_NAME } from './build';
+
+/**
+ * A stand-in for the web app's build (an index.html and one script): in-process synthesis
+ * reads the template and never deploys it, so it needs no `npm run build:web`. The CDK CLI
+ * (infra/app.ts) takes `web/dist` or context `webDist`, and fails without it.
+ */
+export const WEB_DIST_FIXTURE = fileURLToPath(new URL('../test/infra/fixtures/web', import.meta.url));
+
+/** Context of in-process synthesis: cdk.json's flags, no esbuild, the site fixture. */
+export function inProcessContext(extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return { ...cdkJsonContext(), 'aws:cdk:bundling-stacks': [], webDist: WEB_DIST_FIXTURE, ...extra };
+}
 
 let cached: Record<string, any> | undefined;
 
@@ -18,7 +31,7 @@ export function synthesizeTemplate(): Record<string, any> {
   try {
     // Empty bundling-stacks: NodejsFunctions get placeholder assets instead of running esbuild.
     // No built-in CloudFormation validation: it dominates synth time; `cdk synth` still runs it.
-    const { app } = buildApp({ ...cdkJsonContext(), 'aws:cdk:bundling-stacks': [] }, outdir, {
+    const { app } = buildApp(inProcessContext(), outdir, {
       builtinValidation: false,
     });
     // Read the template before removing outdir: the artifact loads it lazily from disk.

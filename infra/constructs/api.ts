@@ -64,8 +64,9 @@ export class Api extends Construct {
     });
     this.url = this.stage.url;
 
+    // ID tokens of both app clients (scripts and the web app): `aud` is the client id.
     const jwt = new HttpJwtAuthorizer('CognitoJwt', props.identity.issuerUrl, {
-      jwtAudience: [props.identity.client.userPoolClientId],
+      jwtAudience: props.identity.audiences,
     });
     const none = new apigw.HttpNoneAuthorizer();
 

@@ -63,15 +63,16 @@ describe('HTTP API', () => {
     },
   );
 
-  it('trusts JWTs from the Cognito pool, for the API client only', () => {
+  it("trusts JWTs from the Cognito pool, for its two clients only (scripts and the web app)", () => {
     const [[poolId]] = ofType('AWS::Cognito::UserPool') as [[string, any]];
-    const [[clientId]] = ofType('AWS::Cognito::UserPoolClient') as [[string, any]];
+    const clientIds = ofType('AWS::Cognito::UserPoolClient').map(([id]) => id);
+    expect(clientIds).toHaveLength(2);
     template.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 1);
     template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
       AuthorizerType: 'JWT',
       IdentitySource: ['$request.header.Authorization'],
       JwtConfiguration: {
-        Audience: [{ Ref: clientId }],
+        Audience: Match.arrayEquals(clientIds.map((id) => ({ Ref: id }))),
         Issuer: { 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [poolId, 'ProviderURL'] }]] },
       },
     });
@@ -97,7 +98,8 @@ describe('HTTP API', () => {
 });
 
 describe('Route functions', () => {
-  const functions = ofType('AWS::Lambda::Function');
+  // The project's own functions (CDK's BucketDeployment handler is not one of them).
+  const functions = ofType('AWS::Lambda::Function').filter(([, fn]) => fn.Metadata?.[ENTRY_METADATA_KEY]);
 
   it('run Node.js 22 on arm64 with active tracing, the table name and the sender', () => {
     for (const [id, fn] of functions) {

@@ -5,7 +5,7 @@ import { Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../infra/build';
-import { cdkJsonContext } from '../../infra/synth';
+import { inProcessContext } from '../../infra/synth';
 
 const outdirs: string[] = [];
 afterAll(() => outdirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
@@ -14,7 +14,7 @@ afterAll(() => outdirs.forEach((dir) => rmSync(dir, { recursive: true, force: tr
 function app(builtinValidation: boolean) {
   const outdir = mkdtempSync(join(tmpdir(), 'omfordelning-nag-'));
   outdirs.push(outdir);
-  return buildApp({ ...cdkJsonContext(), 'aws:cdk:bundling-stacks': [] }, outdir, { builtinValidation }).app;
+  return buildApp(inProcessContext(), outdir, { builtinValidation }).app;
 }
 
 describe('cdk-nag AwsSolutions', () => {

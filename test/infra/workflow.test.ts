@@ -9,7 +9,7 @@ import { ENTRY_METADATA_KEY, entryOf, REPO_ROOT } from '../../infra/constructs/f
 import { FOLLOWER_FUNCTION } from '../../infra/constructs/ledger-follower';
 import { START_NEXT_FUNCTION } from '../../infra/constructs/schedule';
 import { MAX_WAIT_ENV, MAX_WAIT_SECONDS, WORKFLOW_TASKS } from '../../infra/constructs/workflow';
-import { cdkJsonContext, synthesizeTemplate } from '../../infra/synth';
+import { inProcessContext, synthesizeTemplate } from '../../infra/synth';
 import { maxWaitSeconds } from '../../shared/app/cycle-acts/check';
 import { STATES, TASKS } from '../../shared/workflow/contract';
 
@@ -412,7 +412,7 @@ describe('Observability', () => {
     const outdir = mkdtempSync(join(tmpdir(), 'omfordelning-alarm-'));
     try {
       const { app } = buildApp(
-        { ...cdkJsonContext(), 'aws:cdk:bundling-stacks': [], alarmEmail: 'drift@example.se' },
+        inProcessContext({ alarmEmail: 'drift@example.se' }),
         outdir,
         { builtinValidation: false },
       );
