@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
-import { INITIAL_JS_BUDGET_BYTES, initialJs, kb } from './build-size';
+import { INITIAL_JS_BUDGET_BYTES, initialJs, kb } from './build-size.ts';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 
