@@ -150,7 +150,7 @@ function Shell({ config }: { config: AppConfig }) {
   let page: ComponentChildren;
   if (config.auth.kind === 'cognito' && path === '/inloggad') page = <CognitoCallback config={config} />;
   else if (!user || path === '/logga-in') {
-    if (config.auth.kind === 'local') page = <LocalSignIn expired={expired} />;
+    if (config.auth.kind === 'local') page = <LocalSignIn expired={expired} onSignedIn={() => (setUser(currentUser()), setExpired(false))} />;
     else page = <CognitoRedirect config={config} />;
     if (path !== '/logga-in' && !expired) rememberReturn(url);
   } else page = <SignedIn user={user} />;

@@ -13,7 +13,7 @@ interface Identity {
 }
 
 /** The local stack's sign-in: pick an example identity; the stack signs a token with its local key. */
-export function LocalSignIn({ expired }: { expired: boolean }) {
+export function LocalSignIn({ expired, onSignedIn }: { expired: boolean; onSignedIn(): void }) {
   const { route } = useLocation();
   const data = useLoad(async () => {
     const res = await fetch('/_local/identities');
@@ -30,6 +30,7 @@ export function LocalSignIn({ expired }: { expired: boolean }) {
     });
     if (!res.ok) return setErrors([{ message: 'Inloggningen misslyckades. Försök igen.' }]);
     setToken(((await res.json()) as { token: string }).token);
+    onSignedIn();
     route(takeReturn());
   };
   const groups: [string, Identity['role']][] = [
