@@ -246,7 +246,43 @@ describe('the municipality in the browser', () => {
     await page.close();
   });
 
+  it('amends the proposal (prefilled with what stands) and then withdraws it', async () => {
+    const page = await browser.page();
+    await signIn(page, 'Tierp kommun');
+    await page.getByRole('link', { name: 'Visa förslaget' }).click();
+    await page.getByRole('heading', { name: /Förslag från Tierp till Uppsala/ }).waitFor();
+    await page.getByRole('button', { name: 'Ändra förslaget' }).click();
+    await page.getByRole('heading', { name: /Ändra ert förslag/ }).waitFor();
+    await expect.poll(() => page.inputValue('#amount')).toBe('0,5');
+    expect(await page.inputValue('#receiver')).toBe(UPPSALA);
+    await expectAccessible(page, 'ändra förslaget');
+    await page.getByLabel('Hur stor del av andelen vill ni ge?').fill('0.4');
+    await page.getByLabel('Beslutets diarienummer eller paragraf (valfritt)').fill('KS 2027/130');
+    await page.getByRole('button', { name: 'Fortsätt' }).click();
+    await page.getByRole('heading', { name: /Kontrollera ert förslag/ }).waitFor();
+    expect(await page.locator('main').innerText()).toContain('0,4 promille');
+    await page.getByRole('button', { name: 'Skicka det ändrade förslaget' }).click();
+    await page.getByRole('heading', { name: 'Det ändrade förslaget är skickat' }).waitFor();
+    await expectAccessible(page, 'kvitto på ändringen');
+    const admin = await stack.tokenFor({ role: 'admin' });
+    expect((await stack.request('GET', `/v1/years/${YEAR}/proposals/${TIERP}`, { token: admin })).body).toMatchObject({ perMille: 0.4, receiver: UPPSALA, giverResolution: { decisionReference: 'KS 2027/130' } });
+
+    await page.goto(`${stack.apiUrl}/forslag/${TIERP}`);
+    await page.getByRole('button', { name: 'Återkalla förslaget' }).click();
+    await page.getByRole('heading', { name: /Vill ni återkalla ert förslag/ }).waitFor();
+    await expectAccessible(page, 'återkalla förslaget');
+    await page.getByRole('button', { name: 'Ja, återkalla förslaget' }).click();
+    await page.getByRole('heading', { name: 'Förslaget är återkallat' }).waitFor();
+    expect((await stack.request('GET', `/v1/years/${YEAR}/proposals/${TIERP}`, { token: admin })).body.status).toBe('WITHDRAWN');
+    await page.getByRole('link', { name: 'Tillbaka till det som väntar på er' }).click();
+    await page.getByText('Återkallat', { exact: true }).waitFor();
+    // Withdrawn: a new proposal may be made.
+    await page.getByRole('button', { name: 'Föreslå att ge en del av vår andel' }).waitFor();
+    await expectAccessible(page, 'startsidan med återkallat förslag');
+    await page.close();
+  });
+
   it('ran axe on every page and state', () => {
-    expect(checked.length).toBeGreaterThanOrEqual(15);
+    expect(checked.length).toBeGreaterThanOrEqual(20);
   });
 });
