@@ -246,6 +246,25 @@ describe('the municipality in the browser', () => {
     await page.close();
   });
 
+  it('declines an incoming proposal (Östhammar → Uppsala) with the keyboard-made proposal', async () => {
+    const page = await browser.page();
+    await signIn(page, 'Uppsala kommun');
+    await page.getByRole('button', { name: 'Svara på förslaget från Östhammar' }).click();
+    await page.getByLabel('Nej, vi avböjer').check();
+    await page.getByLabel('Kommentar (valfritt)').fill('Vi har inte platser i år.');
+    await page.getByRole('button', { name: 'Fortsätt' }).click();
+    await page.getByRole('heading', { name: /Kontrollera ert svar/ }).waitFor();
+    expect(await page.locator('main').innerText()).toContain('Vi avböjer');
+    await page.getByRole('button', { name: 'Skicka svaret' }).click();
+    await page.getByRole('heading', { name: 'Ni har avböjt förslaget' }).waitFor();
+    const admin = await stack.tokenFor({ role: 'admin' });
+    expect((await stack.request('GET', `/v1/years/${YEAR}/proposals/${code('03', 'Östhammar')}`, { token: admin })).body.status).toBe('DECLINED');
+    await page.getByRole('link', { name: 'Tillbaka till det som väntar på er' }).click();
+    await page.getByText('Avböjt', { exact: true }).waitFor();
+    await expectAccessible(page, 'startsidan med avböjt förslag');
+    await page.close();
+  });
+
   it('amends the proposal (prefilled with what stands) and then withdraws it', async () => {
     const page = await browser.page();
     await signIn(page, 'Tierp kommun');
