@@ -151,13 +151,17 @@ export async function ensureWebBuilt(projectRoot: string, log: (line: string) =>
   if (!webIsStale(projectRoot)) return false;
   const tmp = join(projectRoot, `web/.dist-${process.pid}-${Date.now()}`);
   const { build } = await import('vite');
-  const previous = process.env.WEB_OUT_DIR;
+  // A production build whatever runs it (vitest sets NODE_ENV=test).
+  const previous = { out: process.env.WEB_OUT_DIR, env: process.env.NODE_ENV };
   process.env.WEB_OUT_DIR = tmp;
+  process.env.NODE_ENV = 'production';
   try {
-    await build({ configFile: join(projectRoot, 'web/vite.config.ts'), logLevel: 'warn' });
+    await build({ configFile: join(projectRoot, 'web/vite.config.ts'), logLevel: 'warn', mode: 'production' });
   } finally {
-    if (previous === undefined) delete process.env.WEB_OUT_DIR;
-    else process.env.WEB_OUT_DIR = previous;
+    for (const [name, value] of [['WEB_OUT_DIR', previous.out], ['NODE_ENV', previous.env]] as const) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
   }
   const dist = join(projectRoot, WEB_DIST);
   const old = `${dist}-old-${process.pid}-${Date.now()}`;

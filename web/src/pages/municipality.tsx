@@ -28,6 +28,7 @@ async function loadOverview(): Promise<Overview> {
 function useNow(offsetMs: number): number {
   const [now, setNow] = useState(() => Date.now() + offsetMs);
   useEffect(() => {
+    setNow(Date.now() + offsetMs);
     const timer = setInterval(() => setNow(Date.now() + offsetMs), 30_000);
     return () => clearInterval(timer);
   }, [offsetMs]);
@@ -203,7 +204,7 @@ export function ProposeForm({ me, mode }: { me: string; mode: 'new' | 'amend' })
         <Select
           id="receiver"
           label="Vilken kommun ska ta emot andelen?"
-          hint="Kommuner i ert län som kan ta emot."
+          hint="Kommunerna i ert län. En kommun som själv ger bort en del av sin andel i år kan inte ta emot."
           placeholder="Välj kommun"
           options={receivers.map((s) => ({ value: s.municipality, label: s.name }))}
           value={draft.receiver}
