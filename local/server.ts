@@ -13,6 +13,7 @@ import { ClockError, type Clock } from './clock';
 import { LocalStackError } from './data-dir';
 import type { LocalRoute, Router } from './routes-from-template';
 import type { Verification } from './tokens';
+import { localIdentities, serveWeb, signInRequest } from './web';
 
 export const MAX_REQUEST_BYTES = 1024 * 1024;
 /** API Gateway's integration timeout for HTTP APIs. */
@@ -28,6 +29,10 @@ export interface LocalServerOptions {
   accessLog?: (line: string) => void;
   /** Errors: handler threw, result malformed. */
   errorLog: (message: string, fields: Record<string, unknown>) => void;
+  /** The web app's built files (web/dist), served for every path outside /v1 and /_local. */
+  webDir?: string;
+  /** Signs a token for the local sign-in page (POST /_local/sign-in); throws LocalStackError on a bad request. */
+  signIn?: (request: ReturnType<typeof signInRequest>) => Promise<string>;
 }
 
 export interface LambdaContextLike {
@@ -135,6 +140,10 @@ async function handle(options: LocalServerOptions, req: IncomingMessage, res: Se
       await handleLocal(options, req, res, method, rawPath);
       return;
     }
+    if (options.webDir !== undefined && rawPath !== '/v1' && !rawPath.startsWith('/v1/')) {
+      if (hasBody(req)) res.setHeader('connection', 'close');
+      return serveWeb(options.webDir, method, rawPath, res);
+    }
     const match = options.router.match(method, rawPath);
     if (match.kind === 'not-found') return refuse(404, 'NOT_FOUND', 'Sidan finns inte.');
     if (match.kind === 'method-not-allowed') {
@@ -188,6 +197,27 @@ async function handleLocal(options: LocalServerOptions, req: IncomingMessage, re
       if (!(error instanceof ClockError)) throw error;
       if (error.code === 'CLOCK_BACKWARDS') return sendError(res, 409, 'CLOCK_BACKWARDS', error.message, { details: [{ now: options.clock.nowIso() }] });
       return sendError(res, 400, 'VALIDATION_FAILED', error.message, { details: [{ path: 'now', message: error.message }] });
+    }
+  }
+  if (rawPath === '/_local/identities' && options.signIn) {
+    if (method !== 'GET') return sendError(res, 405, 'METHOD_NOT_ALLOWED', methodNotAllowed(method, ['GET']), { headers: { allow: 'GET' } });
+    return sendJson(res, 200, { identities: localIdentities() });
+  }
+  if (rawPath === '/_local/sign-in' && options.signIn) {
+    if (method !== 'POST') return sendError(res, 405, 'METHOD_NOT_ALLOWED', methodNotAllowed(method, ['POST']), { headers: { allow: 'POST' } });
+    const body = await readBody(req);
+    if (body === 'too-large') return tooLarge(res, req);
+    let input: unknown;
+    try {
+      input = JSON.parse(body.toString('utf8') || 'null');
+    } catch {
+      return sendError(res, 400, 'MALFORMED_JSON', 'Förfrågan är inte giltig JSON.');
+    }
+    try {
+      return sendJson(res, 200, { token: await options.signIn(signInRequest(input)) }, { 'cache-control': 'no-store' });
+    } catch (error) {
+      if (!(error instanceof LocalStackError)) throw error;
+      return sendError(res, 400, 'VALIDATION_FAILED', error.message);
     }
   }
   if (rawPath === '/_local/routes') {

@@ -44,6 +44,7 @@ import { close, createLocalServer, listen, type LambdaContextLike, type LocalSer
 import type { LocalSes } from './ses';
 import type { ExecutionInfo, LocalDefinition, LocalWorkflow } from './stepfunctions';
 import { LocalStreamsController, StreamTemplateError, mappingFunctionRoutes, streamsFromTemplate, type LocalStreams, type StreamHandler, type StreamLog, type TemplateStreams } from './streams';
+import { WEB_DIST } from './web';
 import { TokenVerifier, claimsFor, loadOrCreateKeys, mintToken, type LocalClaims, type LocalKeys, type TokenRequest } from './tokens';
 
 export { LocalStackError } from './data-dir';
@@ -96,6 +97,11 @@ export interface LocalStackOptions {
    * ≈ 340–370/s, their commands on the same ledgers racing (a quarter of the Puts refused).
    */
   apiContainers?: number;
+  /**
+   * The web app's built files, served at every path outside /v1 and /_local (local/web.ts),
+   * with the local sign-in. Default web/dist of the project; false: API only.
+   */
+  webDir?: string | false;
 }
 
 /** The template's state machine, running locally (local/stepfunctions). */
@@ -404,6 +410,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       verifier,
       clock,
       errorLog: (message, fields) => console.error(JSON.stringify({ level: 'ERROR', message: `local api: ${message}`, ...fields })),
+      ...(options.webDir !== false && {
+        webDir: options.webDir ?? join(PROJECT_ROOT, WEB_DIST),
+        signIn: (request: TokenRequest) => mintToken(keys, claimsFor(request)),
+      }),
     };
     // The warm-up's requests name the container they are for (every GET route in every container).
     serving = {

@@ -20,7 +20,8 @@ import { toPerMille } from '../shared/domain/per-mille';
 import { municipalitiesOf } from '../shared/reference';
 import { LocalStackError } from './data-dir';
 import { exampleShares } from './example-data';
-import { DEFAULT_DATA_DIR, DEFAULT_PORT, startLocalStack, type LocalStack } from './stack';
+import { DEFAULT_DATA_DIR, DEFAULT_PORT, PROJECT_ROOT, startLocalStack, type LocalStack } from './stack';
+import { ensureWebBuilt } from './web';
 
 const USAGE = 'Användning: npm start -- [--port 3000] [--data-dir .data] [--now 2027-09-01T08:00:00Z] [--log-requests] [--quiet]';
 
@@ -73,6 +74,7 @@ export function banner(stack: LocalStack, dataDirFlag: string): string {
     : `${stack.clock.nowIso()} (verklig tid; flytta framåt med POST ${stack.apiUrl}/_local/clock)`;
   return [
     `Omfördelning kör lokalt på ${stack.apiUrl}  (klar efter ${(stack.startupMs / 1000).toFixed(1)} s)`,
+    `  Webbapp:  ${stack.apiUrl}/  (logga in som en exempelkommun, ett län eller en administratör)`,
     `  API:      ${stack.apiUrl}/v1/health  ·  ${stack.routes.length} rutter ur CDK-mallen (${stack.apiUrl}/_local/routes)`,
     `  E-post:   ${stack.sesUrl}/  (varje skickat e-brev)`,
     `  Klocka:   ${clockLine}`,
@@ -204,6 +206,8 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
 
+  // The web app is served from web/dist: build it first when it is missing or older than its sources.
+  await ensureWebBuilt(PROJECT_ROOT, flags.quiet ? () => {} : (line) => console.log(line));
   stack = await startLocalStack({
     port: flags.port,
     dataDir: flags.dataDir,

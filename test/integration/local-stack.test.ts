@@ -86,7 +86,7 @@ describe('local stack (in-process)', () => {
     const unknown = await stack.request('GET', '/v1/nothing-here');
     expect(unknown.status).toBe(404);
     expect(unknown.body).toEqual(notFoundBody);
-    expect((await stack.request('GET', '/')).body).toEqual(notFoundBody);
+    expect((await stack.request('GET', '/_local/nothing-here')).body).toEqual(notFoundBody);
     const wrong = await stack.request('DELETE', '/v1/health');
     expect(wrong.status).toBe(405);
     expect(wrong.body).toEqual({ error: { code: 'METHOD_NOT_ALLOWED', message: expect.stringContaining('GET'), details: [] } });

@@ -1,0 +1,308 @@
+/**
+ * The municipality's pages in a real browser (Chromium through playwright-core) against the
+ * local stack, which serves the built web app: sign in locally, see what awaits us, propose
+ * (decimal comma), check, send, receipt; the receiver consents; refusals at their fields;
+ * keyboard only; another county's data stays out of reach. axe-core on every page and state.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { OPEN_NOW, YEAR, shareOf, shareRows } from '../support/e2e';
+import { startBrowser, seriousViolations, type TestBrowser } from '../support/browser';
+import { startTestStack, type TestStack } from '../support/local-stack';
+import { municipalitiesOf } from '../../shared/reference';
+
+const code = (county: string, name: string) => municipalitiesOf(county).find((m) => m.name === name)!.code;
+const TIERP = code('03', 'Tierp');
+const UPPSALA = code('03', 'Uppsala');
+const ENKOPING = code('03', 'Enköping');
+const HEBY = code('03', 'Heby');
+const STOCKHOLM = code('01', 'Stockholm');
+const SOLNA = code('01', 'Solna');
+
+let stack: TestStack;
+let browser: TestBrowser;
+const checked: string[] = [];
+
+/** axe on the page as it stands; collected and asserted per state. */
+async function expectAccessible(page: Page, state: string): Promise<void> {
+  const violations = await seriousViolations(page);
+  checked.push(state);
+  expect(violations, `axe on "${state}"`).toEqual([]);
+}
+
+async function signIn(page: Page, organisation: string): Promise<void> {
+  await page.goto(`${stack.apiUrl}/`);
+  await page.getByRole('heading', { name: 'Logga in' }).waitFor();
+  await page.getByRole('button', { name: new RegExp(`^${organisation}`) }).click();
+}
+
+beforeAll(async () => {
+  stack = await startTestStack({ now: OPEN_NOW });
+  const admin = await stack.tokenFor({ role: 'admin' });
+  const imported = await stack.request('PUT', `/v1/years/${YEAR}/shares`, { token: admin, json: { shares: shareRows(['01', '03']) } });
+  expect(imported.status).toBe(200);
+  const started = await stack.request('POST', `/v1/years/${YEAR}/cycle`, { token: admin });
+  expect([200, 201, 202]).toContain(started.status);
+  browser = await startBrowser();
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.stop();
+});
+
+describe('the municipality in the browser', () => {
+  it('signs in locally as Tierp, proposes 0,5 promille to Uppsala, checks, sends and sees the receipt', async () => {
+    const page = await browser.page();
+    await page.goto(`${stack.apiUrl}/`);
+    await page.getByRole('heading', { name: 'Logga in' }).waitFor();
+    expect(await page.getAttribute('html', 'lang')).toBe('sv');
+    await expectAccessible(page, 'lokal inloggning');
+    await page.getByRole('button', { name: /^Tierp kommun/ }).click();
+
+    await page.getByRole('heading', { name: /Det här väntar på oss/ }).waitFor();
+    await page.getByText('Sista dag för förslag:').waitFor();
+    const main = page.locator('main');
+    await expect.poll(() => main.innerText()).toContain(`${String(shareOf(TIERP)).replace('.', ',')} promille`);
+    // The countdown runs on the stack's virtual clock (1 September 2027 12:00 in Stockholm): 62 days and almost 13 hours.
+    expect(await main.innerText()).toMatch(/2 november 2027 kl\. 23:59 \(62 dagar och 12 timmar kvar\)/);
+    expect(await page.locator('header').innerText()).toContain('Handläggare (Tierp), Tierp kommun');
+    await expectAccessible(page, 'startsidan, inget förslag');
+
+    await page.getByRole('button', { name: 'Föreslå att ge en del av vår andel' }).click();
+    await page.getByRole('heading', { name: /Föreslå att ge en del av er andel/ }).waitFor();
+    await expectAccessible(page, 'förslagsformuläret');
+    // Only the county's municipalities (not Tierp itself) can be chosen.
+    const options = await page.locator('#receiver option').allInnerTexts();
+    expect(options).toContain('Uppsala');
+    expect(options).not.toContain('Tierp');
+    expect(options).not.toContain('Stockholm');
+    expect(options.length).toBe(municipalitiesOf('03').length); // the placeholder + the others
+
+    // Nothing chosen: the error summary at the top links to each field.
+    await page.getByRole('button', { name: 'Fortsätt' }).click();
+    const summary = page.getByRole('alert');
+    await summary.getByText('Välj vilken kommun som ska ta emot andelen.').waitFor();
+    expect(await summary.innerText()).toContain('Ange hur stor del av andelen ni vill ge, i promille.');
+    expect(await page.evaluate(`document.activeElement?.classList.contains('error-summary')`)).toBe(true);
+    expect(await page.title()).toMatch(/^Fel: /);
+    await expectAccessible(page, 'förslagsformuläret med fel');
+    await summary.getByRole('link', { name: 'Välj vilken kommun som ska ta emot andelen.' }).click();
+    expect(await page.evaluate('document.activeElement?.id')).toBe('receiver');
+
+    await page.getByLabel('Vilken kommun ska ta emot andelen?').selectOption(UPPSALA);
+    await page.getByLabel('Hur stor del av andelen vill ni ge?').fill('0,5');
+    await page.getByLabel('Beslutets diarienummer eller paragraf (valfritt)').fill('KS 2027/123 § 45');
+    await page.getByLabel('Namn').fill('Anna Svensson');
+    await page.getByRole('button', { name: 'Fortsätt' }).click();
+
+    await page.getByRole('heading', { name: /Kontrollera ert förslag/ }).waitFor();
+    const check = await main.innerText();
+    expect(check).toContain('Uppsala');
+    expect(check).toContain('0,5 promille');
+    expect(check).toContain('KS 2027/123 § 45');
+    expect(check).toContain('Anna Svensson');
+    await expectAccessible(page, 'kontrollera förslaget');
+    await page.getByRole('button', { name: 'Skicka förslaget' }).click();
+
+    await page.getByRole('heading', { name: 'Förslaget är skickat' }).waitFor();
+    expect(await main.innerText()).toContain('Ni föreslår att ge 0,5 promille till Uppsala.');
+    await expectAccessible(page, 'kvitto på förslaget');
+
+    const stored = await stack.request('GET', `/v1/years/${YEAR}/proposals/${TIERP}`, { token: await stack.tokenFor({ role: 'admin' }) });
+    expect(stored.body).toMatchObject({ receiver: UPPSALA, perMille: 0.5, status: 'AWAITING_RECEIVER', giverResolution: { decisionReference: 'KS 2027/123 § 45', contact: { name: 'Anna Svensson' } } });
+
+    await page.getByRole('link', { name: 'Tillbaka till det som väntar på er' }).click();
+    await page.getByRole('heading', { name: /Det här väntar på oss/ }).waitFor();
+    await page.getByText('Väntar på samtycke').waitFor();
+    await expectAccessible(page, 'startsidan med eget förslag');
+    await page.close();
+  });
+
+  it('signs in as Uppsala and consents with its decision reference', async () => {
+    const page = await browser.page();
+    await signIn(page, 'Uppsala kommun');
+    await page.getByRole('heading', { name: /Det här väntar på oss/ }).waitFor();
+    await page.getByRole('heading', { name: 'Från Tierp' }).waitFor();
+    await expectAccessible(page, 'startsidan med inkommande förslag');
+    await page.getByRole('button', { name: 'Svara på förslaget från Tierp' }).click();
+    await page.getByRole('heading', { name: /Svara på förslaget/ }).waitFor();
+    await expectAccessible(page, 'svarsformuläret');
+    await page.getByRole('button', { name: 'Fortsätt' }).click();
+    await page.getByRole('alert').getByText('Välj om ni samtycker till förslaget eller avböjer det.').waitFor();
+    await expectAccessible(page, 'svarsformuläret med fel');
+    await page.getByLabel('Ja, vi samtycker').check();
+    await page.getByLabel('Beslutets diarienummer eller paragraf (valfritt)').fill('KS 2027/200');
+    await page.getByRole('button', { name: 'Fortsätt' }).click();
+    await page.getByRole('heading', { name: /Kontrollera ert svar/ }).waitFor();
+    await expectAccessible(page, 'kontrollera svaret');
+    await page.getByRole('button', { name: 'Skicka svaret' }).click();
+    await page.getByRole('heading', { name: 'Ni har samtyckt till förslaget' }).waitFor();
+    await expectAccessible(page, 'kvitto på svaret');
+    const stored = await stack.request('GET', `/v1/years/${YEAR}/proposals/${TIERP}`, { token: await stack.tokenFor({ role: 'admin' }) });
+    expect(stored.body).toMatchObject({ status: 'AGREED', receiverResolution: { decisionReference: 'KS 2027/200' } });
+    await page.close();
+  });
+
+  it('shows the refusal of an amount larger than the share at the amount field, keeping what was typed', async () => {
+    const page = await browser.page();
+    await signIn(page, 'Enköping kommun');
+    await page.getByRole('button', { name: 'Föreslå att ge en del av vår andel' }).click();
+    await page.getByLabel('Vilken kommun ska ta emot andelen?').selectOption(HEBY);
+    await page.getByLabel('Hur stor del av andelen vill ni ge?').fill('999.5');
+    await page.getByLabel('Kommentar (valfritt)').fill('Vi har lediga platser.');
+    await page.getByRole('button', { name: 'Fortsätt' }).click();
+    await page.getByRole('button', { name: 'Skicka förslaget' }).click();
+    // Back on the form: the API's message at the amount field and in the summary.
+    const error = page.locator('#amount-error');
+    await error.waitFor();
+    expect(await error.innerText()).toContain('Beloppet är större än kommunens preliminära andel.');
+    expect(await error.innerText()).toContain(`Er preliminära andel är ${String(shareOf(ENKOPING)).replace('.', ',')} promille.`);
+    expect(await page.getByRole('alert').innerText()).toContain('Beloppet är större än kommunens preliminära andel.');
+    expect(await page.inputValue('#amount')).toBe('999.5');
+    expect(await page.inputValue('#receiver')).toBe(HEBY);
+    expect(await page.inputValue('#comment')).toBe('Vi har lediga platser.');
+    await expectAccessible(page, 'förslagsformuläret med API:ets fel');
+
+    // A malformed amount is refused by the ledger's own parser before anything is sent.
+    await page.getByLabel('Hur stor del av andelen vill ni ge?').fill('0,1234');
+    await page.getByRole('button', { name: 'Fortsätt' }).click();
+    expect(await page.locator('#amount-error').innerText()).toContain('Beloppet får ha högst tre decimaler.');
+    await page.close();
+  });
+
+  it('works with the keyboard alone: Tab, Enter and Space', async () => {
+    const page = await browser.page();
+    await signIn(page, 'Östhammar kommun');
+    await page.getByRole('heading', { name: /Det här väntar på oss/ }).waitFor();
+    // The skip link is the first stop.
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate('document.activeElement?.textContent')).toBe('Hoppa till huvudinnehållet');
+    const tabTo = async (predicate: string) => {
+      for (let i = 0; i < 40; i++) {
+        await page.keyboard.press('Tab');
+        if (await page.evaluate(predicate)) return;
+      }
+      throw new Error(`Tab never reached ${predicate}`);
+    };
+    await tabTo(`document.activeElement?.textContent === 'Föreslå att ge en del av vår andel'`);
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: /Föreslå att ge en del av er andel/ }).waitFor();
+    await expect.poll(() => page.evaluate('document.activeElement?.tagName')).toBe('H1');
+    await tabTo(`document.activeElement?.id === 'receiver'`);
+    // A focused select changes with the arrow-free way too: typing the option's first letters.
+    await page.keyboard.type('Uppsala');
+    expect(await page.inputValue('#receiver')).toBe(UPPSALA);
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate('document.activeElement?.id')).toBe('amount');
+    await page.keyboard.type('0,25');
+    await tabTo(`document.activeElement?.textContent === 'Fortsätt'`);
+    await page.keyboard.press('Space');
+    await page.getByRole('heading', { name: /Kontrollera ert förslag/ }).waitFor();
+    await tabTo(`document.activeElement?.textContent === 'Skicka förslaget'`);
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Förslaget är skickat' }).waitFor();
+    await page.close();
+  });
+
+  it('never shows another county: the receivers are the own county only, a direct URL is refused in Swedish', async () => {
+    const page = await browser.page();
+    await signIn(page, 'Stockholm kommun');
+    await page.getByRole('button', { name: 'Föreslå att ge en del av vår andel' }).click();
+    await page.getByLabel('Vilken kommun ska ta emot andelen?').waitFor();
+    const options = await page.locator('#receiver option').allInnerTexts();
+    expect(options).toContain('Solna');
+    for (const m of municipalitiesOf('03')) expect(options).not.toContain(m.name);
+    expect(SOLNA).toMatch(/^01/);
+    expect(STOCKHOLM).toBe('0180');
+
+    await page.goto(`${stack.apiUrl}/forslag/${TIERP}`);
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    expect(await alert.innerText()).toContain('Du kan bara se förslag i ditt eget län.');
+    expect(await page.locator('main').innerText()).not.toContain('Uppsala');
+    await expectAccessible(page, 'förslag i ett annat län');
+    await page.close();
+  });
+
+  it('asks to sign in again when the session has expired and returns to the same page; signing out clears it', async () => {
+    const page = await browser.page();
+    await signIn(page, 'Tierp kommun');
+    await page.getByRole('heading', { name: /Det här väntar på oss/ }).waitFor();
+    await page.goto(`${stack.apiUrl}/forslag/${TIERP}`);
+    await page.getByRole('heading', { name: /Förslag från Tierp till Uppsala/ }).waitFor();
+    // A token the API no longer accepts (as when it expired).
+    await page.evaluate(`sessionStorage.setItem('omf.token', sessionStorage.getItem('omf.token').slice(0, -4) + 'AAAA')`);
+    await page.reload();
+    await page.getByText('Din inloggning har gått ut.').waitFor();
+    await expectAccessible(page, 'inloggningen har gått ut');
+    await page.getByRole('button', { name: /^Tierp kommun/ }).click();
+    await page.getByRole('heading', { name: /Förslag från Tierp till Uppsala/ }).waitFor();
+    expect(new URL(page.url()).pathname).toBe(`/forslag/${TIERP}`);
+    await expectAccessible(page, 'ett förslag');
+
+    await page.getByRole('button', { name: 'Logga ut' }).click();
+    await page.getByRole('heading', { name: 'Logga in' }).waitFor();
+    expect(await page.evaluate(`sessionStorage.getItem('omf.token')`)).toBeNull();
+    await page.close();
+  });
+
+  it('declines an incoming proposal (Östhammar → Uppsala) with the keyboard-made proposal', async () => {
+    const page = await browser.page();
+    await signIn(page, 'Uppsala kommun');
+    await page.getByRole('button', { name: 'Svara på förslaget från Östhammar' }).click();
+    await page.getByLabel('Nej, vi avböjer').check();
+    await page.getByLabel('Kommentar (valfritt)').fill('Vi har inte platser i år.');
+    await page.getByRole('button', { name: 'Fortsätt' }).click();
+    await page.getByRole('heading', { name: /Kontrollera ert svar/ }).waitFor();
+    expect(await page.locator('main').innerText()).toContain('Vi avböjer');
+    await page.getByRole('button', { name: 'Skicka svaret' }).click();
+    await page.getByRole('heading', { name: 'Ni har avböjt förslaget' }).waitFor();
+    const admin = await stack.tokenFor({ role: 'admin' });
+    expect((await stack.request('GET', `/v1/years/${YEAR}/proposals/${code('03', 'Östhammar')}`, { token: admin })).body.status).toBe('DECLINED');
+    await page.getByRole('link', { name: 'Tillbaka till det som väntar på er' }).click();
+    await page.getByText('Avböjt', { exact: true }).waitFor();
+    await expectAccessible(page, 'startsidan med avböjt förslag');
+    await page.close();
+  });
+
+  it('amends the proposal (prefilled with what stands) and then withdraws it', async () => {
+    const page = await browser.page();
+    await signIn(page, 'Tierp kommun');
+    await page.getByRole('link', { name: 'Visa förslaget' }).click();
+    await page.getByRole('heading', { name: /Förslag från Tierp till Uppsala/ }).waitFor();
+    await page.getByRole('button', { name: 'Ändra förslaget' }).click();
+    await page.getByRole('heading', { name: /Ändra ert förslag/ }).waitFor();
+    await expect.poll(() => page.inputValue('#amount')).toBe('0,5');
+    expect(await page.inputValue('#receiver')).toBe(UPPSALA);
+    await expectAccessible(page, 'ändra förslaget');
+    await page.getByLabel('Hur stor del av andelen vill ni ge?').fill('0.4');
+    await page.getByLabel('Beslutets diarienummer eller paragraf (valfritt)').fill('KS 2027/130');
+    await page.getByRole('button', { name: 'Fortsätt' }).click();
+    await page.getByRole('heading', { name: /Kontrollera ert förslag/ }).waitFor();
+    expect(await page.locator('main').innerText()).toContain('0,4 promille');
+    await page.getByRole('button', { name: 'Skicka det ändrade förslaget' }).click();
+    await page.getByRole('heading', { name: 'Det ändrade förslaget är skickat' }).waitFor();
+    await expectAccessible(page, 'kvitto på ändringen');
+    const admin = await stack.tokenFor({ role: 'admin' });
+    expect((await stack.request('GET', `/v1/years/${YEAR}/proposals/${TIERP}`, { token: admin })).body).toMatchObject({ perMille: 0.4, receiver: UPPSALA, giverResolution: { decisionReference: 'KS 2027/130' } });
+
+    await page.goto(`${stack.apiUrl}/forslag/${TIERP}`);
+    await page.getByRole('button', { name: 'Återkalla förslaget' }).click();
+    await page.getByRole('heading', { name: /Vill ni återkalla ert förslag/ }).waitFor();
+    await expectAccessible(page, 'återkalla förslaget');
+    await page.getByRole('button', { name: 'Ja, återkalla förslaget' }).click();
+    await page.getByRole('heading', { name: 'Förslaget är återkallat' }).waitFor();
+    expect((await stack.request('GET', `/v1/years/${YEAR}/proposals/${TIERP}`, { token: admin })).body.status).toBe('WITHDRAWN');
+    await page.getByRole('link', { name: 'Tillbaka till det som väntar på er' }).click();
+    await page.getByText('Återkallat', { exact: true }).waitFor();
+    // Withdrawn: a new proposal may be made.
+    await page.getByRole('button', { name: 'Föreslå att ge en del av vår andel' }).waitFor();
+    await expectAccessible(page, 'startsidan med återkallat förslag');
+    await page.close();
+  });
+
+  it('ran axe on every page and state', () => {
+    expect(checked.length).toBeGreaterThanOrEqual(20);
+  });
+});

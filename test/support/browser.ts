@@ -1,0 +1,69 @@
+/**
+ * A real browser for the browser tests and the web benchmark: Debian's Chromium
+ * (/usr/bin/chromium, or $CHROMIUM) driven by playwright-core, headless, with a fresh
+ * user-data directory that is removed on close. Nothing is downloaded.
+ */
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AxeBuilder } from '@axe-core/playwright';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+
+export const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+export const HOW_TO_GET_CHROMIUM = `Chromium saknas (${CHROMIUM}). Installera Debians paket: sudo apt-get install -y chromium (eller ange sökvägen i CHROMIUM).`;
+
+export interface TestBrowser {
+  context: BrowserContext;
+  /** A new page (tab) of its own, with its own sessionStorage. */
+  page(): Promise<Page>;
+  close(): Promise<void>;
+}
+
+export async function startBrowser(): Promise<TestBrowser> {
+  if (!existsSync(CHROMIUM)) throw new Error(HOW_TO_GET_CHROMIUM);
+  const userDataDir = mkdtempSync(join(tmpdir(), 'omfordelning-chromium-'));
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: CHROMIUM_ARGS,
+    locale: 'sv-SE',
+    timezoneId: 'Europe/Stockholm',
+    viewport: { width: 1100, height: 900 },
+  });
+  return {
+    context,
+    async page() {
+      const page = await context.newPage();
+      page.setDefaultTimeout(10_000);
+      page.on('pageerror', (error) => console.error(`browser: ${error.message}`));
+      page.on('console', (message) => {
+        // The API's refusals (4xx) are expected in the tests; everything else is shown.
+        if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) console.error(`browser console: ${message.text()}`);
+      });
+      return page;
+    },
+    async close() {
+      await context.close();
+      rmSync(userDataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** axe-core on the page as it is now: the violations of impact serious or critical, as readable lines. */
+export async function seriousViolations(page: Page): Promise<string[]> {
+  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}

@@ -1,0 +1,66 @@
+/**
+ * The signed-in person: the ID token (the API's bearer) kept in sessionStorage, so a tab's
+ * session ends when the tab closes; signing out removes it. The claims are read for display
+ * and for which pages to show; the API checks the token itself.
+ */
+const TOKEN_KEY = 'omf.token';
+const RETURN_KEY = 'omf.return';
+
+export type SessionUser =
+  | { role: 'municipality'; municipality: string; name: string }
+  | { role: 'county'; county: string; name: string }
+  | { role: 'admin'; name: string };
+
+export function token(): string | undefined {
+  return sessionStorage.getItem(TOKEN_KEY) ?? undefined;
+}
+
+export function setToken(value: string): void {
+  sessionStorage.setItem(TOKEN_KEY, value);
+}
+
+export function clearSession(): void {
+  sessionStorage.removeItem(TOKEN_KEY);
+}
+
+export function claims(jwt: string): Record<string, unknown> | undefined {
+  try {
+    const part = jwt.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/');
+    const json = decodeURIComponent(
+      Array.from(atob(part), (c) => `%${c.charCodeAt(0).toString(16).padStart(2, '0')}`).join(''),
+    );
+    return JSON.parse(json) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The user of the stored token, or undefined when there is none or it has expired. */
+export function currentUser(nowMs = Date.now()): SessionUser | undefined {
+  const jwt = token();
+  const c = jwt ? claims(jwt) : undefined;
+  if (!c) return undefined;
+  if (typeof c.exp === 'number' && c.exp * 1000 <= nowMs) return undefined;
+  const name = typeof c.name === 'string' ? c.name : typeof c.email === 'string' ? c.email : 'Okänd användare';
+  switch (c['custom:role']) {
+    case 'municipality':
+      return typeof c['custom:municipality'] === 'string' ? { role: 'municipality', municipality: c['custom:municipality'], name } : undefined;
+    case 'county':
+      return typeof c['custom:county'] === 'string' ? { role: 'county', county: c['custom:county'], name } : undefined;
+    case 'admin':
+      return { role: 'admin', name };
+    default:
+      return undefined;
+  }
+}
+
+/** Where to go back after signing in (set when a session expired or a page needed sign-in). */
+export function rememberReturn(path: string): void {
+  sessionStorage.setItem(RETURN_KEY, path);
+}
+
+export function takeReturn(): string {
+  const path = sessionStorage.getItem(RETURN_KEY);
+  sessionStorage.removeItem(RETURN_KEY);
+  return path && path.startsWith('/') && !path.startsWith('//') ? path : '/';
+}

@@ -1,0 +1,29 @@
+import type { CycleView } from '../../shared/schemas/api';
+import { ApiError, api } from './api';
+import { loadClockOffset } from './clock';
+
+export interface YearInfo {
+  year: number;
+  /** Undefined: no year has been started yet. */
+  cycle: CycleView | undefined;
+  /** Milliseconds to add to Date.now() for the system's time. */
+  offsetMs: number;
+}
+
+/**
+ * The share year the app is about: the next calendar year's round (decided in the autumn
+ * before it), else the one after, else this year's (finished) one; the first that has started.
+ */
+export async function loadYear(): Promise<YearInfo> {
+  const offsetMs = await loadClockOffset();
+  const thisYear = new Date(Date.now() + offsetMs).getUTCFullYear();
+  for (const year of [thisYear + 1, thisYear + 2, thisYear]) {
+    try {
+      const cycle = await api<CycleView>('GET', `/v1/years/${year}/cycle`);
+      return { year, cycle, offsetMs };
+    } catch (error) {
+      if (!(error instanceof ApiError && error.status === 404)) throw error;
+    }
+  }
+  return { year: thisYear + 1, cycle: undefined, offsetMs };
+}
