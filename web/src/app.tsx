@@ -7,6 +7,7 @@ import { Loading, PageHeading, Problem } from './components';
 import { loadConfig, type AppConfig } from './config';
 import { useTitle } from './hooks';
 import { AnswerCheck, AnswerForm, AnswerSent, MunicipalityStart, ProposalPage, ProposeCheck, ProposeForm, ProposeSent, WithdrawPage, Withdrawn } from './pages/municipality';
+import { AdminRoutes } from './pages/admin';
 import { LocalSignIn } from './pages/sign-in';
 import { clearSession, currentUser, rememberReturn, takeReturn, type SessionUser } from './session';
 import { municipalityName } from './words';
@@ -97,6 +98,7 @@ function NotBuiltYet({ user }: { user: SessionUser }) {
 }
 
 function SignedIn({ user }: { user: SessionUser }) {
+  if (user.role === 'admin') return <AdminRoutes />;
   if (user.role !== 'municipality') {
     return <NotBuiltYet user={user} />;
   }

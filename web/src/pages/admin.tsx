@@ -1,0 +1,707 @@
+/**
+ * The administrator's pages: the year (phase, calendar as a timeline, counties' reports,
+ * workflow), importing the preliminary shares from a CSV file (previewed in the browser with
+ * the API's own CSV parser and amount parser), starting the year, and moving a milestone.
+ */
+import { useState } from 'preact/hooks';
+import { Route, Router, useLocation } from 'preact-iso';
+import type { CycleView, ShareList } from '../../../shared/schemas/api';
+import { parseSharesCsv } from '../../../shared/app/shares-csv';
+import { parsePerMille } from '../../../shared/domain/per-mille';
+import { RuleError } from '../../../shared/domain/errors';
+import { HttpError } from '../../../shared/http/errors';
+import { findCounty, findMunicipality } from '../../../shared/reference';
+import { ApiError, SessionExpired, api } from '../api';
+import { ErrorSummary, Loading, PageHeading, Panel, Problem, Select, StatusTag, SummaryList, TextInput, errorFor, type FieldError } from '../components';
+import { formatInstant, formatPerMille } from '../format';
+import { clearStored, readStored, useLoad, useStored, useTitle } from '../hooks';
+import { loadYear, type YearInfo } from '../year';
+import { municipalityName } from '../words';
+
+// --- Words ------------------------------------------------------------------------------
+
+const PHASE_WORDS: Record<CycleView['phase'], string> = {
+  PLANNED: 'Planerat: perioden för förslag har inte öppnat än',
+  OPEN: 'Öppet: kommunerna kan lämna förslag',
+  CLOSED: 'Stängt för förslag: länsstyrelserna beslutar och rapporterar',
+  REPORTED: 'Länsrapporterna är inlämnade',
+  FINAL: 'Klart: de slutliga andelarna är fastställda',
+};
+
+const REPORT_WORDS: Record<CycleView['counties'][number]['report'], { text: string; tone: 'waiting' | 'good' | 'neutral' }> = {
+  PENDING: { text: 'Inte inlämnad', tone: 'waiting' },
+  SUBMITTED: { text: 'Inlämnad', tone: 'good' },
+  AUTO_SUBMITTED: { text: 'Inlämnad automatiskt', tone: 'good' },
+};
+
+const MILESTONE_WORDS: Record<string, string> = {
+  publish: 'Publicering: perioden för förslag öppnar',
+  reminder: 'Påminnelse till kommunerna',
+  deadline: 'Sista dag för förslag',
+  countyWarning: 'Varning till länsstyrelser med obeslutade förslag',
+  countyReports: 'Länsrapporterna lämnas',
+  finalize: 'Slutliga andelar',
+  deadlineMoved: 'Meddelande om ändrad sista dag',
+};
+
+const WORKFLOW_WORDS: Record<string, string> = {
+  RUNNING: 'Körs',
+  SUCCEEDED: 'Avslutat',
+  FAILED: 'Misslyckades',
+  TIMED_OUT: 'Avbröts (tidsgräns)',
+  ABORTED: 'Avbrutet',
+};
+
+const milestoneName = (kind: string) => MILESTONE_WORDS[kind] ?? kind;
+
+// --- Stockholm local time ---------------------------------------------------------------
+
+/*
+ * The form takes Stockholm wall-clock time. shared/domain/calendar.ts's stockholmToUtc imports
+ * working-days (date-holidays, all countries' rules), too heavy for the browser bundle, so the
+ * same algorithm is used here with the browser's tz database (Intl): the offset a day either
+ * side of the wall time; in the autumn overlap the earlier instant (summer time), in the
+ * spring gap the wall time moved forward by the gap.
+ */
+const parts = new Intl.DateTimeFormat('en-US', {
+  timeZone: 'Europe/Stockholm',
+  hourCycle: 'h23',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+});
+const DAY = 86_400_000;
+
+function wallOf(ms: number): number {
+  const p = Object.fromEntries(parts.formatToParts(new Date(ms)).map((x) => [x.type, x.value]));
+  return Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute), Number(p.second));
+}
+const offsetAt = (ms: number) => wallOf(ms) - Math.floor(ms / 1000) * 1000;
+
+/** "2027-11-09" and "23:59" in Stockholm time → "2027-11-09T23:59:59+01:00" (23:59 means through 23:59:59); undefined when not a time. */
+export function stockholmInstant(date: string, time: string): string | undefined {
+  const d = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date.trim());
+  const t = /^(\d{1,2})[:.](\d{2})$/.exec(time.trim());
+  if (!d || !t) return undefined;
+  const [y, mo, da, h, mi] = [Number(d[1]), Number(d[2]), Number(d[3]), Number(t[1]), Number(t[2])];
+  const s = h === 23 && mi === 59 ? 59 : 0;
+  const wall = Date.UTC(y, mo - 1, da, h, mi, s);
+  const back = new Date(wall);
+  if (y < 1000 || h > 23 || mi > 59 || back.getUTCMonth() !== mo - 1 || back.getUTCDate() !== da) return undefined;
+  const candidates = [...new Set([offsetAt(wall - DAY), offsetAt(wall + DAY)])].map((o) => wall - o);
+  const valid = candidates.filter((utc) => utc + offsetAt(utc) === wall);
+  const utc = valid.length > 0 ? Math.min(...valid) : Math.max(...candidates);
+  const offset = offsetAt(utc) / 60_000;
+  const local = new Date(utc + offset * 60_000).toISOString().slice(0, 19);
+  const sign = offset < 0 ? '-' : '+';
+  const abs = Math.abs(offset);
+  return `${local}${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+}
+
+/** An instant as the form's Stockholm date and time. */
+function stockholmFields(iso: string): { date: string; time: string } {
+  const wall = new Date(wallOf(Date.parse(iso))).toISOString();
+  return { date: wall.slice(0, 10), time: wall.slice(11, 16) };
+}
+
+// --- The year -----------------------------------------------------------------------------
+
+interface Overview {
+  info: YearInfo;
+  shares: ShareList;
+}
+
+async function loadOverview(): Promise<Overview> {
+  const info = await loadYear();
+  const shares = await api<ShareList>('GET', `/v1/years/${info.year}/shares`);
+  return { info, shares };
+}
+
+function milestoneState(cycle: CycleView, index: number): { text: string; tone: 'good' | 'waiting' | 'neutral' } {
+  const m = cycle.milestones[index]!;
+  if (m.doneAt) return { text: `Klart ${formatInstant(m.doneAt)}`, tone: 'good' };
+  const next = cycle.milestones.findIndex((x) => !x.doneAt);
+  return index === next ? { text: 'Nästa', tone: 'waiting' } : { text: 'Senare', tone: 'neutral' };
+}
+
+function Timeline({ cycle }: { cycle: CycleView }) {
+  return (
+    <ol class="timeline">
+      {cycle.milestones.map((m, i) => {
+        const state = milestoneState(cycle, i);
+        return (
+          <li class="timeline__item" key={m.id}>
+            <span class="timeline__name">{milestoneName(m.kind)}</span>
+            <span class="timeline__when">{formatInstant(m.at)}</span>
+            <StatusTag tone={state.tone}>{state.text}</StatusTag>
+          </li>
+        );
+      })}
+    </ol>
+  );
+}
+
+export function AdminYear() {
+  const data = useLoad(loadOverview);
+  useTitle('Året');
+  const heading = <PageHeading caption="Administratör">Året</PageHeading>;
+  if (data.state === 'loading') return <>{heading}<Loading /></>;
+  if (data.state === 'error') return <>{heading}<Problem message={data.message} /></>;
+  const { info, shares } = data.data;
+  const { year, cycle } = info;
+  const counties = new Set(shares.shares.map((s) => s.county));
+  return (
+    <>
+      {heading}
+      <p class="lead">Andelsår {year}</p>
+
+      <h2 class="heading-m">Preliminära andelar</h2>
+      <p class="body">
+        {shares.shares.length === 0
+          ? 'Inga andelar har lästs in för året.'
+          : `Inlästa för ${shares.shares.length} kommuner i ${counties.size} ${counties.size === 1 ? 'län' : 'län'}.`}
+      </p>
+      <p class="body">
+        <a href="/andelar">Läs in andelar från en fil</a>
+      </p>
+
+      {!cycle ? (
+        <>
+          <h2 class="heading-m">Året har inte startat</h2>
+          <p class="body">När året startas följer tjänsten kalendern: publicering, påminnelser, sista dag, länsrapporter och slutliga andelar.</p>
+          <p class="body">
+            <a class="button" role="button" href="/starta">
+              Starta året
+            </a>
+          </p>
+        </>
+      ) : (
+        <>
+          <h2 class="heading-m">Läge</h2>
+          <SummaryList
+            rows={[
+              { key: 'Fas', value: PHASE_WORDS[cycle.phase] },
+              { key: 'Arbetsflöde', value: `${WORKFLOW_WORDS[cycle.workflow.status] ?? cycle.workflow.status}${cycle.workflow.state ? `. ${cycle.workflow.state}` : ''}` },
+              { key: 'Påminnelser', value: cycle.remindersFollowDeadline ? 'Följer sista dag för förslag' : 'Satta för hand' },
+            ]}
+          />
+          <h2 class="heading-m">Kalender</h2>
+          <Timeline cycle={cycle} />
+          <p class="body">
+            <a href="/kalender">Flytta en tidpunkt</a>
+          </p>
+          <h2 class="heading-m">Länsrapporter</h2>
+          <SummaryList
+            rows={cycle.counties.map((c) => ({
+              key: findCounty(c.county)?.name ?? c.county,
+              value: <StatusTag tone={REPORT_WORDS[c.report].tone}>{REPORT_WORDS[c.report].text}</StatusTag>,
+            }))}
+          />
+        </>
+      )}
+    </>
+  );
+}
+
+// --- Import shares ----------------------------------------------------------------------
+
+interface PreviewRow {
+  line: number;
+  municipality: string;
+  amount: string;
+  problem?: string;
+}
+interface Preview {
+  fileName: string;
+  text: string;
+  rows: PreviewRow[];
+  /** A problem with the whole file (no header, empty). */
+  fileProblem?: string;
+}
+
+const ROW_SHAPE = 'Raden ska ha en kommunkod (fyra siffror) och en andel i promille.';
+
+/** The file as the API will read it: the API's CSV parser, then each row's code and amount. */
+export function previewShares(fileName: string, text: string): Preview {
+  let parsed;
+  try {
+    parsed = parseSharesCsv(text);
+  } catch (error) {
+    if (!(error instanceof HttpError)) throw error;
+    const bad = error.details as { line?: number; row?: string }[];
+    if (bad.length === 0 || bad[0]!.row === undefined) return { fileName, text, rows: [], fileProblem: error.message };
+    // Rows of the right shape are previewed too, so every problem is seen at once.
+    const badLines = new Set(bad.map((b) => b.line));
+    const good = parseSharesCsv(text.split(/\r\n|\n|\r/).filter((_, i) => !badLines.has(i + 1)).join('\n'));
+    const lineOf = new Map<number, number>();
+    let n = 0;
+    text.split(/\r\n|\n|\r/).forEach((_, i) => !badLines.has(i + 1) && lineOf.set(++n, i + 1));
+    const rows: PreviewRow[] = [
+      ...good.map((g) => ({ line: lineOf.get(g.line) ?? g.line, municipality: g.municipality, amount: g.perMille })),
+      ...bad.map((b) => ({ line: b.line ?? 0, municipality: '', amount: b.row ?? '', problem: ROW_SHAPE })),
+    ];
+    return { fileName, text, rows: checkRows(rows).sort((a, b) => a.line - b.line) };
+  }
+  return { fileName, text, rows: checkRows(parsed.map((p) => ({ line: p.line, municipality: p.municipality, amount: p.perMille }))) };
+}
+
+function checkRows(rows: PreviewRow[]): PreviewRow[] {
+  const count = new Map<string, number>();
+  for (const r of rows) if (!r.problem) count.set(r.municipality, (count.get(r.municipality) ?? 0) + 1);
+  return rows.map((r) => {
+    if (r.problem) return r;
+    if (!findMunicipality(r.municipality)) return { ...r, problem: `Kommunkoden ${r.municipality} finns inte.` };
+    if (count.get(r.municipality)! > 1) return { ...r, problem: `Kommunen ${r.municipality} förekommer flera gånger.` };
+    try {
+      parsePerMille(r.amount);
+      return r;
+    } catch (error) {
+      if (!(error instanceof RuleError)) throw error;
+      return { ...r, problem: error.message };
+    }
+  });
+}
+
+const rowErrors = (p: Preview): FieldError[] =>
+  p.fileProblem ? [{ field: 'file', message: p.fileProblem }] : p.rows.filter((r) => r.problem).map((r) => ({ field: 'file', message: `Rad ${r.line}: ${r.problem}` }));
+
+/** An API refusal of the import as messages, each row it names with its line. */
+function importRefusal(error: unknown): FieldError[] {
+  if (!(error instanceof ApiError)) return [{ message: 'Något gick fel. Försök igen om en stund.' }];
+  const rows = (error.details as { line?: number; municipality?: string }[]).filter((d) => d && (d.line || d.municipality));
+  if (rows.length === 0) return [{ field: 'file', message: error.message }];
+  return [{ field: 'file', message: error.message }, ...rows.map((d) => ({ field: 'file', message: `${d.line ? `Rad ${d.line}` : `Kommun ${d.municipality}`}: ${error.message}` }))];
+}
+
+export function ImportShares() {
+  const { route } = useLocation();
+  const data = useLoad(loadYear);
+  const [preview, setPreview] = useState<Preview>();
+  const [errors, setErrors] = useState<FieldError[]>([]);
+  const [sending, setSending] = useState(false);
+  useTitle('Läs in preliminära andelar', errors.length > 0);
+  const heading = <PageHeading caption="Administratör">Läs in preliminära andelar</PageHeading>;
+  if (data.state === 'loading') return <>{heading}<Loading /></>;
+  if (data.state === 'error') return <>{heading}<Problem message={data.message} /></>;
+  const { year } = data.data;
+
+  const choose = async (input: HTMLInputElement) => {
+    const file = input.files?.[0];
+    if (!file) return;
+    const p = previewShares(file.name, await file.text());
+    setPreview(p);
+    setErrors(rowErrors(p));
+  };
+
+  const send = async (event: Event) => {
+    event.preventDefault();
+    if (!preview) return setErrors([{ field: 'file', message: 'Välj en CSV-fil med andelarna.' }]);
+    if (rowErrors(preview).length > 0) return setErrors(rowErrors(preview));
+    setSending(true);
+    try {
+      const result = await api<ShareList>('PUT', `/v1/years/${year}/shares`, preview.text, 'text/csv');
+      sessionStorage.setItem('omf.imported', JSON.stringify({ year, count: result.shares.length, fileName: preview.fileName }));
+      route('/andelar/inlasta');
+    } catch (error) {
+      if (error instanceof SessionExpired) return;
+      setErrors(importRefusal(error));
+    } finally {
+      setSending(false);
+    }
+  };
+
+  const fileError = errors.filter((e) => e.field === 'file').length > 0 ? 'Filen har fel. Rätta dem och välj filen igen.' : undefined;
+  const counties = new Set(preview?.rows.filter((r) => !r.problem).map((r) => findMunicipality(r.municipality)?.county));
+  return (
+    <>
+      <a class="back-link" href="/">Tillbaka</a>
+      <ErrorSummary errors={errors} />
+      {heading}
+      <p class="body">Andelsår {year}. Inget sparas förrän du väljer Läs in.</p>
+      <form onSubmit={send} noValidate>
+        <div class={`form-group${fileError ? ' form-group--error' : ''}`}>
+          <label class="label" for="file">
+            CSV-fil med andelarna
+          </label>
+          <div id="file-hint" class="hint">
+            Rubrikraden municipality_code,per_mille och en rad per kommun, till exempel 0114,1,234 eller 0114;1,234. Decimalkomma eller decimalpunkt.
+          </div>
+          {fileError && (
+            <p id="file-error" class="error-message">
+              <span class="visually-hidden">Fel: </span>
+              {fileError}
+            </p>
+          )}
+          <input
+            id="file"
+            name="file"
+            type="file"
+            class={`file-upload${fileError ? ' input--error' : ''}`}
+            accept=".csv,text/csv,text/plain"
+            aria-describedby={`file-hint${fileError ? ' file-error' : ''}`}
+            aria-invalid={fileError ? true : undefined}
+            onChange={(e) => void choose(e.target as HTMLInputElement)}
+          />
+        </div>
+        {preview && !preview.fileProblem && (
+          <>
+            <h2 class="heading-m">Förhandsgranskning av {preview.fileName}</h2>
+            <p class="body" role="status">
+              {preview.rows.length} rader, {counties.size} län. {preview.rows.filter((r) => r.problem).length === 0 ? 'Inga fel.' : `${preview.rows.filter((r) => r.problem).length} rader med fel.`}
+            </p>
+            <div class="table-wrapper" tabIndex={0} role="region" aria-label="Förhandsgranskning">
+              <table class="table">
+                <caption class="visually-hidden">Andelarna i filen, rad för rad</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Rad</th>
+                    <th scope="col">Kommun</th>
+                    <th scope="col">Andel</th>
+                    <th scope="col">Kontroll</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {preview.rows.map((r) => (
+                    <tr key={r.line} class={r.problem ? 'table__row--error' : ''}>
+                      <td>{r.line}</td>
+                      <td>{r.municipality ? `${municipalityName(r.municipality)} (${r.municipality})` : ''}</td>
+                      <td>{r.problem || !r.municipality ? r.amount : formatPerMille(parsePerMille(r.amount) / 1000)}</td>
+                      <td>{r.problem ? <strong class="error-text">Fel: {r.problem}</strong> : 'OK'}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          </>
+        )}
+        <button type="submit" class="button" disabled={sending}>
+          Läs in
+        </button>
+      </form>
+    </>
+  );
+}
+
+export function SharesImported() {
+  const done = readStored<{ year?: number; count?: number; fileName?: string }>('omf.imported', {});
+  useTitle('Andelarna är inlästa');
+  return (
+    <>
+      <Panel title="Andelarna är inlästa">
+        {done.count !== undefined && (
+          <>
+            {done.count} kommuners preliminära andelar för andelsår {done.year}.
+          </>
+        )}
+      </Panel>
+      <p class="body">
+        <a href="/">Tillbaka till året</a>
+      </p>
+    </>
+  );
+}
+
+// --- Start the year -------------------------------------------------------------------
+
+export function StartYear() {
+  const { route } = useLocation();
+  const data = useLoad(loadOverview);
+  const [errors, setErrors] = useState<FieldError[]>([]);
+  useTitle('Starta året', errors.length > 0);
+  const heading = <PageHeading caption="Administratör">Starta året</PageHeading>;
+  if (data.state === 'loading') return <>{heading}<Loading /></>;
+  if (data.state === 'error') return <>{heading}<Problem message={data.message} /></>;
+  const { info, shares } = data.data;
+  const start = async () => {
+    try {
+      await api('POST', `/v1/years/${info.year}/cycle`);
+      sessionStorage.setItem('omf.started', JSON.stringify({ year: info.year }));
+      route('/startat');
+    } catch (error) {
+      if (error instanceof SessionExpired) return;
+      setErrors([{ message: error instanceof ApiError ? error.message : 'Något gick fel. Försök igen om en stund.' }]);
+    }
+  };
+  return (
+    <>
+      <a class="back-link" href="/">Tillbaka</a>
+      <ErrorSummary errors={errors} />
+      {heading}
+      {info.cycle ? (
+        <p class="body">Andelsår {info.year} är redan startat.</p>
+      ) : (
+        <>
+          <SummaryList
+            rows={[
+              { key: 'Andelsår', value: String(info.year) },
+              { key: 'Preliminära andelar', value: shares.shares.length === 0 ? 'Inga inlästa' : `${shares.shares.length} kommuner` },
+              { key: 'Kalender', value: 'Standardkalendern: publicering 15 augusti, sista dag för förslag 2 november, länsrapporter 15 november, slutliga andelar 15 december' },
+            ]}
+          />
+          <div class="inset">
+            <p class="body">När året startas följer tjänsten kalendern och skickar e-post till kommuner och länsstyrelser vid publiceringen. Tidpunkter som inte har passerats kan flyttas efteråt.</p>
+          </div>
+          <button type="button" class="button" onClick={() => void start()}>
+            Starta året
+          </button>
+        </>
+      )}
+    </>
+  );
+}
+
+export function YearStarted() {
+  const done = readStored<{ year?: number }>('omf.started', {});
+  useTitle('Året är startat');
+  return (
+    <>
+      <Panel title="Året är startat">{done.year !== undefined && <>Andelsår {done.year}.</>}</Panel>
+      <p class="body">
+        <a href="/">Se året och kalendern</a>
+      </p>
+    </>
+  );
+}
+
+// --- Move a milestone -------------------------------------------------------------------
+
+type Field = 'publishAt' | 'deadline' | 'countyReportAt' | 'finalizeAt' | `reminder-${number}`;
+interface MoveDraft {
+  milestone: string;
+  date: string;
+  time: string;
+}
+const MOVE_KEY = 'omf.draft.move';
+const MOVE_ERRORS = 'omf.errors.move';
+const emptyMove: MoveDraft = { milestone: '', date: '', time: '' };
+
+/** The calendar fields an administrator can move, with their current instant. */
+function movable(cycle: CycleView, nowMs: number): { field: Field; label: string; at: string }[] {
+  const c = cycle.calendar;
+  const all: { field: Field; label: string; at: string }[] = [
+    { field: 'publishAt', label: 'Publicering', at: c.publishAt },
+    ...c.reminders.map((at, i) => ({ field: `reminder-${i}` as Field, label: `Påminnelse ${i + 1}`, at })),
+    { field: 'deadline', label: 'Sista dag för förslag', at: c.deadline },
+    { field: 'countyReportAt', label: 'Länsrapporterna lämnas', at: c.countyReportAt },
+    { field: 'finalizeAt', label: 'Slutliga andelar', at: c.finalizeAt },
+  ];
+  return all.filter((m) => Date.parse(m.at) > nowMs);
+}
+
+function patchOf(cycle: CycleView, field: Field, instant: string): Record<string, unknown> {
+  if (field.startsWith('reminder-')) {
+    const i = Number(field.slice('reminder-'.length));
+    return { reminders: cycle.calendar.reminders.map((r, j) => (j === i ? instant : r)) };
+  }
+  return { [field]: instant };
+}
+
+function consequences(cycle: CycleView, field: Field): string[] {
+  const published = cycle.milestones.some((m) => m.kind === 'publish' && m.doneAt);
+  const out: string[] = [];
+  if (field === 'deadline') {
+    out.push(
+      cycle.remindersFollowDeadline
+        ? 'Påminnelserna flyttas med: de skickas 14 och 3 dagar före den nya sista dagen kl. 09:00 (eller arbetsdagen före). Påminnelser som redan har skickats flyttas inte.'
+        : 'Påminnelserna är satta för hand och flyttas inte.',
+    );
+    out.push(
+      published
+        ? 'Alla kommuner och länsstyrelser som har fått den gamla sista dagen får ett meddelande med den gamla och den nya.'
+        : 'Ingen har fått sista dagen än: den nya meddelas vid publiceringen.',
+    );
+  }
+  if (field.startsWith('reminder-')) out.push('Påminnelserna räknas inte längre om när sista dagen flyttas: de ligger kvar där de är satta.');
+  if (field === 'countyReportAt') out.push('Varningen till länsstyrelser med obeslutade förslag flyttas med (3 arbetsdagar före, kl. 09:00).');
+  if (field === 'publishAt') out.push('Perioden för förslag öppnar vid den nya tidpunkten; e-posten om publiceringen skickas då.');
+  return out;
+}
+
+/** API refusal → messages at the date field (the calendar's problems, each in Swedish). */
+function moveRefusal(error: unknown): FieldError[] {
+  if (!(error instanceof ApiError)) return [{ message: 'Något gick fel. Försök igen om en stund.' }];
+  const problems = error.details.filter((d): d is string => typeof d === 'string');
+  return problems.length > 0 ? problems.map((message) => ({ field: 'date', message })) : [{ field: 'date', message: error.message }];
+}
+
+function checkMove(draft: MoveDraft): { instant?: string; errors: FieldError[] } {
+  const errors: FieldError[] = [];
+  if (draft.milestone === '') errors.push({ field: 'milestone', message: 'Välj vilken tidpunkt som ska flyttas.' });
+  const dateOk = /^\d{4}-\d{2}-\d{2}$/.test(draft.date.trim());
+  const timeOk = /^\d{1,2}[:.]\d{2}$/.test(draft.time.trim());
+  if (!dateOk) errors.push({ field: 'date', message: 'Ange ett datum, till exempel 2027-11-09.' });
+  if (!timeOk) errors.push({ field: 'time', message: 'Ange en tid i timmar och minuter, till exempel 23:59.' });
+  const instant = dateOk && timeOk ? stockholmInstant(draft.date, draft.time) : undefined;
+  if (dateOk && timeOk && !instant) errors.push({ field: 'time', message: 'Ange ett datum som finns och en tid mellan 00:00 och 23:59.' });
+  return errors.length > 0 ? { errors } : { instant: instant!, errors };
+}
+
+const allErrorsAt = (errors: FieldError[], field: string) =>
+  errors
+    .filter((e) => e.field === field)
+    .map((e) => e.message)
+    .join(' ') || undefined;
+
+export function MoveForm() {
+  const { route } = useLocation();
+  const data = useLoad(loadYear);
+  const [draft, setDraft] = useStored<MoveDraft>(MOVE_KEY, emptyMove);
+  const [errors, setErrors] = useState<FieldError[]>(() => {
+    const list = readStored<{ list: FieldError[] }>(MOVE_ERRORS, { list: [] }).list;
+    clearStored(MOVE_ERRORS);
+    return list;
+  });
+  useTitle('Flytta en tidpunkt', errors.length > 0);
+  const heading = <PageHeading caption="Administratör">Flytta en tidpunkt</PageHeading>;
+  if (data.state === 'loading') return <>{heading}<Loading /></>;
+  if (data.state === 'error') return <>{heading}<Problem message={data.message} /></>;
+  const { cycle, offsetMs } = data.data;
+  if (!cycle) return <>{heading}<p class="body">Året har inte startat. <a href="/">Tillbaka till året</a></p></>;
+  const options = movable(cycle, Date.now() + offsetMs);
+  const choose = (field: string) => {
+    const m = options.find((o) => o.field === field);
+    setDraft(m ? { milestone: field, ...stockholmFields(m.at) } : { ...draft, milestone: field });
+  };
+  const submit = (event: Event) => {
+    event.preventDefault();
+    const checked = checkMove(draft);
+    setErrors(checked.errors);
+    if (checked.errors.length === 0) route('/kalender/kontrollera');
+  };
+  return (
+    <>
+      <a class="back-link" href="/">Tillbaka</a>
+      <ErrorSummary errors={errors} />
+      {heading}
+      <form onSubmit={submit} noValidate>
+        <Select
+          id="milestone"
+          label="Vilken tidpunkt ska flyttas?"
+          hint="Bara tidpunkter som inte har passerats kan flyttas."
+          placeholder="Välj tidpunkt"
+          options={options.map((o) => ({ value: o.field, label: `${o.label} (nu ${formatInstant(o.at)})` }))}
+          value={draft.milestone}
+          error={allErrorsAt(errors, 'milestone')}
+          onInput={choose}
+        />
+        <TextInput id="date" label="Nytt datum" hint="Svensk tid. Till exempel 2027-11-09." type="date" width="short" value={draft.date} error={allErrorsAt(errors, 'date')} onInput={(v) => setDraft({ ...draft, date: v })} />
+        <TextInput id="time" label="Ny tid" hint="Timmar och minuter, till exempel 09:00. 23:59 gäller till och med 23:59:59." inputMode="numeric" width="short" value={draft.time} error={allErrorsAt(errors, 'time')} onInput={(v) => setDraft({ ...draft, time: v })} />
+        <button type="submit" class="button">
+          Fortsätt
+        </button>
+      </form>
+    </>
+  );
+}
+
+export function MoveCheck() {
+  const { route } = useLocation();
+  const data = useLoad(loadYear);
+  const draft = readStored<MoveDraft>(MOVE_KEY, emptyMove);
+  const [sending, setSending] = useState(false);
+  useTitle('Kontrollera flytten');
+  const heading = <PageHeading caption="Administratör">Kontrollera flytten</PageHeading>;
+  if (data.state === 'loading') return <>{heading}<Loading /></>;
+  if (data.state === 'error') return <>{heading}<Problem message={data.message} /></>;
+  const { cycle, year, offsetMs } = data.data;
+  const checked = checkMove(draft);
+  const option = cycle && movable(cycle, Date.now() + offsetMs).find((o) => o.field === draft.milestone);
+  if (!cycle || !checked.instant || !option) {
+    route('/kalender', true);
+    return null;
+  }
+  const field = draft.milestone as Field;
+  const confirm = async () => {
+    setSending(true);
+    try {
+      const moved = await api<CycleView>('PATCH', `/v1/years/${year}/cycle/calendar`, patchOf(cycle, field, checked.instant!));
+      clearStored(MOVE_KEY);
+      sessionStorage.setItem('omf.moved', JSON.stringify({ label: option.label, from: option.at, to: checked.instant, calendar: moved.calendar }));
+      route('/kalender/flyttad');
+    } catch (error) {
+      setSending(false);
+      if (error instanceof SessionExpired) return;
+      sessionStorage.setItem(MOVE_ERRORS, JSON.stringify({ list: moveRefusal(error) }));
+      route('/kalender');
+    }
+  };
+  return (
+    <>
+      <a class="back-link" href="/kalender">Tillbaka</a>
+      {heading}
+      <SummaryList
+        rows={[
+          { key: 'Tidpunkt', value: option.label, change: { href: '/kalender#milestone', label: 'tidpunkt' } },
+          { key: 'Nu', value: formatInstant(option.at) },
+          { key: 'Ny', value: formatInstant(checked.instant), change: { href: '/kalender#date', label: 'ny tidpunkt' } },
+        ]}
+      />
+      {consequences(cycle, field).length > 0 && (
+        <>
+          <h2 class="heading-m">Det här händer också</h2>
+          <ul class="list list--bullet">
+            {consequences(cycle, field).map((c) => (
+              <li key={c}>{c}</li>
+            ))}
+          </ul>
+        </>
+      )}
+      <button type="button" class="button" disabled={sending} onClick={() => void confirm()}>
+        Flytta tidpunkten
+      </button>
+    </>
+  );
+}
+
+export function Moved() {
+  const done = readStored<{ label?: string; from?: string; to?: string; calendar?: CycleView['calendar'] }>('omf.moved', {});
+  useTitle('Tidpunkten är flyttad');
+  return (
+    <>
+      <Panel title="Tidpunkten är flyttad">{done.label && done.to && <>{done.label}: {formatInstant(done.to)}.</>}</Panel>
+      {done.calendar && (
+        <SummaryList
+          rows={[
+            { key: 'Sista dag för förslag', value: formatInstant(done.calendar.deadline) },
+            { key: 'Påminnelser', value: done.calendar.reminders.length ? done.calendar.reminders.map((r) => <div key={r}>{formatInstant(r)}</div>) : 'Inga' },
+          ]}
+        />
+      )}
+      <p class="body">
+        <a href="/">Se året och kalendern</a>
+      </p>
+    </>
+  );
+}
+
+/** The administrator's routes (app.tsx routes a signed-in administrator here). */
+export function AdminRoutes() {
+  return (
+    <Router>
+      <Route path="/" component={AdminYear} />
+      <Route path="/andelar" component={ImportShares} />
+      <Route path="/andelar/inlasta" component={SharesImported} />
+      <Route path="/starta" component={StartYear} />
+      <Route path="/startat" component={YearStarted} />
+      <Route path="/kalender" component={MoveForm} />
+      <Route path="/kalender/kontrollera" component={MoveCheck} />
+      <Route path="/kalender/flyttad" component={Moved} />
+      <Route default component={AdminNotFound} />
+    </Router>
+  );
+}
+
+function AdminNotFound() {
+  useTitle('Sidan finns inte');
+  return (
+    <>
+      <PageHeading>Sidan finns inte</PageHeading>
+      <p class="body">
+        Kontrollera adressen, eller gå till <a href="/">startsidan</a>.
+      </p>
+    </>
+  );
+}
