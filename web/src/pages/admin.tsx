@@ -6,16 +6,14 @@
 import { useState } from 'preact/hooks';
 import { Route, Router, useLocation } from 'preact-iso';
 import type { CycleView, ShareList } from '../../../shared/schemas/api';
-import { parseSharesCsv } from '../../../shared/app/shares-csv';
 import { parsePerMille } from '../../../shared/domain/per-mille';
-import { RuleError } from '../../../shared/domain/errors';
-import { HttpError } from '../../../shared/http/errors';
 import { findCounty, findMunicipality } from '../../../shared/reference';
 import { ApiError, SessionExpired, api } from '../api';
 import { ErrorSummary, Loading, PageHeading, Panel, Problem, Select, StatusTag, SummaryList, TextInput, errorFor, type FieldError } from '../components';
 import { formatInstant, formatPerMille } from '../format';
 import { clearStored, readStored, useLoad, useStored, useTitle } from '../hooks';
 import { loadYear, type YearInfo } from '../year';
+import { moveRefusal, previewShares, stockholmFields, stockholmInstant, type Preview } from '../admin-forms';
 import { municipalityName } from '../words';
 
 // --- Words ------------------------------------------------------------------------------
@@ -53,59 +51,6 @@ const WORKFLOW_WORDS: Record<string, string> = {
 };
 
 const milestoneName = (kind: string) => MILESTONE_WORDS[kind] ?? kind;
-
-// --- Stockholm local time ---------------------------------------------------------------
-
-/*
- * The form takes Stockholm wall-clock time. shared/domain/calendar.ts's stockholmToUtc imports
- * working-days (date-holidays, all countries' rules), too heavy for the browser bundle, so the
- * same algorithm is used here with the browser's tz database (Intl): the offset a day either
- * side of the wall time; in the autumn overlap the earlier instant (summer time), in the
- * spring gap the wall time moved forward by the gap.
- */
-const parts = new Intl.DateTimeFormat('en-US', {
-  timeZone: 'Europe/Stockholm',
-  hourCycle: 'h23',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-});
-const DAY = 86_400_000;
-
-function wallOf(ms: number): number {
-  const p = Object.fromEntries(parts.formatToParts(new Date(ms)).map((x) => [x.type, x.value]));
-  return Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute), Number(p.second));
-}
-const offsetAt = (ms: number) => wallOf(ms) - Math.floor(ms / 1000) * 1000;
-
-/** "2027-11-09" and "23:59" in Stockholm time → "2027-11-09T23:59:59+01:00" (23:59 means through 23:59:59); undefined when not a time. */
-export function stockholmInstant(date: string, time: string): string | undefined {
-  const d = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date.trim());
-  const t = /^(\d{1,2})[:.](\d{2})$/.exec(time.trim());
-  if (!d || !t) return undefined;
-  const [y, mo, da, h, mi] = [Number(d[1]), Number(d[2]), Number(d[3]), Number(t[1]), Number(t[2])];
-  const s = h === 23 && mi === 59 ? 59 : 0;
-  const wall = Date.UTC(y, mo - 1, da, h, mi, s);
-  const back = new Date(wall);
-  if (y < 1000 || h > 23 || mi > 59 || back.getUTCMonth() !== mo - 1 || back.getUTCDate() !== da) return undefined;
-  const candidates = [...new Set([offsetAt(wall - DAY), offsetAt(wall + DAY)])].map((o) => wall - o);
-  const valid = candidates.filter((utc) => utc + offsetAt(utc) === wall);
-  const utc = valid.length > 0 ? Math.min(...valid) : Math.max(...candidates);
-  const offset = offsetAt(utc) / 60_000;
-  const local = new Date(utc + offset * 60_000).toISOString().slice(0, 19);
-  const sign = offset < 0 ? '-' : '+';
-  const abs = Math.abs(offset);
-  return `${local}${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
-}
-
-/** An instant as the form's Stockholm date and time. */
-function stockholmFields(iso: string): { date: string; time: string } {
-  const wall = new Date(wallOf(Date.parse(iso))).toISOString();
-  return { date: wall.slice(0, 10), time: wall.slice(11, 16) };
-}
 
 // --- The year -----------------------------------------------------------------------------
 
@@ -207,63 +152,6 @@ export function AdminYear() {
 }
 
 // --- Import shares ----------------------------------------------------------------------
-
-interface PreviewRow {
-  line: number;
-  municipality: string;
-  amount: string;
-  problem?: string;
-}
-interface Preview {
-  fileName: string;
-  text: string;
-  rows: PreviewRow[];
-  /** A problem with the whole file (no header, empty). */
-  fileProblem?: string;
-}
-
-const ROW_SHAPE = 'Raden ska ha en kommunkod (fyra siffror) och en andel i promille.';
-
-/** The file as the API will read it: the API's CSV parser, then each row's code and amount. */
-export function previewShares(fileName: string, text: string): Preview {
-  let parsed;
-  try {
-    parsed = parseSharesCsv(text);
-  } catch (error) {
-    if (!(error instanceof HttpError)) throw error;
-    const bad = error.details as { line?: number; row?: string }[];
-    if (bad.length === 0 || bad[0]!.row === undefined) return { fileName, text, rows: [], fileProblem: error.message };
-    // Rows of the right shape are previewed too, so every problem is seen at once.
-    const badLines = new Set(bad.map((b) => b.line));
-    const good = parseSharesCsv(text.split(/\r\n|\n|\r/).filter((_, i) => !badLines.has(i + 1)).join('\n'));
-    const lineOf = new Map<number, number>();
-    let n = 0;
-    text.split(/\r\n|\n|\r/).forEach((_, i) => !badLines.has(i + 1) && lineOf.set(++n, i + 1));
-    const rows: PreviewRow[] = [
-      ...good.map((g) => ({ line: lineOf.get(g.line) ?? g.line, municipality: g.municipality, amount: g.perMille })),
-      ...bad.map((b) => ({ line: b.line ?? 0, municipality: '', amount: b.row ?? '', problem: ROW_SHAPE })),
-    ];
-    return { fileName, text, rows: checkRows(rows).sort((a, b) => a.line - b.line) };
-  }
-  return { fileName, text, rows: checkRows(parsed.map((p) => ({ line: p.line, municipality: p.municipality, amount: p.perMille }))) };
-}
-
-function checkRows(rows: PreviewRow[]): PreviewRow[] {
-  const count = new Map<string, number>();
-  for (const r of rows) if (!r.problem) count.set(r.municipality, (count.get(r.municipality) ?? 0) + 1);
-  return rows.map((r) => {
-    if (r.problem) return r;
-    if (!findMunicipality(r.municipality)) return { ...r, problem: `Kommunkoden ${r.municipality} finns inte.` };
-    if (count.get(r.municipality)! > 1) return { ...r, problem: `Kommunen ${r.municipality} förekommer flera gånger.` };
-    try {
-      parsePerMille(r.amount);
-      return r;
-    } catch (error) {
-      if (!(error instanceof RuleError)) throw error;
-      return { ...r, problem: error.message };
-    }
-  });
-}
 
 const rowErrors = (p: Preview): FieldError[] =>
   p.fileProblem ? [{ field: 'file', message: p.fileProblem }] : p.rows.filter((r) => r.problem).map((r) => ({ field: 'file', message: `Rad ${r.line}: ${r.problem}` }));
@@ -518,13 +406,6 @@ function consequences(cycle: CycleView, field: Field): string[] {
   if (field === 'countyReportAt') out.push('Varningen till länsstyrelser med obeslutade förslag flyttas med (3 arbetsdagar före, kl. 09:00).');
   if (field === 'publishAt') out.push('Perioden för förslag öppnar vid den nya tidpunkten; e-posten om publiceringen skickas då.');
   return out;
-}
-
-/** API refusal → messages at the date field (the calendar's problems, each in Swedish). */
-function moveRefusal(error: unknown): FieldError[] {
-  if (!(error instanceof ApiError)) return [{ message: 'Något gick fel. Försök igen om en stund.' }];
-  const problems = error.details.filter((d): d is string => typeof d === 'string');
-  return problems.length > 0 ? problems.map((message) => ({ field: 'date', message })) : [{ field: 'date', message: error.message }];
 }
 
 function checkMove(draft: MoveDraft): { instant?: string; errors: FieldError[] } {
