@@ -53,6 +53,7 @@ describe('the administrator in the browser', () => {
     const admin = await stack.tokenFor({ role: 'admin' });
     const page = await browser.page();
     const main = page.locator('main');
+    let text: string;
     await page.goto(`${stack.apiUrl}/`);
     await page.getByRole('heading', { name: 'Logga in' }).waitFor();
     await page.getByRole('button', { name: /^Administratör/ }).click();
@@ -110,24 +111,30 @@ describe('the administrator in the browser', () => {
     await page.getByRole('heading', { name: /Året/ }).waitFor();
     await page.getByRole('button', { name: 'Starta året' }).click();
     await page.getByRole('heading', { name: /Starta året/ }).waitFor();
-    expect(await main.innerText()).toContain(`${lines.length - 1} kommuner`);
+    await page.getByRole('button', { name: 'Starta året' }).waitFor();
+    text = await main.innerText();
+    expect(text).toContain(`${lines.length - 1} kommuner`);
+    expect(text).toContain('2 november 2027 kl. 23:59');
     await expectAccessible(page, 'starta året');
-    expect((await stack.request('GET', `/v1/years/${YEAR}/cycle`, { token: admin })).status).toBe(404);
+    const before = await stack.request('GET', `/v1/years/${YEAR}/cycle`, { token: admin });
+    expect((before.body as { workflow: { status: string } }).workflow.status).toBe('NOT_STARTED');
     await page.getByRole('button', { name: 'Starta året' }).click();
     await page.getByRole('heading', { name: 'Året är startat' }).waitFor();
     await expectAccessible(page, 'året är startat');
 
     // The year: phase, timeline in Stockholm time, counties' reports.
     await page.getByRole('link', { name: 'Se året och kalendern' }).click();
-    await page.getByRole('heading', { name: 'Kalender' }).waitFor();
-    let text = await main.innerText();
+    await page.getByRole('heading', { name: 'Länsrapporter' }).waitFor();
+    text = await main.innerText();
     expect(text).toContain('Planerat: perioden för förslag har inte öppnat än');
     const timeline = page.locator('ol.timeline > li');
     await expect.poll(() => timeline.count()).toBeGreaterThanOrEqual(7);
     const items = await timeline.allInnerTexts();
     expect(items[0]).toMatch(/Publicering: perioden för förslag öppnar\s+16 augusti 2027 kl\. 09:00\s+Nästa/);
     expect(items.find((i) => i.startsWith('Sista dag'))).toMatch(/2 november 2027 kl\. 23:59\s+Senare/);
-    expect(items.filter((i) => i.startsWith('Påminnelse')).map((i) => i.split('\n')[1] ?? i)).toHaveLength(2);
+    expect(items.filter((i) => i.startsWith('Påminnelse'))).toHaveLength(2);
+    expect(items.find((i) => i.startsWith('Länsrapporterna lämnas senast'))).toMatch(/15 november 2027 kl\. 09:00/);
+    expect(text).toContain('Körs');
     expect(text).toMatch(/19 oktober 2027 kl\. 09:00/);
     expect(text).toMatch(/29 oktober 2027 kl\. 09:00/);
     expect(text).toContain('Uppsala');
@@ -138,6 +145,7 @@ describe('the administrator in the browser', () => {
     // Move the deadline a week later: consequences, confirm, the new deadline and reminders.
     await page.getByRole('link', { name: 'Flytta en tidpunkt' }).click();
     await page.getByRole('heading', { name: /Flytta en tidpunkt/ }).waitFor();
+    await page.getByLabel('Vilken tidpunkt ska flyttas?').waitFor();
     await expectAccessible(page, 'flytta en tidpunkt');
     await page.getByLabel('Vilken tidpunkt ska flyttas?').selectOption('deadline');
     expect(await page.getByLabel('Nytt datum').inputValue()).toBe('2027-11-02');
@@ -145,6 +153,7 @@ describe('the administrator in the browser', () => {
     await page.getByLabel('Nytt datum').fill('2027-11-09');
     await page.getByRole('button', { name: 'Fortsätt' }).click();
     await page.getByRole('heading', { name: /Kontrollera flytten/ }).waitFor();
+    await page.getByRole('button', { name: 'Flytta tidpunkten' }).waitFor();
     text = await main.innerText();
     expect(text).toContain('2 november 2027 kl. 23:59');
     expect(text).toContain('9 november 2027 kl. 23:59');
@@ -163,7 +172,7 @@ describe('the administrator in the browser', () => {
     expect((cycle.body as { calendar: { deadline: string } }).calendar.deadline).toBe('2027-11-09T22:59:59Z');
 
     await page.getByRole('link', { name: 'Se året och kalendern' }).click();
-    await page.getByRole('heading', { name: 'Kalender' }).waitFor();
+    await page.getByRole('heading', { name: 'Länsrapporter' }).waitFor();
     const moved = await timeline.allInnerTexts();
     expect(moved.find((i) => i.startsWith('Sista dag'))).toMatch(/9 november 2027 kl\. 23:59/);
     expect(moved.filter((i) => i.startsWith('Påminnelse')).join('\n')).toMatch(/26 oktober 2027 kl\. 09:00[\s\S]*5 november 2027 kl\. 09:00/);

@@ -37,7 +37,7 @@ const MILESTONE_WORDS: Record<string, string> = {
   reminder: 'Påminnelse till kommunerna',
   deadline: 'Sista dag för förslag',
   countyWarning: 'Varning till länsstyrelser med obeslutade förslag',
-  countyReports: 'Länsrapporterna lämnas',
+  countyReports: 'Länsstyrelsernas granskning börjar',
   finalize: 'Slutliga andelar',
   deadlineMoved: 'Meddelande om ändrad sista dag',
 };
@@ -65,21 +65,50 @@ async function loadOverview(): Promise<Overview> {
   return { info, shares };
 }
 
-function milestoneState(cycle: CycleView, index: number): { text: string; tone: 'good' | 'waiting' | 'neutral' } {
-  const m = cycle.milestones[index]!;
-  if (m.doneAt) return { text: `Klart ${formatInstant(m.doneAt)}`, tone: 'good' };
-  const next = cycle.milestones.findIndex((x) => !x.doneAt);
-  return index === next ? { text: 'Nästa', tone: 'waiting' } : { text: 'Senare', tone: 'neutral' };
+/** Whether the year's workflow has been started (GET cycle answers before that too, with the default calendar). */
+export const started = (cycle: CycleView | undefined): boolean => cycle !== undefined && cycle.workflow.status !== 'NOT_STARTED';
+
+interface TimelineItem {
+  id: string;
+  name: string;
+  at: string;
+  done: string | boolean;
+}
+
+/**
+ * The milestones as people read them: the deadline at its last second (the workflow acts one
+ * second later), and the county report date, which the counties' reports meet, after the warning.
+ */
+function timelineOf(cycle: CycleView): TimelineItem[] {
+  const items: TimelineItem[] = [];
+  for (const m of cycle.milestones) {
+    const at = m.kind === 'deadline' ? cycle.calendar.deadline : m.at;
+    items.push({ id: m.id, name: milestoneName(m.kind), at, done: m.doneAt ?? false });
+    if (m.kind === 'countyWarning') {
+      const all = cycle.counties.length > 0 && cycle.counties.every((c) => c.report !== 'PENDING');
+      items.push({ id: 'countyReportAt', name: 'Länsrapporterna lämnas senast', at: cycle.calendar.countyReportAt, done: all });
+    }
+  }
+  return items;
 }
 
 function Timeline({ cycle }: { cycle: CycleView }) {
+  const items = timelineOf(cycle);
+  const next = items.findIndex((x) => !x.done);
   return (
     <ol class="timeline">
-      {cycle.milestones.map((m, i) => {
-        const state = milestoneState(cycle, i);
+      {items.map((m, i) => {
+        const state =
+          typeof m.done === 'string'
+            ? { text: `Klart ${formatInstant(m.done)}`, tone: 'good' as const }
+            : m.done
+              ? { text: 'Klart', tone: 'good' as const }
+              : i === next
+                ? { text: 'Nästa', tone: 'waiting' as const }
+                : { text: 'Senare', tone: 'neutral' as const };
         return (
           <li class="timeline__item" key={m.id}>
-            <span class="timeline__name">{milestoneName(m.kind)}</span>
+            <span class="timeline__name">{m.name}</span>
             <span class="timeline__when">{formatInstant(m.at)}</span>
             <StatusTag tone={state.tone}>{state.text}</StatusTag>
           </li>
@@ -113,7 +142,7 @@ export function AdminYear() {
         <a href="/andelar">Läs in andelar från en fil</a>
       </p>
 
-      {!cycle ? (
+      {!started(cycle) ? (
         <>
           <h2 class="heading-m">Året har inte startat</h2>
           <p class="body">När året startas följer tjänsten kalendern: publicering, påminnelser, sista dag, länsrapporter och slutliga andelar.</p>
@@ -122,9 +151,15 @@ export function AdminYear() {
               Starta året
             </a>
           </p>
+          {cycle && (
+            <>
+              <h2 class="heading-m">Kalender</h2>
+              <Timeline cycle={cycle} />
+            </>
+          )}
         </>
       ) : (
-        <>
+        cycle && <>
           <h2 class="heading-m">Läge</h2>
           <SummaryList
             rows={[
@@ -318,7 +353,7 @@ export function StartYear() {
       <a class="back-link" href="/">Tillbaka</a>
       <ErrorSummary errors={errors} />
       {heading}
-      {info.cycle ? (
+      {started(info.cycle) ? (
         <p class="body">Andelsår {info.year} är redan startat.</p>
       ) : (
         <>
@@ -326,7 +361,14 @@ export function StartYear() {
             rows={[
               { key: 'Andelsår', value: String(info.year) },
               { key: 'Preliminära andelar', value: shares.shares.length === 0 ? 'Inga inlästa' : `${shares.shares.length} kommuner` },
-              { key: 'Kalender', value: 'Standardkalendern: publicering 15 augusti, sista dag för förslag 2 november, länsrapporter 15 november, slutliga andelar 15 december' },
+              ...(info.cycle
+                ? [
+                    { key: 'Publicering', value: formatInstant(info.cycle.calendar.publishAt) },
+                    { key: 'Sista dag för förslag', value: formatInstant(info.cycle.calendar.deadline) },
+                    { key: 'Länsrapporterna senast', value: formatInstant(info.cycle.calendar.countyReportAt) },
+                    { key: 'Slutliga andelar', value: formatInstant(info.cycle.calendar.finalizeAt) },
+                  ]
+                : []),
             ]}
           />
           <div class="inset">
@@ -440,7 +482,7 @@ export function MoveForm() {
   if (data.state === 'loading') return <>{heading}<Loading /></>;
   if (data.state === 'error') return <>{heading}<Problem message={data.message} /></>;
   const { cycle, offsetMs } = data.data;
-  if (!cycle) return <>{heading}<p class="body">Året har inte startat. <a href="/">Tillbaka till året</a></p></>;
+  if (!cycle || !started(cycle)) return <>{heading}<p class="body">Året har inte startat. <a href="/">Tillbaka till året</a></p></>;
   const options = movable(cycle, Date.now() + offsetMs);
   const choose = (field: string) => {
     const m = options.find((o) => o.field === field);
@@ -490,7 +532,7 @@ export function MoveCheck() {
   const { cycle, year, offsetMs } = data.data;
   const checked = checkMove(draft);
   const option = cycle && movable(cycle, Date.now() + offsetMs).find((o) => o.field === draft.milestone);
-  if (!cycle || !checked.instant || !option) {
+  if (!cycle || !started(cycle) || !checked.instant || !option) {
     route('/kalender', true);
     return null;
   }
