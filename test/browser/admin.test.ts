@@ -204,4 +204,35 @@ describe('the administrator in the browser', () => {
     await expectAccessible(page, 'flytta utan tid');
     await page.close();
   }, 120_000);
+
+  it('imports e-mail contacts from a JSON file with a preview (a bad address first)', async () => {
+    const page = await browser.page();
+    const main = page.locator('main');
+    await page.goto(`${stack.apiUrl}/kontakter`);
+    await page.getByRole('heading', { name: 'Logga in' }).waitFor();
+    await page.getByRole('button', { name: /^Administratör/ }).click();
+    await page.getByRole('heading', { name: /Läs in e-postkontakter/ }).waitFor();
+    await expectAccessible(page, 'läs in kontakter');
+
+    const bad = join(dir, 'kontakter-fel.json');
+    writeFileSync(bad, JSON.stringify({ municipalities: { '0360': { emails: ['registrator(at)tierp.se'] } } }));
+    await page.getByLabel('JSON-fil med kontakterna').setInputFiles(bad);
+    await page.getByRole('alert').getByText('Tierp (0360) (emails.0) är inte en giltig e-postadress.').waitFor();
+    await expectAccessible(page, 'kontakter med fel');
+
+    const file = join(dir, 'kontakter.json');
+    writeFileSync(file, JSON.stringify({ municipalities: { '0360': { emails: ['registrator@tierp.se', 'handlaggare@tierp.se'] } }, counties: { '03': { mailbox: 'uppsala@lansstyrelsen.se', officers: ['anna@lansstyrelsen.se'] } } }));
+    await page.getByLabel('JSON-fil med kontakterna').setInputFiles(file);
+    await page.getByText('Förhandsgranskning av kontakter.json').waitFor();
+    const text = await main.innerText();
+    expect(text).toContain('registrator@tierp.se, handlaggare@tierp.se');
+    expect(text).toContain('Funktionsbrevlåda uppsala@lansstyrelsen.se; handläggare: anna@lansstyrelsen.se');
+    expect(await page.getByRole('alert').count()).toBe(0);
+    await expectAccessible(page, 'kontakter förhandsgranskade');
+    await page.getByRole('button', { name: 'Läs in' }).click();
+    await page.getByRole('heading', { name: 'Kontakterna är inlästa' }).waitFor();
+    expect(await main.innerText()).toContain('2 mottagare har fått nya adresser.');
+    await expectAccessible(page, 'kontakterna är inlästa');
+    await page.close();
+  }, 60_000);
 });

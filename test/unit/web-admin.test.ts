@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { stockholmToUtc } from '../../shared/domain/calendar';
 import { ApiError } from '../../web/src/api';
-import { moveRefusal, previewShares, stockholmFields, stockholmInstant } from '../../web/src/admin-forms';
+import { moveRefusal, previewContacts, previewShares, stockholmFields, stockholmInstant } from '../../web/src/admin-forms';
 
 describe('Stockholm local time in the form', () => {
   it('gives the instant with the offset in force, as the domain converts it', () => {
@@ -70,5 +70,24 @@ describe('the calendar refusals', () => {
       { field: 'date', message: 'Påminnelsen 19 oktober 2027 kl. 09:00 har redan skickats och kan inte flyttas eller tas bort.' },
     ]);
     expect(moveRefusal(new ApiError(400, 'VALIDATION_FAILED', 'Kontrollera uppgifterna.'))).toEqual([{ field: 'date', message: 'Kontrollera uppgifterna.' }]);
+  });
+});
+
+describe('the contacts file preview', () => {
+  it('checks the file with the API schema and names who gets which addresses', () => {
+    const ok = previewContacts('k.json', JSON.stringify({ municipalities: { '0360': { emails: ['a@tierp.se', 'b@tierp.se'] } }, counties: { '03': { mailbox: 'uppsala@lst.se', officers: [] } }, administrators: { mailbox: 'admin@example.se' } }));
+    expect(ok.problems).toEqual([]);
+    expect(ok.rows).toEqual([
+      { who: 'Tierp (0360)', addresses: 'a@tierp.se, b@tierp.se' },
+      { who: 'Uppsala län (03)', addresses: 'Funktionsbrevlåda uppsala@lst.se; handläggare: inga' },
+      { who: 'Administratörerna', addresses: 'admin@example.se' },
+    ]);
+  });
+
+  it('gives each problem in Swedish, with whom it is about', () => {
+    expect(previewContacts('k.json', '{').problems).toEqual(['Filen är inte JSON.']);
+    const bad = previewContacts('k.json', JSON.stringify({ municipalities: { '0360': { emails: ['inte en adress'] } } }));
+    expect(bad.problems).toEqual(['Tierp (0360) (emails.0) är inte en giltig e-postadress.']);
+    expect(previewContacts('k.json', '{}').problems).toEqual(['Filen: Ange minst en av municipalities, counties, migrationsverket eller administrators.']);
   });
 });

@@ -7,7 +7,8 @@ import { parseSharesCsv } from '../../shared/app/shares-csv';
 import { RuleError } from '../../shared/domain/errors';
 import { parsePerMille } from '../../shared/domain/per-mille';
 import { HttpError } from '../../shared/http/errors';
-import { findMunicipality } from '../../shared/reference';
+import { findCounty, findMunicipality } from '../../shared/reference';
+import { ContactsImportBody } from '../../shared/schemas/contacts';
 import { ApiError } from './api';
 import type { FieldError } from './components';
 import { formatInstant } from './format';
@@ -131,3 +132,59 @@ export function moveRefusal(error: unknown): FieldError[] {
   return problems.length > 0 ? problems.map((message) => ({ field: 'date', message })) : [{ field: 'date', message: error.message }];
 }
 
+
+// --- Contacts ---------------------------------------------------------------------------
+
+export interface ContactsPreview {
+  fileName: string;
+  body?: unknown;
+  /** Who gets which addresses, as people read it. */
+  rows: { who: string; addresses: string }[];
+  problems: string[];
+}
+
+const ZOD_WORDS: Record<string, string> = {
+  invalid_format: 'är inte en giltig e-postadress',
+  too_small: 'har för få adresser',
+  too_big: 'har för många adresser',
+  unrecognized_keys: 'har fält som inte finns',
+  invalid_type: 'har fel form',
+  invalid_key: 'är ingen känd kod',
+};
+
+function whoOf(path: readonly PropertyKey[]): string {
+  const [group, code] = path.map(String);
+  if (group === 'municipalities' && code) return `${findMunicipality(code)?.name ?? code} (${code})`;
+  if (group === 'counties' && code) return `${findCounty(code)?.name ?? code} (${code})`;
+  if (group === 'migrationsverket') return 'Migrationsverket';
+  if (group === 'administrators') return 'Administratörerna';
+  return 'Filen';
+}
+
+/** A contacts JSON file (the body of PUT /v1/contacts) checked with the API's own schema. */
+export function previewContacts(fileName: string, text: string): ContactsPreview {
+  let json: unknown;
+  try {
+    json = JSON.parse(text.replace(/^\uFEFF/, ''));
+  } catch {
+    return { fileName, rows: [], problems: ['Filen är inte JSON.'] };
+  }
+  const parsed = ContactsImportBody.safeParse(json);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => {
+      const where = i.path.length > 2 ? ` (${i.path.slice(2).map(String).join('.')})` : '';
+      return i.code === 'custom' ? `${whoOf(i.path)}: ${i.message}` : `${whoOf(i.path)}${where} ${ZOD_WORDS[i.code] ?? 'har ett fel'}.`;
+    });
+    return { fileName, rows: [], problems: [...new Set(problems)] };
+  }
+  const b = parsed.data;
+  const rows: ContactsPreview['rows'] = [];
+  for (const [code, m] of Object.entries(b.municipalities ?? {})) rows.push({ who: whoOf(['municipalities', code]), addresses: (m.emails ?? [m.email!]).join(', ') });
+  for (const [code, c] of Object.entries(b.counties ?? {})) {
+    const officers = c.officers ?? (c.officer ? [c.officer] : undefined);
+    rows.push({ who: whoOf(['counties', code]), addresses: [c.mailbox && `Funktionsbrevlåda ${c.mailbox}`, officers && `handläggare: ${officers.join(', ') || 'inga'}`].filter(Boolean).join('; ') });
+  }
+  if (b.migrationsverket) rows.push({ who: 'Migrationsverket', addresses: b.migrationsverket.mailbox });
+  if (b.administrators) rows.push({ who: 'Administratörerna', addresses: b.administrators.mailbox });
+  return { fileName, body: parsed.data, rows, problems: [] };
+}

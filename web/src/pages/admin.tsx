@@ -13,7 +13,7 @@ import { ErrorSummary, Loading, PageHeading, Panel, Problem, Select, StatusTag, 
 import { formatInstant, formatPerMille } from '../format';
 import { clearStored, readStored, useLoad, useStored, useTitle } from '../hooks';
 import { loadYear, type YearInfo } from '../year';
-import { moveRefusal, previewShares, stockholmFields, stockholmInstant, type Preview } from '../admin-forms';
+import { moveRefusal, previewContacts, previewShares, type ContactsPreview, stockholmFields, stockholmInstant, type Preview } from '../admin-forms';
 import { municipalityName } from '../words';
 
 // --- Words ------------------------------------------------------------------------------
@@ -140,6 +140,10 @@ export function AdminYear() {
       </p>
       <p class="body">
         <a href="/andelar">Läs in andelar från en fil</a>
+      </p>
+      <h2 class="heading-m">E-postkontakter</h2>
+      <p class="body">
+        <a href="/kontakter">Läs in kontakter från en fil</a>
       </p>
 
       {!started(cycle) ? (
@@ -600,6 +604,113 @@ export function Moved() {
   );
 }
 
+// --- Import contacts -------------------------------------------------------------------
+
+/** A file input with its label, hint and error (GOV.UK file upload). */
+function FileInput({ id, label, hint, error, accept, onFile }: { id: string; label: string; hint: string; error: string | undefined; accept: string; onFile(file: File): void }) {
+  return (
+    <div class={`form-group${error ? ' form-group--error' : ''}`}>
+      <label class="label" for={id}>
+        {label}
+      </label>
+      <div id={`${id}-hint`} class="hint">
+        {hint}
+      </div>
+      {error && (
+        <p id={`${id}-error`} class="error-message">
+          <span class="visually-hidden">Fel: </span>
+          {error}
+        </p>
+      )}
+      <input
+        id={id}
+        name={id}
+        type="file"
+        class={`file-upload${error ? ' input--error' : ''}`}
+        accept={accept}
+        aria-describedby={`${id}-hint${error ? ` ${id}-error` : ''}`}
+        aria-invalid={error ? true : undefined}
+        onChange={(e) => {
+          const file = (e.target as HTMLInputElement).files?.[0];
+          if (file) onFile(file);
+        }}
+      />
+    </div>
+  );
+}
+
+export function ImportContacts() {
+  const { route } = useLocation();
+  const [preview, setPreview] = useState<ContactsPreview>();
+  const [errors, setErrors] = useState<FieldError[]>([]);
+  const [sending, setSending] = useState(false);
+  useTitle('Läs in e-postkontakter', errors.length > 0);
+  const choose = async (file: File) => {
+    const p = previewContacts(file.name, await file.text());
+    setPreview(p);
+    setErrors(p.problems.map((message) => ({ field: 'contacts-file', message })));
+  };
+  const send = async (event: Event) => {
+    event.preventDefault();
+    if (!preview) return setErrors([{ field: 'contacts-file', message: 'Välj en JSON-fil med kontakterna.' }]);
+    if (preview.problems.length > 0) return setErrors(preview.problems.map((message) => ({ field: 'contacts-file', message })));
+    setSending(true);
+    try {
+      await api('PUT', '/v1/contacts', preview.body);
+      sessionStorage.setItem('omf.contacts', JSON.stringify({ count: preview.rows.length }));
+      route('/kontakter/inlasta');
+    } catch (error) {
+      if (error instanceof SessionExpired) return;
+      const e = error instanceof ApiError ? error : undefined;
+      const details = (e?.details ?? []).map((d) => (d as { message?: string }).message).filter((m): m is string => typeof m === 'string');
+      setErrors([{ field: 'contacts-file', message: e?.message ?? 'Något gick fel. Försök igen om en stund.' }, ...details.map((message) => ({ field: 'contacts-file', message }))]);
+    } finally {
+      setSending(false);
+    }
+  };
+  const fileError = errors.length > 0 ? 'Filen har fel. Rätta dem och välj filen igen.' : undefined;
+  return (
+    <>
+      <a class="back-link" href="/">Tillbaka</a>
+      <ErrorSummary errors={errors} />
+      <PageHeading caption="Administratör">Läs in e-postkontakter</PageHeading>
+      <p class="body">Vem som får tjänstens e-post. Det som inte står i filen ändras inte; en lista i filen ersätter den som finns. Inget sparas förrän du väljer Läs in.</p>
+      <form onSubmit={send} noValidate>
+        <FileInput
+          id="contacts-file"
+          label="JSON-fil med kontakterna"
+          hint='Till exempel {"municipalities": {"0360": {"emails": ["registrator@tierp.se"]}}, "counties": {"03": {"mailbox": "uppsala@lansstyrelsen.se", "officers": []}}}.'
+          error={fileError}
+          accept=".json,application/json"
+          onFile={(f) => void choose(f)}
+        />
+        {preview && preview.problems.length === 0 && (
+          <>
+            <h2 class="heading-m">Förhandsgranskning av {preview.fileName}</h2>
+            <SummaryList rows={preview.rows.map((r) => ({ key: r.who, value: r.addresses }))} />
+          </>
+        )}
+        <button type="submit" class="button" disabled={sending}>
+          Läs in
+        </button>
+      </form>
+    </>
+  );
+}
+
+export function ContactsImported() {
+  const done = readStored<{ count?: number }>('omf.contacts', {});
+  useTitle('Kontakterna är inlästa');
+  return (
+    <>
+      <Panel title="Kontakterna är inlästa">{done.count !== undefined && <>{done.count} mottagare har fått nya adresser.</>}</Panel>
+      <p class="body">
+        <a href="/">Tillbaka till året</a>
+      </p>
+    </>
+  );
+}
+
 /** The administrator's routes (app.tsx routes a signed-in administrator here). */
 export function AdminRoutes() {
   return (
@@ -612,6 +723,8 @@ export function AdminRoutes() {
       <Route path="/kalender" component={MoveForm} />
       <Route path="/kalender/kontrollera" component={MoveCheck} />
       <Route path="/kalender/flyttad" component={Moved} />
+      <Route path="/kontakter" component={ImportContacts} />
+      <Route path="/kontakter/inlasta" component={ContactsImported} />
       <Route default component={AdminNotFound} />
     </Router>
   );
