@@ -168,7 +168,7 @@ describe('the county in the browser', () => {
     await page.getByRole('heading', { name: 'Länsrapporten är inlämnad' }).waitFor();
     await expectAccessible('kvitto på länsrapporten');
     await page.getByRole('link', { name: 'Visa länsrapporten' }).click();
-    await page.getByRole('heading', { name: 'Länsrapporten', exact: true }).waitFor();
+    await page.getByRole('heading', { name: / Länsrapporten$/ }).waitFor();
     expect(await main()).toContain('Inlämnad');
     await expectAccessible('den inlämnade länsrapporten');
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Ladda ner rapporten som CSV-fil' }).click()]);
@@ -180,6 +180,7 @@ describe('the county in the browser', () => {
     // Decisions are final once the report is in.
     await page.goto(`${stack.apiUrl}/`);
     await page.getByRole('heading', { name: /Länets förslag/ }).waitFor();
+    await page.getByText('Länsrapporten:').waitFor();
     expect(await main()).toContain('Länsrapporten: inlämnad');
     expect(await page.getByRole('link', { name: /Ändra beslutet/ }).count()).toBe(0);
     await expectAccessible('länets förslag efter rapporten');
@@ -188,6 +189,7 @@ describe('the county in the browser', () => {
   it('shows the audit with times in Stockholm time, the person and the organisation', async () => {
     await page.getByRole('link', { name: 'Visa händelser i länet' }).click();
     await page.getByRole('heading', { name: /Händelser i länet/ }).waitFor();
+    await page.locator('main table').waitFor();
     const person = (await page.locator('.header__user span').innerText()).split(',')[0]!.trim();
     const text = await main();
     expect(text).toContain('Tierp föreslog att ge 0,5 promille till Uppsala');
