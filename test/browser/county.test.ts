@@ -133,6 +133,22 @@ describe('the county in the browser', () => {
     expect((await stored(HEBY)).status).toBe('APPROVED');
   });
 
+  it('changes a decision before the report: Tierp → Uppsala from rejected to approved', async () => {
+    await page.getByRole('link', { name: 'Tillbaka till länets förslag' }).click();
+    await page.getByRole('heading', { name: 'Beslutade (2)' }).waitFor();
+    await page.getByRole('link', { name: 'Ändra beslutet om förslaget från Tierp' }).click();
+    await page.getByRole('heading', { name: /Besluta om förslaget från Tierp/ }).waitFor();
+    expect(await main()).toContain('Nuvarande beslut');
+    expect(await main()).toContain('Ett nytt beslut ersätter det nuvarande.');
+    await expectAccessible('ändra beslutet');
+    await page.getByLabel('Godkänn förslaget').check();
+    await page.getByLabel('Motivering').fill('');
+    await page.getByRole('button', { name: 'Fortsätt' }).click();
+    await page.getByRole('button', { name: 'Skicka beslutet' }).click();
+    await page.getByRole('heading', { name: 'Förslaget är godkänt' }).waitFor();
+    expect((await stored(TIERP)).status).toBe('APPROVED');
+  });
+
   it('refuses the report in Swedish while the window is open', async () => {
     await page.goto(`${stack.apiUrl}/rapport`);
     await page.getByRole('heading', { name: /Förhandsgranska länsrapporten/ }).waitFor();
@@ -153,8 +169,10 @@ describe('the county in the browser', () => {
     const row = async (name: string) => (await page.locator('#share-table tbody tr', { has: page.getByRole('rowheader', { name, exact: true }) }).innerText()).split('\t').map((s) => s.trim());
     expect(await row('Heby')).toEqual(['Heby', formatPerMille(shareOf(HEBY)), '0,25 promille', '0 promille', formatPerMille(round3(shareOf(HEBY) - 0.25))]);
     expect(await row('Enköping')).toEqual(['Enköping', formatPerMille(shareOf(ENKOPING)), '0 promille', '0,25 promille', formatPerMille(round3(shareOf(ENKOPING) + 0.25))]);
-    // Rejected: Tierp and Uppsala are unchanged.
-    expect((await row('Tierp'))[4]).toBe(formatPerMille(shareOf(TIERP)));
+    expect((await row('Tierp'))[4]).toBe(formatPerMille(round3(shareOf(TIERP) - 0.5)));
+    expect((await row('Uppsala'))[4]).toBe(formatPerMille(round3(shareOf(UPPSALA) + 0.5)));
+    // Declined: Älvkarleby is unchanged.
+    expect((await row('Älvkarleby'))[4]).toBe(formatPerMille(shareOf(ALVKARLEBY)));
     const total = formatPerMille(round3(municipalitiesOf('03').reduce((s, m) => s + shareOf(m.code), 0)));
     const foot = (await page.locator('#share-table tfoot tr').innerText()).split('\t').map((s) => s.trim()).filter(Boolean);
     expect(foot).toEqual(['Länet totalt', total, total]);
@@ -195,6 +213,7 @@ describe('the county in the browser', () => {
     expect(text).toContain('Tierp föreslog att ge 0,5 promille till Uppsala');
     expect(text).toContain('Länsstyrelsen avslog förslaget från Tierp: Uppsala saknar platser under året.');
     expect(text).toContain('Länsstyrelsen godkände förslaget från Heby');
+    expect(text).toContain('Länsstyrelsen godkände förslaget från Tierp');
     expect(text).toContain('Länsstyrelsen lämnade länsrapporten');
     const decided = await page.locator('tr', { hasText: 'Länsstyrelsen godkände förslaget från Heby' }).innerText();
     expect(decided).toContain(person);
@@ -205,6 +224,6 @@ describe('the county in the browser', () => {
   });
 
   it('ran axe on every page and state', () => {
-    expect(checked.length).toBeGreaterThanOrEqual(12);
+    expect(checked.length).toBeGreaterThanOrEqual(13);
   });
 });
