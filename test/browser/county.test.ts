@@ -219,7 +219,7 @@ describe('the county in the browser', () => {
     expect(decided).toContain(person);
     expect(decided).toContain('Länsstyrelsen i Uppsala län');
     expect(decided).toMatch(/\d{1,2} [a-z]+ 2027 kl\. \d{2}:\d{2}/);
-    expect(text).toContain('Tierp kommun');
+    expect(text).toContain('Tierp (0360)');
     await expectAccessible('händelser i länet');
   });
 

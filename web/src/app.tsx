@@ -13,7 +13,7 @@ import { clearSession, currentUser, rememberReturn, takeReturn, type SessionUser
 import { municipalityName } from './words';
 
 const organisation = (u: SessionUser): string =>
-  u.role === 'municipality' ? `${municipalityName(u.municipality)} kommun` : u.role === 'county' ? `Länsstyrelsen i ${findCounty(u.county)?.name ?? u.county}` : 'Administratör';
+  u.role === 'municipality' ? `${municipalityName(u.municipality)} (${u.municipality})` : u.role === 'county' ? `Länsstyrelsen i ${findCounty(u.county)?.name ?? u.county}` : 'Administratör';
 
 /** After each navigation (not the first load) focus moves to the new page's heading. */
 let navigated = false;

@@ -556,7 +556,7 @@ export function eventPhrase(e: AuditEvent): string {
 }
 
 const organisationOf = (actor: AuditEvent['actor']): string =>
-  actor.role === 'municipality' && actor.id ? `${municipalityName(actor.id)} kommun`
+  actor.role === 'municipality' && actor.id ? `${municipalityName(actor.id)} (${actor.id})`
   : actor.role === 'county' && actor.id ? countyName(actor.id)
   : actor.role === 'admin' ? 'Administratör'
   : actor.role === 'system' ? 'Tjänsten (automatiskt)'
