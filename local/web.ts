@@ -100,7 +100,7 @@ export function localIdentities(): LocalIdentity[] {
   const out: LocalIdentity[] = [];
   for (const county of counties) {
     for (const m of municipalitiesOf(county)) {
-      out.push({ role: 'municipality', municipality: m.code, name: defaultName({ 'custom:role': 'municipality', 'custom:municipality': m.code }), organisation: `${m.name} kommun` });
+      out.push({ role: 'municipality', municipality: m.code, name: defaultName({ 'custom:role': 'municipality', 'custom:municipality': m.code }), organisation: `${m.name} (${m.code})` });
     }
   }
   for (const county of counties) {

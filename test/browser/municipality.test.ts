@@ -33,7 +33,7 @@ async function expectAccessible(page: Page, state: string): Promise<void> {
 async function signIn(page: Page, organisation: string): Promise<void> {
   await page.goto(`${stack.apiUrl}/`);
   await page.getByRole('heading', { name: 'Logga in' }).waitFor();
-  await page.getByRole('button', { name: new RegExp(`^${organisation}`) }).click();
+  await page.getByRole('button', { name: new RegExp(`^${organisation.replace(/[()]/g, '\\$&')}`) }).click();
 }
 
 beforeAll(async () => {
@@ -58,7 +58,7 @@ describe('the municipality in the browser', () => {
     await page.getByRole('heading', { name: 'Logga in' }).waitFor();
     expect(await page.getAttribute('html', 'lang')).toBe('sv');
     await expectAccessible(page, 'lokal inloggning');
-    await page.getByRole('button', { name: /^Tierp kommun/ }).click();
+    await page.getByRole('button', { name: /^Tierp \(0360\)/ }).click();
 
     await page.getByRole('heading', { name: /Det här väntar på oss/ }).waitFor();
     await page.getByText('Sista dag för förslag:').waitFor();
@@ -66,7 +66,7 @@ describe('the municipality in the browser', () => {
     await expect.poll(() => main.innerText()).toContain(`${String(shareOf(TIERP)).replace('.', ',')} promille`);
     // The countdown runs on the stack's virtual clock (1 September 2027 12:00 in Stockholm): 62 days and almost 13 hours.
     expect(await main.innerText()).toMatch(/2 november 2027 kl\. 23:59 \(62 dagar och 12 timmar kvar\)/);
-    expect(await page.locator('header').innerText()).toContain('Handläggare (Tierp), Tierp kommun');
+    expect(await page.locator('header').innerText()).toContain('Handläggare (Tierp), Tierp (0360)');
     await expectAccessible(page, 'startsidan, inget förslag');
 
     await page.getByRole('button', { name: 'Föreslå att ge en del av vår andel' }).click();
@@ -121,7 +121,7 @@ describe('the municipality in the browser', () => {
 
   it('signs in as Uppsala and consents with its decision reference', async () => {
     const page = await browser.page();
-    await signIn(page, 'Uppsala kommun');
+    await signIn(page, 'Uppsala (0380)');
     await page.getByRole('heading', { name: /Det här väntar på oss/ }).waitFor();
     await page.getByRole('heading', { name: 'Från Tierp' }).waitFor();
     await expectAccessible(page, 'startsidan med inkommande förslag');
@@ -146,7 +146,7 @@ describe('the municipality in the browser', () => {
 
   it('shows the refusal of an amount larger than the share at the amount field, keeping what was typed', async () => {
     const page = await browser.page();
-    await signIn(page, 'Enköping kommun');
+    await signIn(page, 'Enköping (0381)');
     await page.getByRole('button', { name: 'Föreslå att ge en del av vår andel' }).click();
     await page.getByLabel('Vilken kommun ska ta emot andelen?').selectOption(HEBY);
     await page.getByLabel('Hur stor del av andelen vill ni ge?').fill('999.5');
@@ -173,7 +173,7 @@ describe('the municipality in the browser', () => {
 
   it('works with the keyboard alone: Tab, Enter and Space', async () => {
     const page = await browser.page();
-    await signIn(page, 'Östhammar kommun');
+    await signIn(page, 'Östhammar (0382)');
     await page.getByRole('heading', { name: /Det här väntar på oss/ }).waitFor();
     // The skip link is the first stop.
     await page.keyboard.press('Tab');
@@ -207,7 +207,7 @@ describe('the municipality in the browser', () => {
 
   it('never shows another county: the receivers are the own county only, a direct URL is refused in Swedish', async () => {
     const page = await browser.page();
-    await signIn(page, 'Stockholm kommun');
+    await signIn(page, 'Stockholm (0180)');
     await page.getByRole('button', { name: 'Föreslå att ge en del av vår andel' }).click();
     await page.getByLabel('Vilken kommun ska ta emot andelen?').waitFor();
     const options = await page.locator('#receiver option').allInnerTexts();
@@ -227,7 +227,7 @@ describe('the municipality in the browser', () => {
 
   it('asks to sign in again when the session has expired and returns to the same page; signing out clears it', async () => {
     const page = await browser.page();
-    await signIn(page, 'Tierp kommun');
+    await signIn(page, 'Tierp (0360)');
     await page.getByRole('heading', { name: /Det här väntar på oss/ }).waitFor();
     await page.goto(`${stack.apiUrl}/forslag/${TIERP}`);
     await page.getByRole('heading', { name: /Förslag från Tierp till Uppsala/ }).waitFor();
@@ -236,7 +236,7 @@ describe('the municipality in the browser', () => {
     await page.reload();
     await page.getByText('Din inloggning har gått ut.').waitFor();
     await expectAccessible(page, 'inloggningen har gått ut');
-    await page.getByRole('button', { name: /^Tierp kommun/ }).click();
+    await page.getByRole('button', { name: /^Tierp \(0360\)/ }).click();
     await page.getByRole('heading', { name: /Förslag från Tierp till Uppsala/ }).waitFor();
     expect(new URL(page.url()).pathname).toBe(`/forslag/${TIERP}`);
     await expectAccessible(page, 'ett förslag');
@@ -249,7 +249,7 @@ describe('the municipality in the browser', () => {
 
   it('declines an incoming proposal (Östhammar → Uppsala) with the keyboard-made proposal', async () => {
     const page = await browser.page();
-    await signIn(page, 'Uppsala kommun');
+    await signIn(page, 'Uppsala (0380)');
     await page.getByRole('button', { name: 'Svara på förslaget från Östhammar' }).click();
     await page.getByLabel('Nej, vi avböjer').check();
     await page.getByLabel('Kommentar (valfritt)').fill('Vi har inte platser i år.');
@@ -268,7 +268,7 @@ describe('the municipality in the browser', () => {
 
   it('amends the proposal (prefilled with what stands) and then withdraws it', async () => {
     const page = await browser.page();
-    await signIn(page, 'Tierp kommun');
+    await signIn(page, 'Tierp (0360)');
     await page.getByRole('link', { name: 'Visa förslaget' }).click();
     await page.getByRole('heading', { name: /Förslag från Tierp till Uppsala/ }).waitFor();
     await page.getByRole('button', { name: 'Ändra förslaget' }).click();

@@ -52,8 +52,8 @@ describe('the web app on the local stack', () => {
       expect.arrayContaining([
         { role: 'admin', name: 'Administratör', organisation: 'Administratör' },
         { role: 'county', county: '03', name: 'Handläggare (Länsstyrelsen i Uppsala län)', organisation: 'Länsstyrelsen i Uppsala län' },
-        { role: 'municipality', municipality: '0360', name: 'Handläggare (Tierp)', organisation: 'Tierp kommun' },
-        { role: 'municipality', municipality: '0380', name: 'Handläggare (Uppsala)', organisation: 'Uppsala kommun' },
+        { role: 'municipality', municipality: '0360', name: 'Handläggare (Tierp)', organisation: 'Tierp (0360)' },
+        { role: 'municipality', municipality: '0380', name: 'Handläggare (Uppsala)', organisation: 'Uppsala (0380)' },
       ]),
     );
     const signed = await stack.request('POST', '/_local/sign-in', { json: { role: 'municipality', municipality: '0360', name: 'Karin Ek' } });

@@ -6,6 +6,7 @@ import { onSessionExpired } from './api';
 import { Loading, PageHeading, Problem } from './components';
 import { loadConfig, type AppConfig } from './config';
 import { useTitle } from './hooks';
+import { AuditPage, CountyStart, DecideCheck, DecideForm, DecideSent, ReportPage, ReportSent } from './pages/county';
 import { AnswerCheck, AnswerForm, AnswerSent, MunicipalityStart, ProposalPage, ProposeCheck, ProposeForm, ProposeSent, WithdrawPage, Withdrawn } from './pages/municipality';
 import { AdminRoutes } from './pages/admin';
 import { LocalSignIn } from './pages/sign-in';
@@ -13,7 +14,7 @@ import { clearSession, currentUser, rememberReturn, takeReturn, type SessionUser
 import { municipalityName } from './words';
 
 const organisation = (u: SessionUser): string =>
-  u.role === 'municipality' ? `${municipalityName(u.municipality)} kommun` : u.role === 'county' ? `Länsstyrelsen i ${findCounty(u.county)?.name ?? u.county}` : 'Administratör';
+  u.role === 'municipality' ? `${municipalityName(u.municipality)} (${u.municipality})` : u.role === 'county' ? `Länsstyrelsen i ${findCounty(u.county)?.name ?? u.county}` : 'Administratör';
 
 /** After each navigation (not the first load) focus moves to the new page's heading. */
 let navigated = false;
@@ -99,6 +100,21 @@ function NotBuiltYet({ user }: { user: SessionUser }) {
 
 function SignedIn({ user }: { user: SessionUser }) {
   if (user.role === 'admin') return <AdminRoutes />;
+  if (user.role === 'county') {
+    const county = user.county;
+    return (
+      <Router>
+        <Route path="/" component={() => <CountyStart county={county} />} />
+        <Route path="/beslut/:giver" component={() => <DecideForm county={county} />} />
+        <Route path="/beslut/:giver/kontrollera" component={() => <DecideCheck county={county} />} />
+        <Route path="/beslut/:giver/skickat" component={DecideSent} />
+        <Route path="/rapport" component={() => <ReportPage county={county} />} />
+        <Route path="/rapport/skickad" component={ReportSent} />
+        <Route path="/handelser" component={() => <AuditPage county={county} />} />
+        <Route default component={NotFound} />
+      </Router>
+    );
+  }
   if (user.role !== 'municipality') {
     return <NotBuiltYet user={user} />;
   }
