@@ -8,7 +8,7 @@ import { loadConfig, type AppConfig } from './config';
 import { useTitle } from './hooks';
 import { AuditPage, CountyStart, DecideCheck, DecideForm, DecideSent, ReportPage, ReportSent } from './pages/county';
 import { AnswerCheck, AnswerForm, AnswerSent, MunicipalityStart, ProposalPage, ProposeCheck, ProposeForm, ProposeSent, WithdrawPage, Withdrawn } from './pages/municipality';
-import { AdminRoutes } from './pages/admin';
+import { AdminRoutes } from './pages/admin-lazy';
 import { LocalSignIn } from './pages/sign-in';
 import { clearSession, currentUser, rememberReturn, takeReturn, type SessionUser } from './session';
 import { municipalityName } from './words';
