@@ -27,15 +27,18 @@ export function onSessionExpired(listener: Listener): void {
   onExpired = listener;
 }
 
-/** Calls the API with the bearer token; JSON in and out. Throws ApiError or SessionExpired. */
-export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
+/**
+ * Calls the API with the bearer token; JSON in and out (or, with `contentType`, the body is
+ * text sent as is, e.g. text/csv). Throws ApiError or SessionExpired.
+ */
+export async function api<T>(method: string, path: string, body?: unknown, contentType?: string): Promise<T> {
   const headers: Record<string, string> = {};
   const jwt = token();
   if (jwt) headers.authorization = `Bearer ${jwt}`;
-  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (body !== undefined) headers['content-type'] = contentType ?? 'application/json';
   let res: Response;
   try {
-    res = await fetch(path, { method, headers, ...(body !== undefined && { body: JSON.stringify(body) }) });
+    res = await fetch(path, { method, headers, ...(body !== undefined && { body: contentType ? String(body) : JSON.stringify(body) }) });
   } catch {
     throw new ApiError(0, 'NETWORK', 'Tjänsten gick inte att nå. Kontrollera anslutningen och försök igen.');
   }

@@ -8,6 +8,7 @@ import { loadConfig, type AppConfig } from './config';
 import { useTitle } from './hooks';
 import { AuditPage, CountyStart, DecideCheck, DecideForm, DecideSent, ReportPage, ReportSent } from './pages/county';
 import { AnswerCheck, AnswerForm, AnswerSent, MunicipalityStart, ProposalPage, ProposeCheck, ProposeForm, ProposeSent, WithdrawPage, Withdrawn } from './pages/municipality';
+import { AdminRoutes } from './pages/admin-lazy';
 import { LocalSignIn } from './pages/sign-in';
 import { clearSession, currentUser, rememberReturn, takeReturn, type SessionUser } from './session';
 import { municipalityName } from './words';
@@ -98,6 +99,7 @@ function NotBuiltYet({ user }: { user: SessionUser }) {
 }
 
 function SignedIn({ user }: { user: SessionUser }) {
+  if (user.role === 'admin') return <AdminRoutes />;
   if (user.role === 'county') {
     const county = user.county;
     return (
