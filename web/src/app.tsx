@@ -86,18 +86,6 @@ function NotFound() {
   );
 }
 
-function NotBuiltYet({ user }: { user: SessionUser }) {
-  useTitle('Inloggad');
-  return (
-    <>
-      <PageHeading>{organisation(user)}</PageHeading>
-      <p class="body">
-        Sidorna för {user.role === 'county' ? 'länsstyrelser' : 'administratörer'} finns inte i webbtjänsten än. Till dess görs det här steget med tjänstens API, som README beskriver.
-      </p>
-    </>
-  );
-}
-
 function SignedIn({ user }: { user: SessionUser }) {
   if (user.role === 'admin') return <AdminRoutes />;
   if (user.role === 'county') {
@@ -114,9 +102,6 @@ function SignedIn({ user }: { user: SessionUser }) {
         <Route default component={NotFound} />
       </Router>
     );
-  }
-  if (user.role !== 'municipality') {
-    return <NotBuiltYet user={user} />;
   }
   const me = user.municipality;
   return (
