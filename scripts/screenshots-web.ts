@@ -30,9 +30,9 @@ try {
     shots.push(`docs/screenshots/${name}.png`);
   };
   await page.goto(`${stack.apiUrl}/`);
-  await page.getByRole('button', { name: /^Tierp kommun/ }).waitFor();
+  await page.getByRole('button', { name: /^Tierp \(0360\)/ }).waitFor();
   await shot('logga-in');
-  await page.getByRole('button', { name: /^Tierp kommun/ }).click();
+  await page.getByRole('button', { name: /^Tierp \(0360\)/ }).click();
   await page.getByText('Sista dag för förslag:').waitFor();
   await shot('startsida');
   await page.getByRole('button', { name: 'Föreslå att ge en del av vår andel' }).click();
@@ -50,7 +50,7 @@ try {
   await page.getByRole('heading', { name: 'Förslaget är skickat' }).waitFor();
   await shot('kvitto');
   await page.getByRole('button', { name: 'Logga ut' }).click();
-  await page.getByRole('button', { name: /^Uppsala kommun/ }).click();
+  await page.getByRole('button', { name: /^Uppsala \(0380\)/ }).click();
   await page.getByRole('button', { name: 'Svara på förslaget från Tierp' }).click();
   await page.getByLabel('Ja, vi samtycker').waitFor();
   await shot('svara');
