@@ -6,6 +6,7 @@
 import { parseSharesCsv } from '../../shared/app/shares-csv';
 import { RuleError } from '../../shared/domain/errors';
 import { parsePerMille } from '../../shared/domain/per-mille';
+import { offsetAt, stockholmToUtc } from '../../shared/domain/stockholm-time';
 import { HttpError } from '../../shared/http/errors';
 import { findCounty, findMunicipality } from '../../shared/reference';
 import { ContactsImportBody } from '../../shared/schemas/contacts';
@@ -13,54 +14,28 @@ import { ApiError } from './api';
 import type { FieldError } from './components';
 import { formatInstant } from './format';
 
-/*
- * The form takes Stockholm wall-clock time. shared/domain/calendar.ts's stockholmToUtc imports
- * working-days (date-holidays, all countries' rules), too heavy for the browser bundle, so the
- * same algorithm is used here with the browser's tz database (Intl): the offset a day either
- * side of the wall time; in the autumn overlap the earlier instant (summer time), in the
- * spring gap the wall time moved forward by the gap.
- */
-const parts = new Intl.DateTimeFormat('en-US', {
-  timeZone: 'Europe/Stockholm',
-  hourCycle: 'h23',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-});
-const DAY = 86_400_000;
-
-function wallOf(ms: number): number {
-  const p = Object.fromEntries(parts.formatToParts(new Date(ms)).map((x) => [x.type, x.value]));
-  return Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute), Number(p.second));
-}
-const offsetAt = (ms: number) => wallOf(ms) - Math.floor(ms / 1000) * 1000;
-
 /** "2027-11-09" and "23:59" in Stockholm time → "2027-11-09T23:59:59+01:00" (23:59 means through 23:59:59); undefined when not a time. */
 export function stockholmInstant(date: string, time: string): string | undefined {
   const d = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date.trim());
   const t = /^(\d{1,2})[:.](\d{2})$/.exec(time.trim());
   if (!d || !t) return undefined;
   const [y, mo, da, h, mi] = [Number(d[1]), Number(d[2]), Number(d[3]), Number(t[1]), Number(t[2])];
-  const s = h === 23 && mi === 59 ? 59 : 0;
-  const wall = Date.UTC(y, mo - 1, da, h, mi, s);
-  const back = new Date(wall);
-  if (y < 1000 || h > 23 || mi > 59 || back.getUTCMonth() !== mo - 1 || back.getUTCDate() !== da) return undefined;
-  const candidates = [...new Set([offsetAt(wall - DAY), offsetAt(wall + DAY)])].map((o) => wall - o);
-  const valid = candidates.filter((utc) => utc + offsetAt(utc) === wall);
-  const utc = valid.length > 0 ? Math.min(...valid) : Math.max(...candidates);
+  let utc: number;
+  try {
+    utc = Date.parse(stockholmToUtc(y, mo, da, h, mi, h === 23 && mi === 59 ? 59 : 0));
+  } catch {
+    return undefined; // not a date and time (30 February, 24:00, …)
+  }
   const offset = offsetAt(utc) / 60_000;
   const local = new Date(utc + offset * 60_000).toISOString().slice(0, 19);
-  const sign = offset < 0 ? '-' : '+';
   const abs = Math.abs(offset);
-  return `${local}${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+  return `${local}${offset < 0 ? '-' : '+'}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
 }
 
 /** An instant as the form's Stockholm date and time. */
 export function stockholmFields(iso: string): { date: string; time: string } {
-  const wall = new Date(wallOf(Date.parse(iso))).toISOString();
+  const ms = Math.floor(Date.parse(iso) / 1000) * 1000;
+  const wall = new Date(ms + offsetAt(ms)).toISOString();
   return { date: wall.slice(0, 10), time: wall.slice(11, 16) };
 }
 

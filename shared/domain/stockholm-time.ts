@@ -1,0 +1,67 @@
+/**
+ * Stockholm wall-clock time and UTC instants, through the platform's tz database (Intl).
+ * Pure, and free of the calendar's holiday rules, so the web app can use it too.
+ */
+
+export const TIME_ZONE = 'Europe/Stockholm';
+
+export const SECOND = 1000;
+const DAY = 86_400 * SECOND;
+
+const stockholmFormat = new Intl.DateTimeFormat('en-US', {
+  timeZone: TIME_ZONE,
+  hourCycle: 'h23',
+  year: 'numeric',
+  month: 'numeric',
+  day: 'numeric',
+  hour: 'numeric',
+  minute: 'numeric',
+  second: 'numeric',
+});
+
+/** Epoch ms of a wall time read as if it were UTC (setUTCFullYear avoids Date.UTC's 0–99 → 19xx quirk). */
+export function wallMs(year: number, month: number, day: number, hour = 0, minute = 0, second = 0): number {
+  const d = new Date(0);
+  d.setUTCFullYear(year, month - 1, day);
+  d.setUTCHours(hour, minute, second, 0);
+  return d.getTime();
+}
+
+/** Stockholm's UTC offset (ms) at a whole-second instant, as Intl reports it. */
+export function offsetAt(utc: number): number {
+  const parts = stockholmFormat.formatToParts(utc);
+  const part = (type: Intl.DateTimeFormatPartTypes) => Number(parts.find((p) => p.type === type)?.value);
+  return wallMs(part('year'), part('month'), part('day'), part('hour'), part('minute'), part('second')) - utc;
+}
+
+function daysInMonth(year: number, month: number): number {
+  return new Date(wallMs(year, month + 1, 0)).getUTCDate();
+}
+
+export function isValidDateTime(y: number, mo: number, d: number, h: number, mi: number, s: number): boolean {
+  const inRange = (v: number, min: number, max: number) => Number.isInteger(v) && v >= min && v <= max;
+  return inRange(y, 0, 9999) && inRange(mo, 1, 12) && inRange(d, 1, daysInMonth(y, mo)) &&
+    inRange(h, 0, 23) && inRange(mi, 0, 59) && inRange(s, 0, 59);
+}
+
+/** Whole-second UTC ISO string; throws if the year leaves 0000–9999 (keeps the fixed format). */
+export function formatUtc(ms: number): string {
+  const iso = new Date(Math.floor(ms / SECOND) * SECOND).toISOString();
+  if (!/^\d{4}-/.test(iso)) throw new RangeError(`Instant out of range: ${iso}`);
+  return iso.slice(0, 19) + 'Z';
+}
+
+export function stockholmToUtc(year: number, month: number, day: number, hour: number, minute: number, second: number): string {
+  // Year ≥ 1000 keeps Intl probes (±1 day) clear of year 0 / BC era formatting.
+  if (year < 1000 || !isValidDateTime(year, month, day, hour, minute, second)) {
+    throw new RangeError(`Invalid local date-time: ${year}-${month}-${day} ${hour}:${minute}:${second}`);
+  }
+  const wall = wallMs(year, month, day, hour, minute, second);
+  // Offsets in force a day either side cover both sides of any single DST transition.
+  const candidates = [...new Set([offsetAt(wall - DAY), offsetAt(wall + DAY)])].map((o) => wall - o);
+  const valid = candidates.filter((utc) => utc + offsetAt(utc) === wall);
+  // Overlap (fall back): the earlier instant, i.e. the first occurrence (summer time).
+  // Gap (spring forward, nonexistent time): the later instant, i.e. the wall time moved forward by
+  // the gap (02:30 → 03:30 CEST), as java.time and Temporal's 'compatible' do.
+  return formatUtc(valid.length > 0 ? Math.min(...valid) : Math.max(...candidates));
+}
