@@ -74,14 +74,23 @@ function FieldMessages({ id, hint, error }: { id: string; hint?: string | undefi
   );
 }
 
-export function TextInput(props: FieldProps & { inputMode?: JSX.HTMLAttributes['inputMode']; autoComplete?: string; type?: string; width?: 'short' | 'full' }) {
-  const { id, label, hint, error, value, onInput } = props;
+/** A form group: the label, the hint and error messages, then the control (GOV.UK's form-group). */
+function LabelledField({ id, label, hint, error, children }: Pick<FieldProps, 'id' | 'label' | 'hint' | 'error'> & { children: JSX.Element }) {
   return (
     <div class={`form-group${error ? ' form-group--error' : ''}`}>
       <label class="label" for={id}>
         {label}
       </label>
       <FieldMessages id={id} hint={hint} error={error} />
+      {children}
+    </div>
+  );
+}
+
+export function TextInput(props: FieldProps & { inputMode?: JSX.HTMLAttributes['inputMode']; autoComplete?: string; type?: string; width?: 'short' | 'full' }) {
+  const { id, label, hint, error, value, onInput } = props;
+  return (
+    <LabelledField id={id} label={label} hint={hint} error={error}>
       <input
         id={id}
         name={id}
@@ -95,18 +104,14 @@ export function TextInput(props: FieldProps & { inputMode?: JSX.HTMLAttributes['
         aria-invalid={error ? true : undefined}
         onInput={(e) => onInput((e.target as HTMLInputElement).value)}
       />
-    </div>
+    </LabelledField>
   );
 }
 
 export function TextArea(props: FieldProps) {
   const { id, label, hint, error, value, onInput } = props;
   return (
-    <div class={`form-group${error ? ' form-group--error' : ''}`}>
-      <label class="label" for={id}>
-        {label}
-      </label>
-      <FieldMessages id={id} hint={hint} error={error} />
+    <LabelledField id={id} label={label} hint={hint} error={error}>
       <textarea
         id={id}
         name={id}
@@ -117,18 +122,14 @@ export function TextArea(props: FieldProps) {
         aria-invalid={error ? true : undefined}
         onInput={(e) => onInput((e.target as HTMLTextAreaElement).value)}
       />
-    </div>
+    </LabelledField>
   );
 }
 
 export function Select(props: FieldProps & { options: { value: string; label: string }[]; placeholder: string }) {
   const { id, label, hint, error, value, onInput } = props;
   return (
-    <div class={`form-group${error ? ' form-group--error' : ''}`}>
-      <label class="label" for={id}>
-        {label}
-      </label>
-      <FieldMessages id={id} hint={hint} error={error} />
+    <LabelledField id={id} label={label} hint={hint} error={error}>
       <select
         id={id}
         name={id}
@@ -145,7 +146,7 @@ export function Select(props: FieldProps & { options: { value: string; label: st
           </option>
         ))}
       </select>
-    </div>
+    </LabelledField>
   );
 }
 
