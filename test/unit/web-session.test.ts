@@ -65,4 +65,11 @@ describe('the session', () => {
     rememberReturn('//evil.example/');
     expect(takeReturn()).toBe('/');
   });
+
+  it('never returns to the sign-in itself (a request still under way at sign-out remembers where it was)', () => {
+    rememberReturn('/rapport');
+    rememberReturn('/logga-in');
+    rememberReturn('/inloggad?code=x&state=y');
+    expect(takeReturn()).toBe('/rapport');
+  });
 });

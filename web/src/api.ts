@@ -43,6 +43,8 @@ export async function api<T>(method: string, path: string, body?: unknown, conte
     throw new ApiError(0, 'NETWORK', 'Tjänsten gick inte att nå. Kontrollera anslutningen och försök igen.');
   }
   if (res.status === 401) {
+    // Sent without a token: the user signed out while the page was still loading. Nothing expired.
+    if (!jwt) throw new SessionExpired();
     clearSession();
     rememberReturn(location.pathname + location.search);
     onExpired();

@@ -155,7 +155,7 @@ function Shell({ config }: { config: AppConfig }) {
   else if (!user || path === '/logga-in') {
     if (config.auth.kind === 'local') page = <LocalSignIn expired={expired} onSignedIn={() => (setUser(currentUser()), setExpired(false))} />;
     else page = <CognitoRedirect config={config} />;
-    if (path !== '/logga-in' && !expired) rememberReturn(url);
+    if (!expired) rememberReturn(url);
   } else page = <SignedIn user={user} />;
   return (
     <Layout user={path === '/logga-in' ? undefined : user} onSignOut={signOut}>

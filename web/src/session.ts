@@ -56,8 +56,12 @@ export function currentUser(nowMs = Date.now()): SessionUser | undefined {
 
 /** Where to go back after signing in (set when a session expired or a page needed sign-in). */
 export function rememberReturn(path: string): void {
+  if (SIGN_IN_PAGES.some((page) => path === page || path.startsWith(`${page}?`))) return;
   sessionStorage.setItem(RETURN_KEY, path);
 }
+
+/** Pages of the sign-in itself: never a place to return to. */
+const SIGN_IN_PAGES = ['/logga-in', '/inloggad'];
 
 export function takeReturn(): string {
   const path = sessionStorage.getItem(RETURN_KEY);

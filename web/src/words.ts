@@ -22,7 +22,7 @@ export function nextStep(p: ProposalView, me: string): string {
     case 'AWAITING_RECEIVER':
       return giving ? `${other} ska svara på förslaget. Ni kan ändra eller återkalla det så länge perioden är öppen.` : `Ni ska svara på förslaget: samtycka eller avböja, med ert beslut.`;
     case 'AGREED':
-      return 'Länsstyrelsen beslutar om förslaget efter sista dag för förslag.';
+      return 'Båda kommunerna är överens. Länsstyrelsen godkänner eller avslår förslaget senast när länsrapporten lämnas.';
     case 'APPROVED':
       return 'Länsstyrelsen har godkänt förslaget. Det ingår i länets rapport.';
     case 'REJECTED':

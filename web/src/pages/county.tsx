@@ -106,7 +106,8 @@ export function CountyStart({ county }: { county: string }) {
       <p class="lead">Andelsår {info.year}</p>
       <div class="inset">
         <p class="body">
-          <strong>Sista dag för förslag:</strong> {formatInstant(info.cycle.calendar.deadline)}
+          <strong>Sista dag för förslag:</strong> {formatInstant(info.cycle.calendar.deadline)}.{' '}
+          {info.cycle.phase === 'PLANNED' ? 'Perioden för förslag har inte öppnat än.' : info.cycle.phase === 'OPEN' ? 'Perioden för förslag är öppen.' : 'Perioden för förslag är stängd.'}
         </p>
         <p class="body">
           <strong>Länsrapporten:</strong> {reported ? 'inlämnad' : `lämnas senast ${formatInstant(info.cycle.calendar.countyReportAt)}`}

@@ -100,8 +100,22 @@ export function MunicipalityStart({ me }: { me: string }) {
         {!open && <p class="body">{cycle.phase === 'PLANNED' ? 'Perioden för förslag har inte öppnat än.' : 'Perioden för förslag är stängd.'}</p>}
       </div>
 
-      <h2 class="heading-m">Vår preliminära andel</h2>
-      <p class="body big-number">{share ? formatPerMille(share.preliminaryPerMille) : 'Andelarna har inte lästs in än.'}</p>
+      {share?.finalPerMille != null ? (
+        <>
+          <h2 class="heading-m">Vår slutliga andel</h2>
+          <p class="body big-number">{formatPerMille(share.finalPerMille)}</p>
+          <p class="body">
+            Fastställd {formatInstant(cycle.calendar.finalizeAt)}. Den preliminära andelen var {formatPerMille(share.preliminaryPerMille)}
+            {share.givenPerMille > 0 && <>; ni har gett {formatPerMille(share.givenPerMille)}</>}
+            {share.receivedPerMille > 0 && <>; ni har tagit emot {formatPerMille(share.receivedPerMille)}</>}.
+          </p>
+        </>
+      ) : (
+        <>
+          <h2 class="heading-m">Vår preliminära andel</h2>
+          <p class="body big-number">{share ? formatPerMille(share.preliminaryPerMille) : 'Andelarna har inte lästs in än.'}</p>
+        </>
+      )}
 
       <h2 class="heading-m">Vårt förslag</h2>
       {mine && <ProposalSummary p={mine} me={me} />}
@@ -484,7 +498,7 @@ export function AnswerSent() {
     <>
       <Panel title={title}>{sent.giver && <>Förslaget från {municipalityName(sent.giver)}.</>}</Panel>
       <h2 class="heading-m">Vad händer nu</h2>
-      <p class="body">{sent.accept ? 'Länsstyrelsen beslutar om förslaget efter sista dag för förslag. Ni får ett e-brev om beslutet.' : `${municipalityName(sent.giver)} får ett e-brev om att ni har avböjt.`}</p>
+      <p class="body">{sent.accept ? 'Länsstyrelsen godkänner eller avslår förslaget senast när länsrapporten lämnas. Ni får ett e-brev om beslutet.' : `${municipalityName(sent.giver)} får ett e-brev om att ni har avböjt.`}</p>
       <p class="body"><a href="/">Tillbaka till det som väntar på er</a></p>
     </>
   );
