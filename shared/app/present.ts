@@ -1,8 +1,8 @@
-import { approvedProposals, shareLines, type LedgerState, type Proposal } from '../domain/ledger';
+import { approvedProposals, shareLines, type HistoryEntry, type LedgerState, type Proposal } from '../domain/ledger';
 import { toPerMille, type Milli } from '../domain/per-mille';
 import { findMunicipality } from '../reference';
-import type { LedgerEvent, LedgerKey } from '../schemas/ledger';
-import type { AuditEvent, ProposalView, ShareRow } from '../schemas/api';
+import type { Actor, LedgerEvent, LedgerKey } from '../schemas/ledger';
+import type { AuditEvent, HistoryActor, ProposalHistoryEvent, ProposalView, ShareRow } from '../schemas/api';
 
 /** A proposal as the API shows it: amounts back to per mille, year and county added. */
 export function presentProposal({ year, county }: LedgerKey, p: Proposal): ProposalView {
@@ -50,6 +50,31 @@ export function presentEvent(event: LedgerEvent): AuditEvent {
   if ('shares' in event) return { ...event, shares: perMilleRecord(event.shares) };
   if ('perMille' in event) return { ...event, perMille: toPerMille(event.perMille) };
   return { ...event };
+}
+
+/**
+ * A step of a proposal's history as the API shows it: each kind with its own fields only, the
+ * amount in per mille, and who acted by role, organisation and name (never an e-mail or a subject).
+ */
+export function presentHistoryEntry(entry: HistoryEntry): ProposalHistoryEvent {
+  const happened = { at: entry.at, actor: historyActor(entry.actor) };
+  const resolution = 'resolution' in entry && entry.resolution ? { resolution: entry.resolution } : {};
+  switch (entry.type) {
+    case 'ProposalSubmitted':
+    case 'ProposalAmended':
+      return { type: entry.type, ...happened, receiver: entry.receiver, perMille: toPerMille(entry.perMille), ...resolution };
+    case 'ReceiverConsented':
+    case 'ReceiverDeclined':
+      return { type: entry.type, ...happened, ...resolution };
+    case 'ProposalDecided':
+      return { type: entry.type, ...happened, outcome: entry.outcome, ...(entry.reason !== undefined ? { reason: entry.reason } : {}) };
+    default:
+      return { type: entry.type, ...happened };
+  }
+}
+
+function historyActor({ role, id, person }: Actor): HistoryActor {
+  return { role, ...(id ? { id } : {}), ...(person?.name ? { name: person.name } : {}) };
 }
 
 function perMilleRecord(shares: Record<string, Milli>): Record<string, number> {

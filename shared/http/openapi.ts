@@ -16,6 +16,7 @@ import {
   ImportSharesJson,
   MoveCalendarBody,
   MunicipalityList,
+  ProposalHistory,
   ProposalList,
   ProposalView,
   ReportView,
@@ -141,6 +142,16 @@ const OPERATIONS: Record<RouteName, Operation> = {
     params: GiverParams,
     ok: { status: 200, description: 'Det återkallade förslaget.', schema: ProposalView },
     errors: COMMAND_ERRORS,
+  },
+  'get-proposal-history': {
+    summary: 'Förslagets historik: när, vem och vad',
+    description:
+      'Händelserna om den givande kommunens förslag i år, de äldsta först, även ett återkallat eller avböjt förslag före det som gäller nu. ' +
+      'Den givande kommunen, länsstyrelsen i länet och administratörer ser allt. En kommun som förslaget har gällt som mottagare ser det som hände medan förslaget gällde den, ' +
+      'och att förslaget sedan ändrades till en annan mottagare (ReceiverReplaced), men inte de nya villkoren. Andra får 403.',
+    params: GiverParams,
+    ok: { status: 200, description: 'Förslagets historik.', schema: ProposalHistory },
+    errors: [400, 403, 404],
   },
   'answer-proposal': {
     summary: 'Samtyck till eller avböj förslaget (mottagande kommun)',

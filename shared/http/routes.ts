@@ -23,6 +23,7 @@ export const ROUTES = [
   { name: 'get-proposal', method: 'GET', path: '/v1/years/{year}/proposals/{giver}' },
   { name: 'amend-proposal', method: 'PATCH', path: '/v1/years/{year}/proposals/{giver}' },
   { name: 'withdraw-proposal', method: 'DELETE', path: '/v1/years/{year}/proposals/{giver}' },
+  { name: 'get-proposal-history', method: 'GET', path: '/v1/years/{year}/proposals/{giver}/history' },
   { name: 'answer-proposal', method: 'POST', path: '/v1/years/{year}/proposals/{giver}/consent' },
   { name: 'decide-proposal', method: 'POST', path: '/v1/years/{year}/proposals/{giver}/decision' },
   { name: 'submit-report', method: 'POST', path: '/v1/years/{year}/counties/{county}/report' },

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DecisionOutcome, PersonSchema, ProposalStatus, ReportMode, ResolutionSchema } from './ledger';
+import { ActorSchema, DecisionOutcome, PersonSchema, ProposalStatus, ReportMode, ResolutionSchema } from './ledger';
 import { CountyCode, MunicipalityCode } from './reference';
 import { freeText } from './text';
 
@@ -152,6 +152,44 @@ export const ProposalList = z.object({ year: z.number().int(), proposals: z.arra
 
 export type ProposalView = z.infer<typeof ProposalView>;
 export type ProposalList = z.infer<typeof ProposalList>;
+
+// --- Proposal history ----------------------------------------------------------------
+
+/** Who acted, as a proposal's history shows it: the role, the organisation's code and the person's name (no e-mail, no token subject). */
+export const HistoryActor = z
+  .object({
+    role: ActorSchema.shape.role,
+    id: z.string().optional().meta({ description: 'Kommunens eller länets kod' }),
+    name: z.string().optional().meta({ description: 'Personens namn, när inloggningen angav det' }),
+  })
+  .meta({ id: 'HistoryActor' });
+
+const Happened = { at: Instant, actor: HistoryActor };
+const Terms = { receiver: MunicipalityCode, perMille: z.number() };
+
+export const ProposalHistoryEvent = z
+  .discriminatedUnion('type', [
+    z.object({ type: z.literal('ProposalSubmitted'), ...Happened, ...Terms, resolution: ResolutionSchema.optional() }),
+    z.object({ type: z.literal('ProposalAmended'), ...Happened, ...Terms, resolution: ResolutionSchema.optional() }),
+    z.object({ type: z.literal('ReceiverReplaced'), ...Happened }).meta({
+      description: 'Den givande kommunen ändrade förslaget till en annan mottagare; så ser den tidigare mottagaren ändringen, utan de nya villkoren.',
+    }),
+    z.object({ type: z.literal('ProposalWithdrawn'), ...Happened }),
+    z.object({ type: z.literal('ReceiverConsented'), ...Happened, resolution: ResolutionSchema.optional() }),
+    z.object({ type: z.literal('ReceiverDeclined'), ...Happened, resolution: ResolutionSchema.optional() }),
+    z.object({ type: z.literal('ProposalDecided'), ...Happened, outcome: DecisionOutcome, reason: z.string().optional() }),
+    z.object({ type: z.literal('ProposalExpired'), ...Happened }).meta({ description: 'Perioden för förslag stängde innan mottagaren hade svarat.' }),
+    z.object({ type: z.literal('ProposalLeftOut'), ...Happened }).meta({
+      description: 'Länsrapporten lämnades automatiskt medan förslaget var överenskommet men obeslutat; det ändrar inga andelar.',
+    }),
+  ])
+  .meta({ id: 'ProposalHistoryEvent', description: 'En händelse i förslagets historik: när, vem och vad; belopp i promille.' });
+export const ProposalHistory = z
+  .object({ year: z.number().int(), county: CountyCode, giver: MunicipalityCode, events: z.array(ProposalHistoryEvent) })
+  .meta({ id: 'ProposalHistory' });
+export type HistoryActor = z.infer<typeof HistoryActor>;
+export type ProposalHistoryEvent = z.infer<typeof ProposalHistoryEvent>;
+export type ProposalHistory = z.infer<typeof ProposalHistory>;
 
 // --- County report -------------------------------------------------------------------
 

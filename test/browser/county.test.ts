@@ -140,6 +140,15 @@ describe('the county in the browser', () => {
     await page.getByRole('heading', { name: /Besluta om förslaget från Tierp/ }).waitFor();
     expect(await main()).toContain('Nuvarande beslut');
     expect(await main()).toContain('Ett nytt beslut ersätter det nuvarande.');
+    // The proposal's history, as the municipalities read it: the proposal, the consent and the rejection.
+    const history = page.getByRole('region', { name: 'Förslagets historik' });
+    const steps = (await history.locator('ol > li').allInnerTexts()).map((t) => t.split('\n').map((l) => l.trim()).filter(Boolean).slice(1));
+    expect(steps).toEqual([
+      ['Lämnade förslaget: 0,5 promille till Uppsala (0380)', 'Handläggare (Tierp), Tierp (0360)', 'Beslutets diarienummer: KS 2027/123 § 45'],
+      ['Samtyckte', 'Handläggare (Uppsala), Uppsala (0380)', 'Beslutets diarienummer: KS 2027/200'],
+      ['Avslog: Uppsala saknar platser under året.', 'Handläggare (Länsstyrelsen i Uppsala län), Länsstyrelsen i Uppsala län'],
+    ]);
+    expect(await history.locator('ol > li time').first().innerText()).toMatch(/^1 september 2027 kl\. 12:\d{2}$/);
     await expectAccessible('ändra beslutet');
     await page.getByLabel('Godkänn förslaget').check();
     await page.getByLabel('Motivering').fill('');

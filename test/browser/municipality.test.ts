@@ -10,6 +10,7 @@ import { OPEN_NOW, YEAR, shareOf, shareRows } from '../support/e2e';
 import { startBrowser, seriousViolations, type TestBrowser } from '../support/browser';
 import { startTestStack, type TestStack } from '../support/local-stack';
 import { municipalitiesOf } from '../../shared/reference';
+import { formatInstant } from '../../web/src/format';
 
 const code = (county: string, name: string) => municipalitiesOf(county).find((m) => m.name === name)!.code;
 const TIERP = code('03', 'Tierp');
@@ -142,6 +143,35 @@ describe('the municipality in the browser', () => {
     const stored = await stack.request('GET', `/v1/years/${YEAR}/proposals/${TIERP}`, { token: await stack.tokenFor({ role: 'admin' }) });
     expect(stored.body).toMatchObject({ status: 'AGREED', receiverResolution: { decisionReference: 'KS 2027/200' } });
     await page.close();
+  });
+
+  it("shows the proposal's history after propose → consent: when in Stockholm time, who and what, to the giver and the receiver", async () => {
+    const admin = await stack.tokenFor({ role: 'admin' });
+    const recorded = (await stack.request('GET', `/v1/years/${YEAR}/proposals/${TIERP}/history`, { token: admin })).body.events as { at: string }[];
+    expect(recorded).toHaveLength(2);
+    const expected = [
+      [formatInstant(recorded[0]!.at), 'Lämnade förslaget: 0,5 promille till Uppsala (0380)', 'Handläggare (Tierp), Tierp (0360)', 'Beslutets diarienummer: KS 2027/123 § 45', 'Kontaktperson: Anna Svensson'],
+      [formatInstant(recorded[1]!.at), 'Samtyckte', 'Handläggare (Uppsala), Uppsala (0380)', 'Beslutets diarienummer: KS 2027/200'],
+    ];
+    // The stack's clock started at 1 September 2027 12:00 in Stockholm: both steps happened minutes later.
+    for (const [when] of expected) expect(when).toMatch(/^1 september 2027 kl\. 12:\d{2}$/);
+
+    for (const organisation of ['Tierp (0360)', 'Uppsala (0380)']) {
+      const page = await browser.page();
+      await signIn(page, organisation);
+      await page.getByRole('heading', { name: /Det här väntar på oss/ }).waitFor();
+      await page.goto(`${stack.apiUrl}/forslag/${TIERP}`);
+      const history = page.getByRole('region', { name: 'Förslagets historik' });
+      await history.waitFor();
+      const items = history.getByRole('list').first().locator(':scope > li');
+      expect(await items.count()).toBe(2);
+      for (const [i, lines] of expected.entries()) {
+        expect((await items.nth(i).innerText()).split('\n').map((l) => l.trim()).filter(Boolean)).toEqual(lines);
+      }
+      expect(await items.first().locator('time').getAttribute('datetime')).toBe(recorded[0]!.at);
+      await expectAccessible(page, `förslagets historik (${organisation})`);
+      await page.close();
+    }
   });
 
   it('shows the refusal of an amount larger than the share at the amount field, keeping what was typed', async () => {
@@ -303,6 +333,6 @@ describe('the municipality in the browser', () => {
   });
 
   it('ran axe on every page and state', () => {
-    expect(checked.length).toBeGreaterThanOrEqual(20);
+    expect(checked.length).toBeGreaterThanOrEqual(22);
   });
 });

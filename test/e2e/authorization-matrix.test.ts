@@ -94,7 +94,10 @@ const S = {
   withdraw: { ...triple(), fixture: 'submitted' as const },
   answer: { ...triple(), fixture: 'submitted' as const },
   decide: { ...triple(), fixture: 'agreed' as const },
+  history: { ...triple(), fixture: 'submitted' as const },
 };
+/** Whom the history scenario's giver names instead of its first receiver, who then is a former receiver. */
+const NEXT_RECEIVER = pool.take(1)[0]!;
 
 interface Row {
   route: RouteName;
@@ -177,6 +180,26 @@ const ROWS: Row[] = [
     scenario: 'read',
     params: giverPath,
     expected: () => only({ 'municipality: own (giver)': 200, 'municipality: receiver': 200, 'county: own': 200, admin: 200 }),
+  },
+  {
+    route: 'get-proposal-history',
+    phase: 'open',
+    scenario: 'history',
+    params: giverPath,
+    expected: () => only({ 'municipality: own (giver)': 200, 'municipality: receiver': 200, 'county: own': 200, admin: 200 }),
+  },
+  {
+    route: 'get-proposal-history',
+    variant: '(the receiver since replaced)',
+    phase: 'open',
+    scenario: 'history',
+    params: giverPath,
+    // The receiver the proposal named before still reads the part it was named in.
+    expected: () => only({ 'municipality: own (giver)': 200, 'municipality: receiver': 200, 'county: own': 200, admin: 200 }),
+    setup: async () => {
+      const res = await call('PATCH', `/v1/years/${YEAR}/proposals/${S.history.giver}`, await t.municipality(S.history.giver), { receiver: NEXT_RECEIVER });
+      expect(res.status, res.text).toBe(200);
+    },
   },
   {
     route: 'amend-proposal',

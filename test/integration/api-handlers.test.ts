@@ -5,6 +5,7 @@ import { handler as answerProposal } from '../../functions/answer-proposal';
 import { handler as decideProposal } from '../../functions/decide-proposal';
 import { handler as getCycle } from '../../functions/get-cycle';
 import { handler as getProposal } from '../../functions/get-proposal';
+import { handler as getProposalHistory } from '../../functions/get-proposal-history';
 import { handler as getReport } from '../../functions/get-report';
 import { handler as health } from '../../functions/health';
 import { handler as importContacts } from '../../functions/import-contacts';
@@ -27,7 +28,7 @@ import { sentEmails, startSes, type LocalSes } from '../../local/ses';
 import { apiEvent, claims, type Claims, type EventInput } from '../support/api-event';
 import { streamEventOf } from '../support/follow';
 import { stubHandlerEnv } from '../support/handler-env';
-import { ENKOPING, HEBY, STOCKHOLM, TIERP, UPPSALA } from '../support/places';
+import { ENKOPING, HEBY, KNIVSTA, OSTHAMMAR, STOCKHOLM, TIERP, UPPSALA } from '../support/places';
 
 const HANDLERS: Record<RouteName, (event: ApiEvent) => Promise<ApiResult>> = {
   health,
@@ -39,6 +40,7 @@ const HANDLERS: Record<RouteName, (event: ApiEvent) => Promise<ApiResult>> = {
   'submit-proposal': submitProposal,
   'list-proposals': listProposals,
   'get-proposal': getProposal,
+  'get-proposal-history': getProposalHistory,
   'amend-proposal': amendProposal,
   'withdraw-proposal': withdrawProposal,
   'answer-proposal': answerProposal,
@@ -348,6 +350,94 @@ describe('proposals: reading, amending, withdrawing and refusals', () => {
     for (const [reply, status, code] of cases) expect(refusal(await reply)).toEqual([status, code]);
     const after = (await call('list-audit', { as: county('03'), pathParameters: params })).body.events.length;
     expect(after).toBe(before);
+  });
+});
+
+describe("a proposal's history: who, when, what, and for whom", () => {
+  const year = 2034;
+  const params = { year: String(year) };
+  const path = { year: String(year), giver: TIERP };
+  const t = during(year);
+  const named = (who: Claims, name: string): Claims => ({ ...who, name, email: `${name.split(' ')[0]!.toLowerCase()}@kommun.example.se` });
+  const history = (as: Claims, giver = TIERP) => call('get-proposal-history', { as, pathParameters: { year: String(year), giver } });
+  const kinds = (reply: Reply) => reply.body.events.map((e: { type: string }) => e.type);
+
+  beforeAll(async () => {
+    await importCounty(year, '03');
+    await importCounty(year, '01');
+    const steps: [RouteName, Claims, Record<string, string>, unknown][] = [
+      ['submit-proposal', named(municipality(TIERP), 'Anna Berg'), params, { receiver: UPPSALA, perMille: 1.5, decisionReference: 'KS 2027/123 § 45', contact: { name: 'Anna Berg', phone: '0293-123 45' } }],
+      ['submit-proposal', municipality(HEBY), params, { receiver: KNIVSTA, perMille: 0.5, comment: 'Hebys eget förslag.' }],
+      ['answer-proposal', named(municipality(UPPSALA), 'Per Ek'), path, { accept: true, decisionReference: 'KS 2027/200' }],
+      ['amend-proposal', named(municipality(TIERP), 'Anna Berg'), path, { receiver: ENKOPING, perMille: 1, comment: 'Enköping har fler platser.' }],
+      ['answer-proposal', municipality(KNIVSTA), { year: String(year), giver: HEBY }, { accept: false }],
+      ['answer-proposal', municipality(ENKOPING), path, { accept: true }],
+      ['decide-proposal', named(county('03'), 'Karin Lind'), path, { outcome: 'REJECTED', reason: 'Underlaget räcker inte.' }],
+      ['withdraw-proposal', municipality(TIERP), path, undefined],
+      ['submit-proposal', municipality(TIERP), params, { receiver: OSTHAMMAR, perMille: 0.5 }],
+    ];
+    for (const [i, [route, as, pathParameters, body]] of steps.entries()) {
+      const reply = await call(route, { as, pathParameters, ...(body === undefined ? {} : { body }), headers: { 'Idempotency-Key': `history-${i}` }, timeEpoch: t + i * 60_000 });
+      expect(reply.status, reply.text).toBeLessThan(300);
+    }
+  });
+
+  it("shows the giver, its county and administrators every event of the giver's proposals, oldest first, and nothing else", async () => {
+    const mine = await history(municipality(TIERP));
+    expect(mine.status).toBe(200);
+    expect(kinds(mine)).toEqual(['ProposalSubmitted', 'ReceiverConsented', 'ProposalAmended', 'ReceiverConsented', 'ProposalDecided', 'ProposalWithdrawn', 'ProposalSubmitted']);
+    expect(mine.body).toMatchObject({ year, county: '03', giver: TIERP });
+    expect(mine.body.events[0]).toEqual({
+      type: 'ProposalSubmitted',
+      at: new Date(t).toISOString(),
+      actor: { role: 'municipality', id: TIERP, name: 'Anna Berg' },
+      receiver: UPPSALA,
+      perMille: 1.5,
+      resolution: { decisionReference: 'KS 2027/123 § 45', contact: { name: 'Anna Berg', phone: '0293-123 45' } },
+    });
+    expect(mine.body.events[1]).toEqual({ type: 'ReceiverConsented', at: new Date(t + 120_000).toISOString(), actor: { role: 'municipality', id: UPPSALA, name: 'Per Ek' }, resolution: { decisionReference: 'KS 2027/200' } });
+    expect(mine.body.events[4]).toEqual({ type: 'ProposalDecided', at: new Date(t + 360_000).toISOString(), actor: { role: 'county', id: '03', name: 'Karin Lind' }, outcome: 'REJECTED', reason: 'Underlaget räcker inte.' });
+    // A token without a name: the organisation alone.
+    expect(mine.body.events[5].actor).toEqual({ role: 'municipality', id: TIERP });
+    // Heby's and Knivsta's dealings, idempotency keys, e-mail addresses and token subjects stay out.
+    for (const absent of [HEBY, KNIVSTA, 'Hebys eget förslag.', 'history-', '@kommun.example.se', `m-${TIERP}`]) expect(mine.text).not.toContain(absent);
+    for (const who of [county('03'), admin]) expect((await history(who)).body).toEqual(mine.body);
+  });
+
+  it('shows a former receiver the time it was named and that the proposal went to another receiver, not to whom', async () => {
+    const uppsala = await history(municipality(UPPSALA));
+    expect(uppsala.status).toBe(200);
+    expect(kinds(uppsala)).toEqual(['ProposalSubmitted', 'ReceiverConsented', 'ReceiverReplaced']);
+    expect(uppsala.body.events[2]).toEqual({ type: 'ReceiverReplaced', at: new Date(t + 180_000).toISOString(), actor: { role: 'municipality', id: TIERP, name: 'Anna Berg' } });
+    for (const absent of [ENKOPING, OSTHAMMAR, 'Enköping har fler platser.', 'Underlaget']) expect(uppsala.text).not.toContain(absent);
+
+    const enkoping = await history(municipality(ENKOPING));
+    expect(kinds(enkoping)).toEqual(['ProposalAmended', 'ReceiverConsented', 'ProposalDecided', 'ProposalWithdrawn']);
+    expect(enkoping.body.events[0]).toMatchObject({ receiver: ENKOPING, perMille: 1, resolution: { comment: 'Enköping har fler platser.' } });
+    for (const absent of [UPPSALA, OSTHAMMAR, 'KS 2027/']) expect(enkoping.text).not.toContain(absent);
+
+    const osthammar = await history(municipality(OSTHAMMAR));
+    expect(osthammar.body.events).toEqual([{ type: 'ProposalSubmitted', at: new Date(t + 480_000).toISOString(), actor: { role: 'municipality', id: TIERP }, receiver: OSTHAMMAR, perMille: 0.5 }]);
+  });
+
+  it('refuses everyone else with a Swedish message, and answers an unknown giver or proposal as get-proposal does', async () => {
+    const heby = await history(municipality(HEBY));
+    expect(refusal(heby)).toEqual([403, 'FORBIDDEN']);
+    expect(heby.body.error.message).toBe('Endast den givande kommunen och de kommuner som förslaget har gällt som mottagare kan se förslagets historik.');
+    for (const who of [municipality(STOCKHOLM), county('01')]) {
+      const reply = await history(who);
+      expect(refusal(reply)).toEqual([403, 'FORBIDDEN']);
+      expect(reply.body.error.message).toBe('Du kan bara se förslag i ditt eget län.');
+    }
+    expect(refusal(await history({}))).toEqual([401, 'UNAUTHORIZED']);
+    for (const giver of [KNIVSTA, '0399', '360']) {
+      const expected = await call('get-proposal', { as: county('03'), pathParameters: { year: String(year), giver } });
+      const reply = await history(county('03'), giver);
+      expect([reply.status, reply.body]).toEqual([expected.status, expected.body]);
+    }
+    expect(refusal(await history(county('03'), KNIVSTA))).toEqual([404, 'PROPOSAL_NOT_FOUND']);
+    expect(refusal(await history(admin, '0399'))).toEqual([404, 'UNKNOWN_MUNICIPALITY']);
+    expect(refusal(await history(admin, '360'))).toEqual([400, 'VALIDATION_FAILED']);
   });
 });
 

@@ -2,3 +2,4 @@ export * from './commands';
 export * from './decide';
 export * from './final-shares';
 export * from './state';
+export * from './history';

@@ -1,10 +1,11 @@
 import { useEffect, useState } from 'preact/hooks';
 import { useLocation, useRoute } from 'preact-iso';
 import { findCounty } from '../../../shared/reference';
-import { DecisionBody, type AuditEvent, type AuditList, type ProposalList, type ProposalView, type ReportView, type ShareList } from '../../../shared/schemas/api';
+import { DecisionBody, type AuditEvent, type AuditList, type ProposalHistory, type ProposalList, type ProposalView, type ReportView, type ShareList } from '../../../shared/schemas/api';
 import { ApiError, SessionExpired, api } from '../api';
 import { ErrorSummary, Loading, PageHeading, Panel, Problem, Radios, StatusTag, SummaryList, TextArea, errorFor, type FieldError } from '../components';
 import { formatInstant, formatPerMille } from '../format';
+import { ProposalHistoryList } from '../history';
 import { clearStored, readStored, useLoad, useStored, useTitle } from '../hooks';
 import { token } from '../session';
 import { loadYear, type YearInfo } from '../year';
@@ -176,8 +177,9 @@ function decisionErrors(error: unknown): FieldError[] {
 async function loadOne(county: string, giver: string) {
   const board = await loadBoard(county);
   const info = board.info;
-  const proposal = await api<ProposalView>('GET', `/v1/years/${info.year}/proposals/${encodeURIComponent(giver)}`);
-  return { info, proposal, reported: board.reported };
+  const path = `/v1/years/${info.year}/proposals/${encodeURIComponent(giver)}`;
+  const [proposal, history] = await Promise.all([api<ProposalView>('GET', path), api<ProposalHistory>('GET', `${path}/history`)]);
+  return { info, proposal, history, reported: board.reported };
 }
 
 export function DecideForm({ county }: { county: string }) {
@@ -195,7 +197,7 @@ export function DecideForm({ county }: { county: string }) {
   useTitle(title, errors.length > 0);
   if (data.state === 'loading') return <><PageHeading>{title}</PageHeading><Loading /></>;
   if (data.state === 'error') return <><PageHeading>{title}</PageHeading><Problem message={data.message} /><p class="body"><a href="/">Tillbaka till länets förslag</a></p></>;
-  const { proposal: p, reported } = data.data;
+  const { proposal: p, history, reported } = data.data;
   const set = (patch: Partial<DecisionDraft>) => setDraft({ ...draft, ...patch });
   if (reported || !(p.status === 'AGREED' || p.status === 'APPROVED' || p.status === 'REJECTED')) {
     return (
@@ -203,6 +205,7 @@ export function DecideForm({ county }: { county: string }) {
         <PageHeading>{title}</PageHeading>
         <p class="body">{reported ? 'Länsrapporten är inlämnad. Besluten kan inte ändras.' : `Förslaget går inte att besluta om: det är ${statusName(p.status).toLowerCase()}.`}</p>
         <p class="body"><a href="/">Tillbaka till länets förslag</a></p>
+        <ProposalHistoryList events={history.events} />
       </>
     );
   }
@@ -251,6 +254,7 @@ export function DecideForm({ county }: { county: string }) {
         />
         <button type="submit" class="button">Fortsätt</button>
       </form>
+      <ProposalHistoryList events={history.events} />
     </>
   );
 }

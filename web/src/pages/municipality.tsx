@@ -1,9 +1,10 @@
 import { useEffect, useState } from 'preact/hooks';
 import { useLocation, useRoute } from 'preact-iso';
-import type { ProposalList, ProposalView, ShareList } from '../../../shared/schemas/api';
+import type { ProposalHistory, ProposalList, ProposalView, ShareList } from '../../../shared/schemas/api';
 import { api } from '../api';
 import { ErrorSummary, Loading, PageHeading, Panel, Problem, Radios, Select, StatusTag, SummaryList, TextArea, TextInput, errorFor, type FieldError } from '../components';
 import { countdown, formatInstant, formatPerMille } from '../format';
+import { ProposalHistoryList } from '../history';
 import { answerBody, apiErrors, emptyResolution, proposalBody, type AnswerDraft, type ProposalDraft, type ResolutionDraft } from '../forms';
 import { clearStored, readStored, useLoad, useStored, useTitle } from '../hooks';
 import { loadYear, type YearInfo } from '../year';
@@ -327,10 +328,18 @@ async function loadProposal(giver: string): Promise<{ info: YearInfo; proposal: 
   return { info, proposal };
 }
 
+/** The proposal and its history, read together (both refuse the same callers). */
+async function loadProposalWithHistory(giver: string) {
+  const info = await loadYear();
+  const path = `/v1/years/${info.year}/proposals/${encodeURIComponent(giver)}`;
+  const [proposal, history] = await Promise.all([api<ProposalView>('GET', path), api<ProposalHistory>('GET', `${path}/history`)]);
+  return { info, proposal, history };
+}
+
 export function ProposalPage({ me }: { me: string }) {
   const { params } = useRoute();
   const giver = params.giver ?? '';
-  const data = useLoad(() => loadProposal(giver), [giver]);
+  const data = useLoad(() => loadProposalWithHistory(giver), [giver]);
   useTitle('Förslaget');
   if (data.state === 'loading') return <><PageHeading>Förslaget</PageHeading><Loading /></>;
   if (data.state === 'error') {
@@ -342,7 +351,7 @@ export function ProposalPage({ me }: { me: string }) {
       </>
     );
   }
-  const { proposal: p, info } = data.data;
+  const { proposal: p, info, history } = data.data;
   const giving = p.giver === me;
   const res = giving ? p.giverResolution : p.receiverResolution;
   return (
@@ -374,6 +383,7 @@ export function ProposalPage({ me }: { me: string }) {
       {!giving && p.status === 'AWAITING_RECEIVER' && (
         <a class="button" role="button" href={`/forslag/${p.giver}/svara`}>Svara på förslaget</a>
       )}
+      <ProposalHistoryList events={history.events} />
     </>
   );
 }
