@@ -9,6 +9,7 @@
  * the date set (2 November 23:59:59), also on a weekend. Instants an administrator sets are
  * taken as given.
  */
+import { defaultDeadline } from './default-deadline';
 import { SECOND, formatUtc, isValidDateTime, offsetAt, stockholmToUtc, wallMs } from './stockholm-time';
 import { addDays as addLocalDays, workingDayOnOrAfter, workingDayOnOrBefore, workingDaysBefore, type LocalDate } from './working-days';
 
@@ -70,7 +71,7 @@ function computeDefaultCalendar(shareYear: number): Calendar {
     throw new RangeError(`Invalid share year: ${shareYear}`);
   }
   const y = shareYear - 1; // the whole process runs in the year before the share year
-  const deadline = stockholmToUtc(y, 11, 2, 23, 59, 59);
+  const deadline = defaultDeadline(shareYear);
   return {
     publishAt: at9(workingDayOnOrAfter([y, 8, 15])),
     reminders: derivedReminders(deadline),

@@ -6,7 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { stockholmToUtc } from '../../shared/domain/calendar';
 import { ApiError } from '../../web/src/api';
-import { moveRefusal, previewContacts, previewShares, stockholmFields, stockholmInstant } from '../../web/src/admin-forms';
+import { moveRefusal, previewContacts, previewShares } from '../../web/src/admin-forms';
+import { stockholmFields, stockholmInstant } from '../../web/src/stockholm';
 
 describe('Stockholm local time in the form', () => {
   it('gives the instant with the offset in force, as the domain converts it', () => {

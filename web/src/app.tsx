@@ -9,6 +9,7 @@ import { useTitle } from './hooks';
 import { AuditPage, CountyStart, DecideCheck, DecideForm, DecideSent, ReportPage, ReportSent } from './pages/county';
 import { AnswerCheck, AnswerForm, AnswerSent, MunicipalityStart, ProposalPage, ProposeCheck, ProposeForm, ProposeSent, WithdrawPage, Withdrawn } from './pages/municipality';
 import { AdminRoutes } from './pages/admin-lazy';
+import { LocalClockPage } from './pages/local-clock';
 import { LocalSignIn } from './pages/sign-in';
 import { clearSession, currentUser, rememberReturn, takeReturn, type SessionUser } from './session';
 import { municipalityName } from './words';
@@ -41,7 +42,7 @@ function FocusOnNavigate() {
   return null;
 }
 
-function Layout({ user, onSignOut, children }: { user: SessionUser | undefined; onSignOut(): void; children: ComponentChildren }) {
+function Layout({ user, onSignOut, localClock, children }: { user: SessionUser | undefined; onSignOut(): void; localClock?: boolean; children: ComponentChildren }) {
   return (
     <>
       <a href="#main" class="skip-link" onClick={(e) => (e.preventDefault(), document.getElementById('main')?.focus())}>
@@ -70,6 +71,11 @@ function Layout({ user, onSignOut, children }: { user: SessionUser | undefined; 
       <footer class="footer">
         <div class="width-container">
           <p>Omfördelning av anvisningsandelar för ensamkommande barn mellan kommuner i samma län.</p>
+          {localClock && (
+            <p>
+              Lokal testmiljö: <a href="/klocka">flytta klockan</a>
+            </p>
+          )}
         </div>
       </footer>
     </>
@@ -152,13 +158,14 @@ function Shell({ config }: { config: AppConfig }) {
   const path = url.split('?')[0]!;
   let page: ComponentChildren;
   if (config.auth.kind === 'cognito' && path === '/inloggad') page = <CognitoCallback config={config} />;
+  else if (config.clock && path === '/klocka') page = <LocalClockPage clockUrl={config.clock} />;
   else if (!user || path === '/logga-in') {
     if (config.auth.kind === 'local') page = <LocalSignIn expired={expired} onSignedIn={() => (setUser(currentUser()), setExpired(false))} />;
     else page = <CognitoRedirect config={config} />;
     if (!expired) rememberReturn(url);
   } else page = <SignedIn user={user} />;
   return (
-    <Layout user={path === '/logga-in' ? undefined : user} onSignOut={signOut}>
+    <Layout user={path === '/logga-in' ? undefined : user} onSignOut={signOut} localClock={config.clock !== undefined}>
       <FocusOnNavigate />
       {page}
     </Layout>

@@ -13,7 +13,8 @@ import { ErrorSummary, Loading, PageHeading, Panel, Problem, Select, StatusTag, 
 import { formatInstant, formatPerMille } from '../format';
 import { clearStored, readStored, useLoad, useStored, useTitle } from '../hooks';
 import { loadYear, type YearInfo } from '../year';
-import { moveRefusal, previewContacts, previewShares, type ContactsPreview, stockholmFields, stockholmInstant, type Preview } from '../admin-forms';
+import { moveRefusal, previewContacts, previewShares, type ContactsPreview, type Preview } from '../admin-forms';
+import { stockholmFields, stockholmInstant } from '../stockholm';
 import { municipalityName } from '../words';
 
 // --- Words ------------------------------------------------------------------------------
