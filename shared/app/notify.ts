@@ -1,5 +1,7 @@
+import type { SentMail } from '../adapters/dynamodb/sent-mail-store';
 import { log } from '../http/log';
 import { MailDeliveryError, recipientKey, type Mail } from '../notifications/mailer';
+import { currentTime } from './clock';
 import type { AppContext } from './context';
 
 export interface MailRetry {
@@ -38,14 +40,17 @@ export interface SendReport {
 /**
  * Sends mails one after another, each to those of its recipients that have not had a mail
  * with its dedupe key (so an address named twice under one key gets only the first): one
- * read of the markers for all of them, and one write of the markers of what was sent, also
- * when a mail fails, which stops the run. A duplicate is possible only when a crash comes
- * between a send and its marker (at-least-once, see SentMailStore).
+ * read of the markers for all of them, and one write of the markers and the year's log of
+ * what was sent (each mail to the addresses it went to now), also when a mail fails, which
+ * stops the run. A duplicate is possible only when a crash comes between a send and its
+ * marker (at-least-once, see SentMailStore). What fails is not logged: the caller retries it
+ * (the stream, a workflow task), and what it gives up on ends in the follower's dead-letter
+ * queue or the year's failure notice to the administrators.
  */
 export async function sendEachOnce(app: Pick<AppContext, 'mailer' | 'sentMail'>, mails: readonly Mail[], retry: MailRetry = defaultMailRetry): Promise<SendReport> {
   const already = await app.sentMail.sentAmong(mails.map((m) => ({ dedupeKey: m.dedupeKey, recipients: [...m.to, ...m.cc] })));
   const sent: string[][] = [];
-  const marks: { dedupeKey: string; recipients: string[]; subject: string; sentAt: string }[] = [];
+  const record: SentMail[] = [];
   try {
     for (const [index, mail] of mails.entries()) {
       const had = already.get(mail.dedupeKey) ?? new Set<string>();
@@ -62,13 +67,14 @@ export async function sendEachOnce(app: Pick<AppContext, 'mailer' | 'sentMail'>,
       }
       const recipients = [...pending.to, ...pending.cc];
       for (const recipient of recipients) had.add(recipientKey(recipient));
-      marks.push({ dedupeKey: mail.dedupeKey, recipients, subject: mail.subject, sentAt: new Date().toISOString() });
+      // The virtual clock on the local stack, as the workflow's acts; real time on AWS.
+      record.push({ mail: pending, sentAt: currentTime() });
       log.info('notice sent', { dedupeKey: mail.dedupeKey, to: pending.to, cc: pending.cc, subject: mail.subject });
       sent.push(recipients);
     }
     return { sent };
   } finally {
-    if (marks.length > 0) await app.sentMail.markSent(marks);
+    if (record.length > 0) await app.sentMail.recordSent(record);
   }
 }
 

@@ -14,12 +14,14 @@ import {
   Health,
   ImportSharesCsv,
   ImportSharesJson,
+  MailsQuery,
   MoveCalendarBody,
   MunicipalityList,
   ProposalHistory,
   ProposalList,
   ProposalView,
   ReportView,
+  SentMailList,
   ShareList,
   StartCycleBody,
   SubmitProposalBody,
@@ -206,6 +208,16 @@ const OPERATIONS: Record<RouteName, Operation> = {
     params: YearParams,
     query: CountyQuery,
     ok: { status: 200, description: 'Händelserna i ordning.', schema: AuditList },
+    errors: [400, 403, 404],
+  },
+  'list-mails': {
+    summary: 'E-post som året har skickat, den senaste först (administratör)',
+    description:
+      'Ett meddelande per utskick, till de adresser det gick till då. Med `?county=` bara de som gäller länet. ' +
+      'En sida i taget: finns `next` i svaret finns fler, äldre meddelanden, som hämtas med `?after=<next>`.',
+    params: YearParams,
+    query: MailsQuery,
+    ok: { status: 200, description: 'Meddelandena, det senaste först.', schema: SentMailList },
     errors: [400, 403, 404],
   },
   'import-contacts': {

@@ -32,6 +32,7 @@ export const ROUTES = [
   { name: 'start-cycle', method: 'POST', path: '/v1/years/{year}/cycle' },
   { name: 'move-calendar', method: 'PATCH', path: '/v1/years/{year}/cycle/calendar' },
   { name: 'list-audit', method: 'GET', path: '/v1/years/{year}/audit' },
+  { name: 'list-mails', method: 'GET', path: '/v1/years/{year}/mails' },
   { name: 'import-contacts', method: 'PUT', path: '/v1/contacts' },
 ] as const satisfies readonly RouteSpec[];
 

@@ -58,6 +58,8 @@ export function deadlineMovedNotice(year: number, municipality: string, countyCo
       countyCode,
     ),
     dedupeKey: cycleDedupeKey(year, 'deadline-moved', move.move, move.to, municipality),
+    year,
+    kind: 'deadline-moved',
   };
 }
 
@@ -77,6 +79,8 @@ export function countyDeadlineMovedNotice(year: number, countyCode: string, move
       countyCode,
     ),
     dedupeKey: cycleDedupeKey(year, 'deadline-moved', move.move, move.to, 'county', countyCode),
+    year,
+    kind: 'deadline-moved',
   };
 }
 
@@ -98,6 +102,8 @@ export function countyWarningNotice(year: number, countyCode: string, undecided:
       countyCode,
     ),
     dedupeKey: cycleDedupeKey(year, 'county-warning', countyCode, countyReportAt),
+    year,
+    kind: 'county-warning',
   };
 }
 
@@ -130,6 +136,8 @@ export function leftOutNotices(
         countyCode,
       ),
       dedupeKey: cycleDedupeKey(year, 'left-out', proposal.giver, code),
+      year,
+      kind: 'left-out',
     };
   });
 }

@@ -54,21 +54,31 @@ export const longDate = (instant: string): string => DATE.format(new Date(instan
 export const longTime = (instant: string, weekday = false): string =>
   `${weekday ? `${WEEKDAY.format(new Date(instant))} ` : ''}${DATE_TIME.format(new Date(instant))}`;
 
+/** Whom a mail goes to: the addresses, and the organisation and county for the year's list of sent mails. */
+export type Addressing = Pick<Mail, 'to' | 'cc' | 'replyTo' | 'addressee' | 'county'>;
+
 /** Every address of a municipality, its county's mailbox as Reply-To. */
-export function toMunicipality(code: string, contacts: Contacts): Pick<Mail, 'to' | 'cc' | 'replyTo'> {
+export function toMunicipality(code: string, contacts: Contacts): Addressing {
   const county = countyOf(code);
   return {
     to: unique((contacts.municipalities[code] ?? defaultMunicipalityContact(code)).emails),
     cc: [],
-    ...(county && { replyTo: [countyMailbox(county, contacts)] }),
+    ...(county && { replyTo: [countyMailbox(county, contacts)], county }),
+    addressee: { organisation: 'municipality', code },
   };
 }
 
 /** The county's mailbox, its officers in copy (none twice, not the mailbox again), the mailbox as Reply-To. */
-export function toCounty(county: string, contacts: Contacts): Pick<Mail, 'to' | 'cc' | 'replyTo'> {
+export function toCounty(county: string, contacts: Contacts): Addressing {
   const office = contacts.counties[county] ?? defaultCountyContact(county);
   const mailbox = recipientKey(office.mailbox);
-  return { to: [office.mailbox], cc: unique(office.officers).filter((o) => recipientKey(o) !== mailbox), replyTo: [office.mailbox] };
+  return {
+    to: [office.mailbox],
+    cc: unique(office.officers).filter((o) => recipientKey(o) !== mailbox),
+    replyTo: [office.mailbox],
+    addressee: { organisation: 'county', code: county },
+    county,
+  };
 }
 
 export const countyMailbox = (county: string, contacts: Contacts): string => (contacts.counties[county] ?? defaultCountyContact(county)).mailbox;

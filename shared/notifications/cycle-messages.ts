@@ -55,6 +55,8 @@ export function publishNotice(year: number, municipality: string, preliminary: M
       FIXED_COMPENSATION_STATEMENT,
     ]),
     dedupeKey: cycleDedupeKey(year, 'publish', municipality),
+    year,
+    kind: 'publish',
   };
 }
 
@@ -98,6 +100,8 @@ export function reminderNotice(
         : []),
     ]),
     dedupeKey: cycleDedupeKey(year, milestoneId, municipality),
+    year,
+    kind: 'reminder',
   };
 }
 
@@ -140,6 +144,8 @@ export function countyReminderNotice(year: number, milestoneId: string, county: 
       county,
     ),
     dedupeKey: cycleDedupeKey(year, milestoneId, 'county', county),
+    year,
+    kind: 'reminder',
   };
 }
 
@@ -159,6 +165,8 @@ export function deadlineNotice(year: number, municipality: string, preliminary: 
           ]),
     ]),
     dedupeKey: cycleDedupeKey(year, 'deadline', municipality),
+    year,
+    kind: 'deadline',
   };
 }
 
@@ -187,6 +195,8 @@ export function countyDeadlineNotice(year: number, county: string, proposals: re
       county,
     ),
     dedupeKey: cycleDedupeKey(year, 'deadline', 'county', county),
+    year,
+    kind: 'deadline',
   };
 }
 
@@ -209,6 +219,8 @@ export function autoSubmitNotice(report: ReportView, countyReportAt: string, con
       report.county,
     ),
     dedupeKey: cycleDedupeKey(report.year, 'auto-submit', report.county),
+    year: report.year,
+    kind: 'auto-submit',
   };
 }
 
@@ -238,6 +250,8 @@ export function reportMails(report: ReportView, csv: string, contacts: Contacts,
       to: [contacts.migrationsverket.mailbox],
       cc: [],
       replyTo: [countyMailbox(report.county, contacts)],
+      addressee: { organisation: 'migrationsverket' },
+      county: report.county,
       subject: subject(report.year, `länsrapport från ${report.countyName} (${report.county})`),
       text: body(
         [
@@ -249,6 +263,8 @@ export function reportMails(report: ReportView, csv: string, contacts: Contacts,
       ),
       attachments,
       dedupeKey,
+      year: report.year,
+      kind: 'report',
     },
     {
       ...toCounty(report.county, contacts),
@@ -263,6 +279,8 @@ export function reportMails(report: ReportView, csv: string, contacts: Contacts,
       ),
       attachments,
       dedupeKey,
+      year: report.year,
+      kind: 'report',
     },
   ];
 }
@@ -286,6 +304,8 @@ export function finalNotice(year: number, line: ShareLineMilli, contacts: Contac
       'Ni behöver inte göra något.',
     ]),
     dedupeKey: cycleDedupeKey(year, 'finalize', line.municipality),
+    year,
+    kind: 'finalize',
   };
 }
 
@@ -321,6 +341,9 @@ export function failureNotice(year: number, failure: FailureFacts, contacts: Con
         'Görs inget stannar årets kalender: inga fler påminnelser, rapporter eller slutliga andelar skickas.',
     ]),
     dedupeKey: cycleDedupeKey(year, 'failure', failure.id),
+    year,
+    kind: 'failure',
+    addressee: { organisation: 'administrators' },
   };
 }
 

@@ -1,3 +1,5 @@
+import type { Addressee, MailKind } from '../schemas/mail-log';
+
 /** A file sent with a mail (the county report's CSV). */
 export interface Attachment {
   /** As the recipient sees it, for example `lansrapport-2028-03-uppsala-lan.csv`. */
@@ -22,6 +24,14 @@ export interface Mail {
    * recipient's address it is the idempotency key: one address gets one mail per key.
    */
   dedupeKey: string;
+  /** The share year it belongs to: the year's list of sent mails is by it. */
+  year: number;
+  /** Which notice it is. */
+  kind: MailKind;
+  /** To whom it is addressed, as an organisation. */
+  addressee: Addressee;
+  /** The county it concerns (the addressed municipality's, the county, the reporting county); none: the administrators' mails. */
+  county?: string;
 }
 
 /** The port to the e-mail service (SES in the cloud, aws-ses-v2-local on one machine). */

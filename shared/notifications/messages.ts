@@ -2,7 +2,7 @@ import { defaultCalendar, type Calendar } from '../domain/calendar';
 import type { LedgerState, Proposal, ProposalDecision } from '../domain/ledger';
 import type { Contacts } from '../schemas/contacts';
 import type { DecisionOutcome, LedgerEvent, LedgerKey, Person, ProposalStatus } from '../schemas/ledger';
-import { LOG_IN, body, countyName, formatPerMille, longDate, longTime, name, resolutionLines, subject as yearSubject, toCounty, toMunicipality } from './common';
+import { LOG_IN, body, countyName, formatPerMille, longDate, longTime, name, resolutionLines, subject as yearSubject, toCounty, toMunicipality, type Addressing } from './common';
 import type { Mail } from './mailer';
 
 export { formatPerMille };
@@ -46,7 +46,14 @@ export function mailsForLedgerEvent(
     ...(previousReceiver && { previousReceiver }),
   };
   const dedupeKey = ledgerDedupeKey(key, event.seq);
-  return noticesFor(facts).map((n) => ({ ...addressees(n.audience, facts, contacts), subject: n.subject, text: body(n.lines, key.county), dedupeKey }));
+  return noticesFor(facts).map((n) => ({
+    ...addressees(n.audience, facts, contacts),
+    subject: n.subject,
+    text: body(n.lines, key.county),
+    dedupeKey,
+    year: key.year,
+    kind: event.type,
+  }));
 }
 
 export const ledgerDedupeKey = ({ year, county }: LedgerKey, seq: number): string => `${year}#${county}#${seq}`;
@@ -358,7 +365,7 @@ const STATUS_TEXT: Record<ProposalStatus, string> = {
   EXPIRED: 'förfallet',
 };
 
-function addressees(audience: Audience, { proposal, county, previousReceiver }: Facts, contacts: Contacts): Pick<Mail, 'to' | 'cc' | 'replyTo'> {
+function addressees(audience: Audience, { proposal, county, previousReceiver }: Facts, contacts: Contacts): Addressing {
   switch (audience) {
     case 'giver':
       return toMunicipality(proposal.giver, contacts);

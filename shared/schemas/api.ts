@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ActorSchema, DecisionOutcome, PersonSchema, ProposalStatus, ReportMode, ResolutionSchema } from './ledger';
+import { MailKind } from './mail-log';
 import { CountyCode, MunicipalityCode } from './reference';
 import { freeText } from './text';
 
@@ -287,3 +288,53 @@ export const AuditEvent = z
 export const AuditList = z.object({ year: z.number().int(), county: CountyCode, events: z.array(AuditEvent) }).meta({ id: 'AuditList' });
 export type AuditEvent = z.infer<typeof AuditEvent>;
 export type AuditList = z.infer<typeof AuditList>;
+
+// --- Sent mails ----------------------------------------------------------------------
+
+/** How many mails a page has unless `?limit=` says otherwise. */
+export const MAIL_PAGE_SIZE = 100;
+
+export const MailsQuery = z.strictObject({
+  county: CountyCode.optional(),
+  after: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{4,1400}$/, 'Ange after som värdet next i förra svaret.')
+    .optional()
+    .meta({ description: 'Nästa sida: värdet next i förra svaret.' }),
+  limit: z
+    .string()
+    .regex(/^\d{1,3}$/, 'Ange limit som ett heltal mellan 1 och 500.')
+    .transform(Number)
+    .pipe(z.number().int().min(1, 'Ange limit som ett heltal mellan 1 och 500.').max(500, 'Ange limit som ett heltal mellan 1 och 500.'))
+    .optional()
+    .meta({ description: `Högst så många meddelanden på sidan (1–500, annars ${MAIL_PAGE_SIZE}).`, example: '100' }),
+});
+export type MailsQuery = z.infer<typeof MailsQuery>;
+
+export const SentMailView = z
+  .object({
+    sentAt: Instant,
+    kind: MailKind,
+    subject: z.string(),
+    to: z.array(z.string()),
+    cc: z.array(z.string()),
+    addressee: z.object({
+      organisation: z.enum(['municipality', 'county', 'migrationsverket', 'administrators']),
+      /** The municipality's or county's code. */
+      code: z.string().optional(),
+      /** As a person reads it: "Tierp (0360)", "Länsstyrelsen i Uppsala län", "Migrationsverket", "Administratörerna". */
+      name: z.string(),
+    }),
+    county: CountyCode.optional(),
+  })
+  .meta({ id: 'SentMail', description: 'Ett skickat meddelande, till de adresser det gick till då.' });
+export const SentMailList = z
+  .object({
+    year: z.number().int(),
+    county: CountyCode.optional(),
+    mails: z.array(SentMailView),
+    next: z.string().optional().meta({ description: 'Finns när det finns fler, äldre meddelanden: skicka det som after.' }),
+  })
+  .meta({ id: 'SentMailList' });
+export type SentMailView = z.infer<typeof SentMailView>;
+export type SentMailList = z.infer<typeof SentMailList>;

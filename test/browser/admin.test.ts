@@ -3,7 +3,9 @@
  * local stack of its own, before publication: import the example shares from a CSV file (a bad
  * row is shown in the preview and nothing is written), import, start the year, see the phase
  * and the timeline, move the deadline a week later (consequences, confirm, new deadline and
- * reminders), and a refusal (a time already passed) at its field. axe-core on every page and state.
+ * reminders), and a refusal (a time already passed) at its field; then the e-mails the year has
+ * sent: none before publication, every publication notice after it (a page at a time, by
+ * county). axe-core on every page and state.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,6 +18,7 @@ import { IMPORT_CSV, writeCsv } from '../../shared/format/csv';
 import { YEAR } from '../support/e2e';
 import { startBrowser, seriousViolations, type TestBrowser } from '../support/browser';
 import { startTestStack, type TestStack } from '../support/local-stack';
+import { waitFor } from '../support/workflow';
 
 /** Before publication of 2028 (16 Aug 2027 09:00): 1 July 2027 12:00 in Stockholm. */
 const BEFORE_PUBLICATION = '2027-07-01T10:00:00Z';
@@ -235,4 +238,63 @@ describe('the administrator in the browser', () => {
     await expectAccessible(page, 'kontakterna är inlästa');
     await page.close();
   }, 60_000);
+
+  it('lists the e-mails the year has sent: none before publication, then every publication notice, by county', async () => {
+    const admin = await stack.tokenFor({ role: 'admin' });
+    const page = await browser.page();
+    const main = page.locator('main');
+    await page.goto(`${stack.apiUrl}/`);
+    await page.getByRole('heading', { name: 'Logga in' }).waitFor();
+    await page.getByRole('button', { name: /^Administratör/ }).click();
+    await page.getByRole('link', { name: 'Skickade e-postmeddelanden' }).click();
+    await page.getByRole('heading', { name: /Skickade e-postmeddelanden/ }).waitFor();
+    await page.getByText('Inga e-postmeddelanden har skickats för andelsår 2028 än.').waitFor();
+    expect(await page.getByRole('table').count()).toBe(0);
+    await expectAccessible(page, 'skickad e-post, ingen');
+
+    // Publication (16 August 2027 09:00): the workflow tells all 290 municipalities.
+    await stack.setClock('2027-08-16T07:00:05Z');
+    const municipalities = exampleCsv().trimEnd().split('\n').length - 1;
+    await waitFor(
+      'every publication notice in the list',
+      async () => (await stack.request('GET', `/v1/years/${YEAR}/mails?limit=500`, { token: admin })).body.mails.length === municipalities,
+      { timeoutMs: 60_000, intervalMs: 250 },
+    );
+
+    await page.reload();
+    const rows = page.locator('tbody > tr');
+    await page.getByRole('table', { name: 'Skickade e-postmeddelanden, de senaste först (svensk tid)' }).waitFor();
+    expect(await page.getByRole('columnheader').allInnerTexts()).toEqual(['Skickat', 'Till', 'Ämne']);
+    expect(await rows.count()).toBe(100);
+    await page.getByText('Visar de 100 senaste meddelandena.').waitFor();
+    const first = await rows.first().innerText();
+    expect(first).toContain('16 augusti 2027 kl. 09:00');
+    expect(first).toContain('Omfördelning 2028: preliminära anvisningsandelar är publicerade');
+    await expectAccessible(page, 'skickad e-post, första sidan');
+    await page.getByRole('button', { name: 'Visa fler meddelanden' }).click();
+    await page.getByText('Visar de 200 senaste meddelandena.').waitFor();
+    await page.getByRole('button', { name: 'Visa fler meddelanden' }).click();
+    await page.getByText(`Visar alla ${municipalities} meddelanden.`).waitFor();
+    expect(await rows.count()).toBe(municipalities);
+    expect(await page.getByRole('button', { name: 'Visa fler meddelanden' }).count()).toBe(0);
+    // Tierp with the addresses imported above, each mail to the municipality named.
+    const tierp = await rows.filter({ hasText: 'Tierp (0360)' }).innerText();
+    expect(tierp).toContain('registrator@tierp.se');
+    expect(tierp).toContain('handlaggare@tierp.se');
+    expect(await rows.filter({ hasText: 'Stockholm (0180)' }).innerText()).toContain('kommun-0180@kommun.example.se');
+
+    // Uppsala län only: its eight municipalities.
+    await page.getByLabel('Län', { exact: true }).selectOption({ label: 'Uppsala län' });
+    await page.getByRole('button', { name: 'Visa', exact: true }).click();
+    await page.getByRole('table', { name: 'Skickade e-postmeddelanden om Uppsala län, de senaste först (svensk tid)' }).waitFor();
+    expect(page.url()).toMatch(/\/e-post\?lan=03$/);
+    await page.getByText('Visar alla 8 meddelanden.').waitFor();
+    const uppsala = await rows.allInnerTexts();
+    expect(uppsala).toHaveLength(8);
+    expect(uppsala.every((r) => r.includes('preliminära anvisningsandelar är publicerade'))).toBe(true);
+    expect(uppsala.filter((r) => r.includes('Tierp (0360)'))).toHaveLength(1);
+    expect(await main.innerText()).not.toContain('Stockholm (0180)');
+    await expectAccessible(page, 'skickad e-post, ett län');
+    await page.close();
+  }, 120_000);
 });

@@ -270,7 +270,7 @@ const ROWS: Row[] = [
     writers: ['admin'],
   },
 
-  // --- Audit and contacts --------------------------------------------------------------------
+  // --- Audit, mails and contacts --------------------------------------------------------------------
   {
     route: 'list-audit',
     variant: '?county=own',
@@ -289,6 +289,9 @@ const ROWS: Row[] = [
     // A county board reads its own county; an administrator must name one (400).
     expected: () => only({ 'county: own': 200, 'county: other': 200, admin: 400 }),
   },
+  // The year's sent mails: administrators only (a county board has its copies in its mailbox).
+  { route: 'list-mails', phase: 'open', scenario: 'general', params: () => year, expected: () => only({ admin: 200 }) },
+  { route: 'list-mails', variant: '?county=own', phase: 'open', scenario: 'general', params: () => year, query: `?county=${OWN}`, expected: () => only({ admin: 200 }) },
   {
     route: 'import-contacts',
     phase: 'open',

@@ -92,6 +92,7 @@ describe('Ledger follower', () => {
     expect(passes('MODIFY', 'Y#2028', 'CYCLES')).toBe(false);
     expect(passes('MODIFY', 'Y#2028#C#03', 'VIEW')).toBe(false);
     expect(passes('INSERT', 'MAIL#2028#deadline-moved#1', 'kommun@example.se')).toBe(false);
+    expect(passes('INSERT', 'MAILLOG#2028', '2027-08-16T07:00:01.234Z#2028#publish#0360#kommun@example.se')).toBe(false);
   });
 
   it('reads in order from the start of the stream, at once, isolating and reporting failed records', () => {

@@ -12,6 +12,7 @@ import { handler as importContacts } from '../../functions/import-contacts';
 import { handler as importShares } from '../../functions/import-shares';
 import { handler as listAudit } from '../../functions/list-audit';
 import { handler as listCounties } from '../../functions/list-counties';
+import { handler as listMails } from '../../functions/list-mails';
 import { handler as listMunicipalities } from '../../functions/list-municipalities';
 import { handler as listProposals } from '../../functions/list-proposals';
 import { handler as listShares } from '../../functions/list-shares';
@@ -51,6 +52,7 @@ const HANDLERS: Record<RouteName, (event: ApiEvent) => Promise<ApiResult>> = {
   'start-cycle': startCycle,
   'move-calendar': moveCalendar,
   'list-audit': listAudit,
+  'list-mails': listMails,
   'import-contacts': importContacts,
 };
 
@@ -267,6 +269,49 @@ describe('a county year over HTTP: submit → consent → decide → report', ()
       `Omfördelning ${year}: länsstyrelsen har godkänt förslaget från Tierp (0360) till Uppsala (0380)`,
       `Omfördelning ${year}: förslaget från Tierp (0360) till Uppsala (0380) har godkänts`,
     ]);
+  });
+
+  it('lists the mails the year has sent to administrators, newest first, a page at a time and by county', async () => {
+    const all = await call('list-mails', { as: admin, pathParameters: params });
+    expect(all.status).toBe(200);
+    expect(all.body).toMatchObject({ year });
+    expect(all.body.next).toBeUndefined();
+    expect(all.body.mails).toHaveLength(9);
+    const times = all.body.mails.map((m: { sentAt: string }) => m.sentAt);
+    expect(times).toEqual([...times].sort().reverse());
+    expect(all.body.mails.at(-1)).toEqual({
+      sentAt: times.at(-1),
+      kind: 'ProposalSubmitted',
+      subject: `Omfördelning ${year}: nytt förslag från Tierp (0360) väntar på ert samtycke`,
+      to: [`kommun-${UPPSALA}@kommun.example.se`],
+      cc: [],
+      addressee: { organisation: 'municipality', code: UPPSALA, name: 'Uppsala (0380)' },
+      county: '03',
+    });
+    expect(all.body.mails[0]).toMatchObject({ kind: 'ProposalDecided', addressee: { organisation: 'county', code: '03', name: 'Länsstyrelsen i Uppsala län' }, cc: ['handlaggare-03@lst.example.se'] });
+
+    const first = await call('list-mails', { as: admin, pathParameters: params, query: { limit: '4' } });
+    expect(first.body.mails).toEqual(all.body.mails.slice(0, 4));
+    const rest = await call('list-mails', { as: admin, pathParameters: params, query: { limit: '4', after: first.body.next } });
+    expect(rest.body.mails).toEqual(all.body.mails.slice(4, 8));
+    const last = await call('list-mails', { as: admin, pathParameters: params, query: { limit: '4', after: rest.body.next } });
+    expect(last.body).toEqual({ year, mails: all.body.mails.slice(8) });
+
+    expect((await call('list-mails', { as: admin, pathParameters: params, query: { county: '03' } })).body).toEqual({ year, county: '03', mails: all.body.mails });
+    expect((await call('list-mails', { as: admin, pathParameters: params, query: { county: '01' } })).body).toEqual({ year, county: '01', mails: [] });
+    expect((await call('list-mails', { as: admin, pathParameters: { year: String(year + 50) } })).body).toEqual({ year: year + 50, mails: [] });
+
+    expect(refusal(await call('list-mails', { as: county('03'), pathParameters: params, query: { county: '03' } }))).toEqual([403, 'FORBIDDEN']);
+    expect(refusal(await call('list-mails', { as: municipality(TIERP), pathParameters: params }))).toEqual([403, 'FORBIDDEN']);
+    expect(refusal(await call('list-mails', { pathParameters: params }))).toEqual([401, 'UNAUTHORIZED']);
+    expect(refusal(await call('list-mails', { as: admin, pathParameters: params, query: { county: '99' } }))).toEqual([404, 'UNKNOWN_COUNTY']);
+    const queries: Record<string, string>[] = [{ limit: '0' }, { limit: '501' }, { limit: 'tio' }, { after: 'inte/en#nyckel' }, { lan: '03' }];
+    for (const query of queries) {
+      const bad = await call('list-mails', { as: admin, pathParameters: params, query });
+      expect(refusal(bad), JSON.stringify(query)).toEqual([400, 'VALIDATION_FAILED']);
+    }
+    const bad = await call('list-mails', { as: admin, pathParameters: params, query: { limit: '0' } });
+    expect(bad.body.error.details).toEqual([expect.objectContaining({ message: 'Ange limit som ett heltal mellan 1 och 500.' })]);
   });
 });
 

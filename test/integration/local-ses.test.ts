@@ -65,6 +65,9 @@ describe('local SES (aws-ses-v2-local in a worker thread)', () => {
       text: 'Hej!\n\nRapporten är bifogad: 1,25 promille.\n',
       attachments: [{ filename: 'lansrapport-2028-03-uppsala-lan.csv', contentType: 'text/csv; charset=utf-8', content: '\uFEFFKommunkod;Kommun\r\n0380;Uppsala\r\n' }],
       dedupeKey: 'k',
+      year: 2028,
+      kind: 'report',
+      addressee: { organisation: 'migrationsverket' },
     });
     const [email] = await sentEmails(ses.endpoint);
     expect(email).toMatchObject({

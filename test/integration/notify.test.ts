@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vites
 import { importContacts } from '../../shared/app/contacts';
 import { buildContext, type AppContext } from '../../shared/app/context';
 import { followLedgers, type FollowedEvent } from '../../shared/app/follow-ledger';
-import { sendOnce } from '../../shared/app/notify';
+import { sendEachOnce, sendOnce } from '../../shared/app/notify';
 import { defaultCalendar } from '../../shared/domain/calendar';
 import { RuleError } from '../../shared/domain/errors';
 import type { Command, CommandContext } from '../../shared/domain/ledger';
@@ -273,7 +273,7 @@ describe('followLedgers with aws-ses-v2-local', () => {
   });
 
   it('sendOnce sends a workflow notice once per recipient', async () => {
-    const mail = { to: ['a@kommun.example.se'], cc: ['b@kommun.example.se'], subject: 'Påminnelse', text: 'Hej!', dedupeKey: `test#${year++}` };
+    const mail = workflowMail({ to: ['a@kommun.example.se'], cc: ['b@kommun.example.se'], subject: 'Påminnelse' });
     expect(await sendOnce(app, mail)).toEqual(['a@kommun.example.se', 'b@kommun.example.se']);
     expect(await sendOnce(app, { ...mail, cc: ['B@kommun.example.se', 'c@kommun.example.se'] })).toEqual(['c@kommun.example.se']);
     expect(await sendOnce(app, mail)).toEqual([]);
@@ -281,6 +281,107 @@ describe('followLedgers with aws-ses-v2-local', () => {
       { to: ['a@kommun.example.se'], cc: ['b@kommun.example.se'], subject: 'Påminnelse' },
       { to: ['c@kommun.example.se'], cc: [], subject: 'Påminnelse' },
     ]);
+  });
+});
+
+/** A workflow notice of a year of its own (the log of sent mails is per year). */
+function workflowMail(fields: Pick<Mail, 'to' | 'cc' | 'subject'> & Partial<Mail>): Mail {
+  const y = year++;
+  return { text: 'Hej!', dedupeKey: `${y}#reminder-0#0380`, year: y, kind: 'reminder', addressee: { organisation: 'municipality', code: '0380' }, county: COUNTY, ...fields };
+}
+
+const logged = async (y: number, options: { county?: string; limit?: number; after?: string } = {}) => app.sentMail.list(y, { limit: 100, ...options });
+const recipientsOf = (page: { mails: { to: string[]; cc: string[] }[] }) => page.mails.map((m) => ({ to: m.to, cc: m.cc }));
+
+describe("the year's log of sent mails", () => {
+  it('logs each mail once as sent, to the addresses it went to; nothing for recipients who already had it; the markers as before', async () => {
+    const first = workflowMail({ to: ['a@kommun.example.se', 'b@kommun.example.se'], cc: ['c@lst.example.se'], subject: 'Omfördelning: påminnelse' });
+    const y = first.year;
+    const other = { ...first, dedupeKey: `${y}#deadline#county#03`, kind: 'deadline', to: ['Lansstyrelsen@lst.example.se'], cc: [], subject: 'Omfördelning: stängt', addressee: { organisation: 'county', code: COUNTY } } satisfies Mail;
+    expect((await sendEachOnce(app, [first, other])).sent).toEqual([['a@kommun.example.se', 'b@kommun.example.se', 'c@lst.example.se'], ['Lansstyrelsen@lst.example.se']]);
+    const once = await logged(y);
+    expect(once.mails).toHaveLength(2);
+    expect(once.next).toBeUndefined();
+    expect(once.mails).toContainEqual({
+      sentAt: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/),
+      kind: 'reminder',
+      subject: 'Omfördelning: påminnelse',
+      to: ['a@kommun.example.se', 'b@kommun.example.se'],
+      cc: ['c@lst.example.se'],
+      addressee: { organisation: 'municipality', code: '0380' },
+      county: COUNTY,
+    });
+    expect(once.mails).toContainEqual(expect.objectContaining({ kind: 'deadline', to: ['Lansstyrelsen@lst.example.se'], addressee: { organisation: 'county', code: COUNTY } }));
+
+    // Again, with one new copy and the county's address in other case: only the new copy is sent, and logged.
+    const again = await sendEachOnce(app, [{ ...first, cc: ['c@lst.example.se', 'd@lst.example.se'] }, { ...other, to: ['lansstyrelsen@LST.example.se'] }]);
+    expect(again.sent).toEqual([['d@lst.example.se'], []]);
+    const twice = await logged(y);
+    expect(twice.mails).toHaveLength(3);
+    expect(twice.mails[0]).toMatchObject({ to: ['d@lst.example.se'], cc: [], subject: 'Omfördelning: påminnelse' }); // the copy alone, as it went out, newest first
+    expect(addressed(await sentEmails(ses.endpoint))).toHaveLength(3);
+
+    // The markers are as they were: per dedupe key and lower-cased address, with subject and time.
+    const marked = await app.sentMail.sentAmong([
+      { dedupeKey: first.dedupeKey, recipients: ['A@kommun.example.se', 'c@lst.example.se', 'd@lst.example.se', 'x@kommun.example.se'] },
+      { dedupeKey: other.dedupeKey, recipients: ['lansstyrelsen@lst.example.se'] },
+    ]);
+    expect(marked).toEqual(new Map([[first.dedupeKey, new Set(['a@kommun.example.se', 'c@lst.example.se', 'd@lst.example.se'])], [other.dedupeKey, new Set(['lansstyrelsen@lst.example.se'])]]));
+    const { Item } = await dynamo.raw.send(new GetItemCommand({ TableName: dynamo.tableName, Key: { pk: { S: `MAIL#${first.dedupeKey}` }, sk: { S: 'a@kommun.example.se' } } }));
+    expect(Object.keys(Item!).sort()).toEqual(['pk', 'recipient', 'sentAt', 'sk', 'subject']);
+    expect(Item!.sentAt!.S).toBe(once.mails.find((m) => m.kind === 'reminder')!.sentAt);
+  });
+
+  it('logs what was sent before a mail failed, and not the mail that failed', async () => {
+    const sent = workflowMail({ to: ['e@kommun.example.se'], cc: [], subject: 'Först' });
+    const failing = { ...sent, dedupeKey: `${sent.year}#publish#0381`, kind: 'publish', to: ['f@kommun.example.se'], subject: 'Sedan' } satisfies Mail;
+    const refusing = { ...app, mailer: { send: (mail: Mail) => (mail.subject === 'Sedan' ? Promise.reject(new MailDeliveryError('refused', false)) : app.mailer.send(mail)) } };
+    const report = await sendEachOnce(refusing, [sent, failing]);
+    expect(report).toMatchObject({ sent: [['e@kommun.example.se']], failure: { index: 1 } });
+    expect(recipientsOf(await logged(sent.year))).toEqual([{ to: ['e@kommun.example.se'], cc: [] }]);
+  });
+
+  it('lists a year newest first, a page at a time, and by county', async () => {
+    const y = year++;
+    const at = (minute: number) => `2027-08-16T07:${String(minute).padStart(2, '0')}:00.000Z`;
+    const mails = ['0380', '0180', '0381', '0181', '0382'].map((code, i) => ({
+      mail: { dedupeKey: `${y}#publish#${code}`, year: y, kind: 'publish' as const, addressee: { organisation: 'municipality' as const, code }, county: code.slice(0, 2), subject: `Publicerat ${code}`, to: [`kommun-${code}@kommun.example.se`], cc: [] },
+      sentAt: at(i),
+    }));
+    await app.sentMail.recordSent([...mails, { mail: { ...mails[0]!.mail, dedupeKey: `${y}#failure#x`, kind: 'failure', addressee: { organisation: 'administrators' }, county: undefined, subject: 'Misslyckades', to: ['admin@omfordelning.example.se'] }, sentAt: at(9) }]);
+    const subjects = (page: { mails: { subject: string }[] }) => page.mails.map((m) => m.subject);
+
+    const first = await logged(y, { limit: 4 });
+    expect(subjects(first)).toEqual(['Misslyckades', 'Publicerat 0382', 'Publicerat 0181', 'Publicerat 0381']);
+    expect(first.mails[0]).not.toHaveProperty('county');
+    const second = await logged(y, { limit: 4, after: first.next! });
+    expect(subjects(second)).toEqual(['Publicerat 0180', 'Publicerat 0380']);
+    expect(second.next).toBeUndefined();
+    // Exactly a page's worth left: no next page that would be empty.
+    expect((await logged(y, { limit: 6 })).next).toBeUndefined();
+
+    const uppsala = await logged(y, { county: COUNTY, limit: 2 });
+    expect(subjects(uppsala)).toEqual(['Publicerat 0382', 'Publicerat 0381']);
+    expect(subjects(await logged(y, { county: COUNTY, limit: 2, after: uppsala.next! }))).toEqual(['Publicerat 0380']);
+    expect(subjects(await logged(y, { county: '01' }))).toEqual(['Publicerat 0181', 'Publicerat 0180']);
+    expect(await logged(y, { county: '25' })).toEqual({ mails: [] });
+    expect(await logged(y + 1000)).toEqual({ mails: [] });
+  });
+
+  it('logs the notices of a ledger event with the event as their kind, the county and each addressee', async () => {
+    const run = await newYear();
+    const outcome = await run(submit, '0380');
+    await followLedgers(app, delivered(outcome));
+    const page = await logged(outcome.state.year, { county: COUNTY });
+    const byAddress = page.mails.map(({ kind, addressee, to, cc, county }) => ({ kind, addressee, to, cc, county })).sort((a, b) => a.to[0]!.localeCompare(b.to[0]!));
+    expect(byAddress).toEqual([
+      { kind: 'ProposalSubmitted', addressee: { organisation: 'municipality', code: '0380' }, to: [GIVER_MAIL], cc: [], county: COUNTY },
+      { kind: 'ProposalSubmitted', addressee: { organisation: 'municipality', code: '0381' }, to: [RECEIVER_MAIL], cc: [], county: COUNTY },
+      { kind: 'ProposalSubmitted', addressee: { organisation: 'county', code: COUNTY }, to: [COUNTY_MAILBOX], cc: [COUNTY_OFFICER], county: COUNTY },
+    ]);
+    // Delivered again: nothing sent, nothing logged.
+    await followLedgers(app, delivered(outcome));
+    expect((await logged(outcome.state.year)).mails).toHaveLength(3);
   });
 });
 

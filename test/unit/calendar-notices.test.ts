@@ -56,6 +56,10 @@ describe('the left-out notice', () => {
   it('tells giver and receiver, one mail each, that the proposal was not decided and changes no share', () => {
     expect(mails.map((m) => m.to)).toEqual([['kommun-0380@kommun.example.se'], ['kommun-0381@kommun.example.se']]);
     expect(mails.map((m) => m.dedupeKey)).toEqual(['2028#left-out#0380#0380', '2028#left-out#0380#0381']);
+    expect(mails.map(({ year, kind, addressee }) => ({ year, kind, addressee }))).toEqual([
+      { year: 2028, kind: 'left-out', addressee: { organisation: 'municipality', code: '0380' } },
+      { year: 2028, kind: 'left-out', addressee: { organisation: 'municipality', code: '0381' } },
+    ]);
     for (const mail of mails) {
       expect(mail.subject).toBe('Omfördelning 2028: förslaget om 1,25 promille från Uppsala (0380) till Enköping (0381) beslutades inte');
       expect(mail.text).toContain('Länsstyrelsen i Uppsala län hann inte besluta om förslaget att Uppsala (0380) överlåter 1,25 promille av sin anvisningsandel för 2028 till Enköping (0381)');

@@ -51,6 +51,8 @@ describe('workflow notices', () => {
   it('publish: the municipality, its preliminary share with a decimal comma, and the deadline', () => {
     const notice = publishNotice(YEAR, '0380', 12_345, calendar, contacts);
     expect(notice).toMatchObject({ to: [mail('0380')], cc: [], dedupeKey: '2028#publish#0380' });
+    // For the year's list of sent mails: which notice, to which organisation, about which county.
+    expect(notice).toMatchObject({ year: 2028, kind: 'publish', addressee: { organisation: 'municipality', code: '0380' }, county: '03' });
     expect(notice.subject).toBe('Omfördelning 2028: preliminära anvisningsandelar är publicerade');
     expect(notice.text).toContain('Uppsala (0380) har en preliminär andel på 12,345 promille.');
     expect(notice.text).toContain('senast tisdag 2 november 2027 kl. 23:59');
@@ -167,6 +169,8 @@ describe('workflow notices', () => {
     const csv = countyReportCsv(report);
     const [toMigrationsverket, toCounty] = reportMails(report, csv, contacts, calendar);
     expect(toMigrationsverket).toMatchObject({ to: ['ensamkommande@migrationsverket.example.se'], cc: [], replyTo: [MAILBOX], dedupeKey: '2028#report#03' });
+    expect(toMigrationsverket).toMatchObject({ year: 2028, kind: 'report', addressee: { organisation: 'migrationsverket' }, county: '03' });
+    expect(toCounty).toMatchObject({ year: 2028, kind: 'report', addressee: { organisation: 'county', code: '03' }, county: '03' });
     expect(toMigrationsverket!.subject).toBe('Omfördelning 2028: länsrapport från Uppsala län (03)');
     expect(toCounty).toMatchObject({ ...county, replyTo: [MAILBOX], dedupeKey: '2028#report#03' });
     for (const mail of [toMigrationsverket!, toCounty!]) {
@@ -201,7 +205,8 @@ describe('workflow notices', () => {
       { at: '2027-08-15T07:00:05Z', error: 'CycleError', cause: 'Inga preliminära andelar är inlästa', state: 'Utför publicering.', executionArn: 'arn:x', id: 'abc' },
       contacts,
     );
-    expect(notice).toMatchObject({ to: ['admin@omfordelning.example.se'], cc: [], dedupeKey: '2028#failure#abc' });
+    expect(notice).toMatchObject({ to: ['admin@omfordelning.example.se'], cc: [], dedupeKey: '2028#failure#abc', year: 2028, kind: 'failure', addressee: { organisation: 'administrators' } });
+    expect(notice).not.toHaveProperty('county');
     expect(notice.subject).toBe('Omfördelning 2028: årets arbetsflöde har misslyckats');
     expect(notice.text).toContain('Pågående steg: Utför publicering.\nOrsak: Inga preliminära andelar är inlästa\nKörningens identitet (för felsökning): arn:x');
     expect(notice.text).toContain('Vad ni behöver göra: åtgärda orsaken och starta om körningen');

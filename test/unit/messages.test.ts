@@ -79,6 +79,11 @@ describe('mailsForLedgerEvent', () => {
     expect(toCounty.text).toContain('Län: Uppsala län');
     expect(toCounty.text).toContain(`Ni behöver inte göra något nu. Enköping (0381) ska svara ${DEADLINE}`);
     expect(mails.every((m) => m.dedupeKey === '2028#03#3')).toBe(true);
+    expect(mails.map(({ year, kind, addressee, county }) => ({ year, kind, addressee, county }))).toEqual([
+      { year: 2028, kind: 'ProposalSubmitted', addressee: { organisation: 'municipality', code: '0381' }, county: '03' },
+      { year: 2028, kind: 'ProposalSubmitted', addressee: { organisation: 'municipality', code: '0380' }, county: '03' },
+      { year: 2028, kind: 'ProposalSubmitted', addressee: { organisation: 'county', code: '03' }, county: '03' },
+    ]);
     for (const mail of mails) expectSignedBy(mail, 'Uppsala län', MAILBOX);
   });
 
@@ -290,7 +295,7 @@ describe('formatPerMille', () => {
 });
 
 describe('unsentPart', () => {
-  const mail = { to: ['a@x.se'], cc: ['b@x.se'], subject: 's', text: 't', dedupeKey: 'k' };
+  const mail: Mail = { to: ['a@x.se'], cc: ['b@x.se'], subject: 's', text: 't', dedupeKey: 'k', year: 2028, kind: 'publish', addressee: { organisation: 'municipality', code: '0380' } };
   it('keeps only recipients not sent to, comparing addresses without case', () => {
     expect(unsentPart(mail, new Set())).toEqual(mail);
     expect(unsentPart(mail, new Set(['a@x.se', 'b@x.se']))).toBeNull();
@@ -302,13 +307,13 @@ describe('unsentPart', () => {
 });
 
 describe('sendOnce retries', () => {
-  const mail: Mail = { to: ['a@x.se'], cc: [], subject: 's', text: 't', dedupeKey: 'k' };
+  const mail: Mail = { to: ['a@x.se'], cc: [], subject: 's', text: 't', dedupeKey: 'k', year: 2028, kind: 'publish', addressee: { organisation: 'municipality', code: '0380' } };
   const retry: MailRetry = { attempts: 3, baseDelayMs: 1, sleep: async () => {}, random: () => 0.5 };
   const memory = () => {
     const marked: string[] = [];
-    const sentMail: Pick<SentMailStore, 'sentAmong' | 'markSent'> = {
+    const sentMail: Pick<SentMailStore, 'sentAmong' | 'recordSent'> = {
       sentAmong: async () => new Map([['k', new Set(marked)]]),
-      markSent: async (marks) => void marked.push(...marks.flatMap((m) => m.recipients)),
+      recordSent: async (sent) => void marked.push(...sent.flatMap(({ mail }) => [...mail.to, ...mail.cc])),
     };
     return { marked, sentMail: sentMail as unknown as SentMailStore };
   };

@@ -1,5 +1,18 @@
-import { BatchGetCommand, BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { recipientKey } from '../../notifications/mailer';
+import { BatchGetCommand, BatchWriteCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { recipientKey, type Mail } from '../../notifications/mailer';
+import { SentMailEntry } from '../../schemas/mail-log';
+
+/** A mail as it went out (`to` and `cc` the addresses it was sent to then), and when SES accepted it. */
+export interface SentMail {
+  mail: Pick<Mail, 'dedupeKey' | 'year' | 'kind' | 'addressee' | 'county' | 'subject' | 'to' | 'cc'>;
+  sentAt: string;
+}
+
+/** A page of a year's sent mails, newest first; `next` (opaque) asks for the page after it. */
+export interface SentMailPage {
+  mails: SentMailEntry[];
+  next?: string;
+}
 
 /**
  * Which recipients already got the mail of a dedupe key: one marker item per
@@ -10,6 +23,14 @@ import { recipientKey } from '../../notifications/mailer';
  * crash (or a concurrent twin) between the send and the marker may send a mail twice,
  * but a mail is never lost to a marker written for a send that then failed. A duplicate
  * notice is harmless; a missing consent request is not.
+ *
+ * With the markers, in the same BatchWriteItem, one log item per mail sent: pk
+ * `MAILLOG#<year>`, sk `<sentAt>#<dedupeKey>#<first address>`, so a year's mails are listed
+ * newest first with a Query (no Scan). The log tells what was sent; the markers alone decide
+ * what is sent again. A mail sent twice (the crash above) is logged twice, as it went out
+ * twice; a send whose markers were not written is sent and logged again on the retry. A log
+ * item is missing only if DynamoDB left it unprocessed through every retry of a write whose
+ * markers it took; the write then throws, and the caller's retry skips what is marked.
  */
 export class SentMailStore {
   constructor(
@@ -46,11 +67,15 @@ export class SentMailStore {
     return sent;
   }
 
-  /** Marks each mail's recipients as sent (BatchWriteItem, 25 at a time). */
-  async markSent(marks: readonly { dedupeKey: string; recipients: readonly string[]; subject: string; sentAt: string }[]): Promise<void> {
-    const items = marks.flatMap(({ dedupeKey, recipients, subject, sentAt }) =>
-      recipients.map((recipient) => ({ pk: markerPk(dedupeKey), sk: recipientKey(recipient), recipient, subject, sentAt })),
-    );
+  /**
+   * Marks each mail's recipients as sent and logs the mail under its year (BatchWriteItem, 25
+   * items at a time: a mail's log item first, then its markers).
+   */
+  async recordSent(sent: readonly SentMail[]): Promise<void> {
+    const items = sent.flatMap(({ mail, sentAt }) => [
+      logItem(mail, sentAt),
+      ...[...mail.to, ...mail.cc].map((recipient) => ({ pk: markerPk(mail.dedupeKey), sk: recipientKey(recipient), recipient, subject: mail.subject, sentAt })),
+    ]);
     for (let i = 0; i < items.length; i += 25) {
       let requests = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
       for (let attempt = 0; requests.length > 0; attempt++) {
@@ -60,7 +85,51 @@ export class SentMailStore {
       }
     }
   }
+
+  /**
+   * A year's sent mails, newest first, `limit` at a time, those concerning `county` only if
+   * given (a filter on the year's partition: a year has some 2,000 mails, so reading past
+   * other counties' costs little). `after`: a page's `next`.
+   */
+  async list(year: number, { county, limit, after }: { county?: string; limit: number; after?: string }): Promise<SentMailPage> {
+    const found: { sk: string; entry: SentMailEntry }[] = [];
+    let start: Record<string, unknown> | undefined = after === undefined ? undefined : { pk: logPk(year), sk: Buffer.from(after, 'base64url').toString('utf8') };
+    // One more than a page, to know whether there is a next one; each request evaluates at most that many items.
+    while (found.length <= limit) {
+      const result = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': logPk(year), ...(county && { ':county': county }) },
+          ...(county && { FilterExpression: 'county = :county' }),
+          ScanIndexForward: false,
+          Limit: limit + 1,
+          ...(start && { ExclusiveStartKey: start }),
+        }),
+      );
+      for (const { pk: _pk, sk, ...entry } of result.Items ?? []) found.push({ sk: String(sk), entry: SentMailEntry.parse(entry) });
+      start = result.LastEvaluatedKey;
+      if (!start) break;
+    }
+    const page = found.slice(0, limit);
+    return { mails: page.map((f) => f.entry), ...(found.length > limit && { next: Buffer.from(page.at(-1)!.sk).toString('base64url') }) };
+  }
 }
 
 const MARKER_PREFIX = 'MAIL#';
 const markerPk = (dedupeKey: string): string => `${MARKER_PREFIX}${dedupeKey}`;
+const logPk = (year: number): string => `MAILLOG#${year}`;
+
+function logItem(mail: SentMail['mail'], sentAt: string): Record<string, unknown> {
+  const entry: SentMailEntry = {
+    sentAt,
+    kind: mail.kind,
+    subject: mail.subject,
+    to: mail.to,
+    cc: mail.cc,
+    addressee: mail.addressee,
+    ...(mail.county !== undefined && { county: mail.county }),
+  };
+  // Unique per mail: an address gets one mail per dedupe key in a run, and runs differ in sentAt.
+  return { pk: logPk(mail.year), sk: `${sentAt}#${mail.dedupeKey}#${recipientKey(mail.to[0] ?? '')}`, ...entry };
+}

@@ -1,13 +1,14 @@
 /**
  * The administrator's pages: the year (phase, calendar as a timeline, counties' reports,
  * workflow), importing the preliminary shares from a CSV file (previewed in the browser with
- * the API's own CSV parser and amount parser), starting the year, and moving a milestone.
+ * the API's own CSV parser and amount parser), starting the year, moving a milestone,
+ * importing the e-mail contacts, and the e-mails the year has sent.
  */
 import { useState } from 'preact/hooks';
 import { Route, Router, useLocation } from 'preact-iso';
-import type { CycleView, ShareList } from '../../../shared/schemas/api';
+import type { CycleView, SentMailList, SentMailView, ShareList } from '../../../shared/schemas/api';
 import { parsePerMille } from '../../../shared/domain/per-mille';
-import { findCounty, findMunicipality } from '../../../shared/reference';
+import { COUNTIES, findCounty, findMunicipality } from '../../../shared/reference';
 import { ApiError, SessionExpired, api } from '../api';
 import { ErrorSummary, Loading, PageHeading, Panel, Problem, Select, StatusTag, SummaryList, TextInput, errorFor, type FieldError } from '../components';
 import { formatInstant, formatPerMille } from '../format';
@@ -142,10 +143,15 @@ export function AdminYear() {
       <p class="body">
         <a href="/andelar">Läs in andelar från en fil</a>
       </p>
-      <h2 class="heading-m">E-postkontakter</h2>
-      <p class="body">
-        <a href="/kontakter">Läs in kontakter från en fil</a>
-      </p>
+      <h2 class="heading-m">E-post</h2>
+      <ul class="link-list">
+        <li>
+          <a href="/e-post">Skickade e-postmeddelanden</a>
+        </li>
+        <li>
+          <a href="/kontakter">Läs in kontakter från en fil</a>
+        </li>
+      </ul>
 
       {!started(cycle) ? (
         <>
@@ -712,6 +718,143 @@ export function ContactsImported() {
   );
 }
 
+// --- Sent e-mails ---------------------------------------------------------------------
+
+interface MailPage {
+  year: number;
+  mails: SentMailView[];
+  next?: string;
+}
+
+const mailsPath = (year: number, county: string, after?: string): string => {
+  const query = new URLSearchParams({ ...(county && { county }), ...(after && { after }) }).toString();
+  return `/v1/years/${year}/mails${query ? `?${query}` : ''}`;
+};
+
+async function loadMails(county: string): Promise<MailPage> {
+  const { year } = await loadYear();
+  const list = await api<SentMailList>('GET', mailsPath(year, county));
+  return { year, mails: list.mails, ...(list.next && { next: list.next }) };
+}
+
+/** Whom a mail went to: the organisation, then its addresses, the copies marked as such. */
+function Recipients({ mail }: { mail: SentMailView }) {
+  return (
+    <>
+      <strong>{mail.addressee.name}</strong>
+      {mail.to.map((a) => (
+        <div key={a}>{a}</div>
+      ))}
+      {mail.cc.length > 0 && <div>Kopia: {mail.cc.join(', ')}</div>}
+    </>
+  );
+}
+
+/** The year's mails, newest first, with a county filter (`?lan=03`) and more on request. */
+export function SentMails() {
+  const { query, route } = useLocation();
+  const county = findCounty(query.lan ?? '') ? query.lan! : '';
+  const data = useLoad(() => loadMails(county), [county]);
+  const [choice, setChoice] = useState(county);
+  const [more, setMore] = useState<{ for: MailPage; mails: SentMailView[]; next?: string }>();
+  const [loadingMore, setLoadingMore] = useState(false);
+  const [moreFailed, setMoreFailed] = useState(false);
+  useTitle('Skickade e-postmeddelanden');
+  const heading = <PageHeading caption="Administratör">Skickade e-postmeddelanden</PageHeading>;
+  if (data.state === 'loading') return <>{heading}<Loading /></>;
+  if (data.state === 'error') return <>{heading}<Problem message={data.message} /></>;
+  const first = data.data;
+  // What "Visa fler" added belongs to this first page only (a new filter starts over).
+  const extra = more?.for === first ? more : undefined;
+  const mails = [...first.mails, ...(extra?.mails ?? [])];
+  const next = extra ? extra.next : first.next;
+  const where = county ? ` om ${findCounty(county)!.name}` : '';
+
+  const filter = (event: Event) => {
+    event.preventDefault();
+    route(choice ? `/e-post?lan=${choice}` : '/e-post');
+  };
+  const showMore = async () => {
+    setLoadingMore(true);
+    setMoreFailed(false);
+    try {
+      const list = await api<SentMailList>('GET', mailsPath(first.year, county, next));
+      setMore({ for: first, mails: [...(extra?.mails ?? []), ...list.mails], ...(list.next && { next: list.next }) });
+    } catch (error) {
+      if (!(error instanceof SessionExpired)) setMoreFailed(true);
+    } finally {
+      setLoadingMore(false);
+    }
+  };
+
+  return (
+    <>
+      <a class="back-link" href="/">Tillbaka</a>
+      {heading}
+      <p class="lead">Andelsår {first.year}</p>
+      <p class="body">E-post som tjänsten har skickat för året, det senaste först. Ett meddelande som har skickats på nytt till nya adresser visas en gång till, med bara de nya adresserna.</p>
+      <form onSubmit={filter} noValidate>
+        <Select
+          id="lan"
+          label="Län"
+          hint="Visa bara meddelanden som gäller ett län: till länets kommuner och länsstyrelse, och länets rapport till Migrationsverket."
+          placeholder="Alla län"
+          options={COUNTIES.map((c) => ({ value: c.code, label: c.name }))}
+          value={choice}
+          onInput={setChoice}
+        />
+        <button type="submit" class="button button--secondary">
+          Visa
+        </button>
+      </form>
+      {mails.length === 0 ? (
+        <p class="body">Inga e-postmeddelanden{where} har skickats för andelsår {first.year} än.</p>
+      ) : (
+        <>
+          <div class="table-wrap" tabIndex={0} role="region" aria-labelledby="mails-caption">
+            <table class="table">
+              <caption id="mails-caption" class="table__caption">
+                Skickade e-postmeddelanden{where}, de senaste först (svensk tid)
+              </caption>
+              <thead>
+                <tr>
+                  <th scope="col">Skickat</th>
+                  <th scope="col">Till</th>
+                  <th scope="col">Ämne</th>
+                </tr>
+              </thead>
+              <tbody>
+                {mails.map((m) => (
+                  <tr key={`${m.sentAt}${m.subject}${m.to.join()}`}>
+                    <td>{formatInstant(m.sentAt)}</td>
+                    <td>
+                      <Recipients mail={m} />
+                    </td>
+                    <td>{m.subject}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <p class="body" role="status">
+            {next ? `Visar de ${mails.length} senaste meddelandena.` : `Visar alla ${mails.length} meddelanden.`}
+          </p>
+          {moreFailed && (
+            <p class="body error-text" role="alert">
+              Fler meddelanden kunde inte hämtas. Försök igen om en stund.
+            </p>
+          )}
+          {next && (
+            <button type="button" class="button button--secondary" disabled={loadingMore} onClick={() => void showMore()}>
+              Visa fler meddelanden
+            </button>
+          )}
+        </>
+      )}
+    </>
+  );
+}
+
 /** The administrator's routes (app.tsx routes a signed-in administrator here). */
 export function AdminRoutes() {
   return (
@@ -726,6 +869,7 @@ export function AdminRoutes() {
       <Route path="/kalender/flyttad" component={Moved} />
       <Route path="/kontakter" component={ImportContacts} />
       <Route path="/kontakter/inlasta" component={ContactsImported} />
+      <Route path="/e-post" component={SentMails} />
       <Route default component={AdminNotFound} />
     </Router>
   );
