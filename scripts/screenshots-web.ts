@@ -3,7 +3,8 @@
  * taken in Chromium on a fresh local stack. The municipality: the local sign-in, Tierp's
  * start page, the proposal form with an error, "check your answers", the receipt, Uppsala's
  * answer form, the proposal with its history. The county: the board, a decision, the report
- * preview after the deadline. The administrator: the year with its timeline, an import preview.
+ * preview after the deadline. The administrator: the year with its timeline, an import preview,
+ * the e-mails sent.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,8 +20,7 @@ import { waitFor } from '../test/support/workflow';
 const out = join(PROJECT_ROOT, 'docs/screenshots');
 mkdirSync(out, { recursive: true });
 await ensureWebBuilt(PROJECT_ROOT, (line) => console.log(line));
-const log = console.log;
-console.log = () => {}; // the workflow's JSON log lines
+// The stack's own log lines are left out by the script's LOG_LEVEL=WARN (package.json).
 const stack = await startTestStack({ now: OPEN_NOW, quiet: true });
 const browser = await startBrowser();
 const shots: string[] = [];
@@ -102,6 +102,9 @@ try {
   await page.getByLabel('CSV-fil med andelarna').setInputFiles(file);
   await page.locator('.table__row--error').waitFor();
   await shot('las-in-andelar');
+  await page.goto(`${stack.apiUrl}/e-post`);
+  await page.locator('main table').waitFor();
+  await shot('e-post');
 
   await stack.setClock(CLOSED_NOW);
   await waitFor('the window to close', async () => (await stack.request('GET', `/v1/years/${YEAR}/cycle`, { token: admin })).body.phase === 'CLOSED');
@@ -113,6 +116,5 @@ try {
   await browser.close();
   await stack.stop();
   rmSync(dir, { recursive: true, force: true });
-  console.log = log;
 }
 console.log(`Skärmbilder: ${shots.join(', ')}`);

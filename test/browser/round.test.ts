@@ -274,6 +274,12 @@ describe('a whole round through the pages', () => {
     await heading('Länsrapporter');
     await reloadUntil('Klart: de slutliga andelarna är fastställda', 'the year final');
     await expectAccessible('administratör: året klart');
+    await page.getByRole('link', { name: 'Skickade e-postmeddelanden' }).click();
+    await page.locator('main table').waitFor();
+    const mails = await main();
+    expect(mails).toContain('länsstyrelsen har godkänt förslaget från Tierp (0360) till Uppsala (0380)');
+    expect(mails).toContain('ändrat förslag från Tierp (0360) väntar på ert samtycke');
+    await expectAccessible('administratör: skickade e-postmeddelanden');
 
     await signInAs('Tierp (0360)');
     await heading('Vår slutliga andel');
