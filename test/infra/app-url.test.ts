@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildApp, STACK_NAME } from '../../infra/build';
 import { FOLLOWER_FUNCTION } from '../../infra/constructs/ledger-follower';
+import { APP_URL_ENV } from '../../infra/constructs/notifications';
 import { ENTRY_METADATA_KEY } from '../../infra/constructs/function';
 import { BadContextError } from '../../infra/constructs/web-app';
 import { inProcessContext } from '../../infra/synth';
@@ -32,7 +33,7 @@ function appUrlByFunction(template: Record<string, any>): Record<string, unknown
   return Object.fromEntries(
     Object.values<any>(template.Resources)
       .filter((r) => r.Type === 'AWS::Lambda::Function' && r.Metadata?.[ENTRY_METADATA_KEY])
-      .map((r) => [String(r.Metadata[ENTRY_METADATA_KEY]).split('/')[1], r.Properties.Environment?.Variables?.APP_BASE_URL]),
+      .map((r) => [String(r.Metadata[ENTRY_METADATA_KEY]).split('/')[1], r.Properties.Environment?.Variables?.[APP_URL_ENV]]),
   );
 }
 
