@@ -9,7 +9,7 @@ import { Notifications } from './constructs/notifications';
 import { Observability } from './constructs/observability';
 import { START_NEXT_FUNCTION, YearlySchedule } from './constructs/schedule';
 import { Storage } from './constructs/storage';
-import { WebApp } from './constructs/web-app';
+import { WebApp, appUrlFromContext } from './constructs/web-app';
 import { YearlyWorkflow } from './constructs/workflow';
 
 /** Where the web app's build (`npm run build:web`) puts its files; context `webDist` overrides. */
@@ -29,6 +29,8 @@ export class OmfordelningStack extends Stack {
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
     this.storage = new Storage(this, 'Storage');
+    // Context appUrl, checked before anything is built; without it, the distribution's own address.
+    const appUrl = appUrlFromContext(this.node.tryGetContext('appUrl'));
     // The web client's callback names the distribution, which routes to the API, whose
     // authorizer trusts the web client: no cycle in CloudFormation (client → distribution →
     // API), but the constructs come in one order, so the client takes the URL lazily.
@@ -36,7 +38,9 @@ export class OmfordelningStack extends Stack {
       webAppUrl: Lazy.string({ produce: () => this.webApp.url }),
       domainPrefix: this.node.tryGetContext('authDomainPrefix'),
     });
-    this.notifications = new Notifications(this, 'Notifications');
+    // The functions that send notices link the web app's pages: they, and only they, get its
+    // address (a mailing task → distribution → HTTP API; no route or function in between).
+    this.notifications = new Notifications(this, 'Notifications', { appUrl: Lazy.string({ produce: () => this.webApp.url }) });
     this.follower = new LedgerFollower(this, 'LedgerFollower', {
       table: this.storage.table,
       notifications: this.notifications,
@@ -67,9 +71,12 @@ export class OmfordelningStack extends Stack {
       siteDir: resolve(this.node.tryGetContext('webDist') ?? DEFAULT_WEB_DIST),
       api: this.api,
       identity: this.identity,
+      ...(appUrl && { appUrl }),
     });
 
     new CfnOutput(this, 'WebAppUrl', { value: `${this.webApp.url}/` });
+    // What the operator's domain (context appUrl) has to reach; the same as WebAppUrl without one.
+    new CfnOutput(this, 'DistributionUrl', { value: `https://${this.webApp.distribution.distributionDomainName}/` });
     new CfnOutput(this, 'AuthDomain', { value: this.identity.domainUrl });
     new CfnOutput(this, 'WebClientId', { value: this.identity.webClient.userPoolClientId });
     new CfnOutput(this, 'ApiUrl', { value: this.api.url });

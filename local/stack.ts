@@ -170,6 +170,8 @@ const STREAM_FUNCTION_NICENESS = 10;
 
 /** Variables the template sets that make no sense inside one shared Node process. */
 const SKIPPED_ENV = new Set(['NODE_OPTIONS', 'AWS_LAMBDA_EXEC_WRAPPER', 'AWS_NODEJS_CONNECTION_REUSE_ENABLED']);
+/** Variables the template sets that this stack sets itself (the web app's address is its own, not the distribution's). */
+const LOCAL_ENV = new Set(['APP_BASE_URL']);
 
 type Handler = (event: ApiEvent, context: LambdaContextLike) => unknown;
 
@@ -311,7 +313,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     }
     if (routes.length === 0) say('Varning: mallen innehåller inga API-rutter (AWS::ApiGatewayV2::Route); bara /_local/* svarar.');
     const streamFunctions = mappingFunctionRoutes(template, streams.mappings, { tableName: LOCAL_TABLE_NAME, region: LOCAL_REGION, refs });
-    const env = handlerEnvironment([...routes, ...streamFunctions], say);
+    const env = handlerEnvironment([...routes, ...streamFunctions], say, LOCAL_ENV);
     Object.assign(env, {
       AWS_REGION: LOCAL_REGION,
       AWS_DEFAULT_REGION: LOCAL_REGION,
@@ -321,6 +323,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       AWS_ENDPOINT_URL_SES: ses.endpoint,
       AWS_ENDPOINT_URL_SESV2: ses.endpoint,
       ...(workflow && { AWS_ENDPOINT_URL_SFN: workflow.endpoint, STATE_MACHINE_ARN: workflow.stateMachineArn }),
+      // The notices link the web app's pages where this stack serves them (none without the web app).
+      APP_BASE_URL: options.webDir === false ? '' : `http://127.0.0.1:${apiPort}`,
       ...options.env,
     });
     const restoreEnv = applyEnv(env, ['AWS_SESSION_TOKEN', 'AWS_PROFILE']);
@@ -608,13 +612,13 @@ function loadHandler(entry: string): Promise<Handler> {
   return promise;
 }
 
-/** One environment for the whole process, merged from every function; conflicts are reported. */
-function handlerEnvironment(routes: LocalRoute[], say: (line: string) => void): Record<string, string> {
+/** One environment for the whole process, merged from every function but the variables in `own`; conflicts are reported. */
+function handlerEnvironment(routes: LocalRoute[], say: (line: string) => void, own: ReadonlySet<string>): Record<string, string> {
   const env: Record<string, string> = {};
   const seen = new Set<string>();
   for (const route of routes) {
     for (const [name, value] of Object.entries(route.env)) {
-      if (SKIPPED_ENV.has(name)) continue;
+      if (SKIPPED_ENV.has(name) || own.has(name)) continue;
       if (name in env && env[name] !== value) {
         say(`Varning: ${name} skiljer sig mellan funktionerna (${env[name]} / ${value}); lokalt gäller ${env[name]}.`);
         continue;
@@ -623,7 +627,7 @@ function handlerEnvironment(routes: LocalRoute[], say: (line: string) => void): 
     }
     for (const r of route.resolutions) {
       const line = `  ${r.variable} = ${r.value}   (${r.from})`;
-      if (seen.has(line) || SKIPPED_ENV.has(r.variable)) continue;
+      if (seen.has(line) || SKIPPED_ENV.has(r.variable) || own.has(r.variable)) continue;
       seen.add(line);
     }
   }

@@ -59,7 +59,7 @@ export class LedgerFollower extends Construct {
       },
     }).handler;
     table.grantReadWriteData(this.function);
-    notifications.grantSend(this.function);
+    notifications.connectSender(this.function);
     acknowledgeTableIndexes(this, table);
 
     this.deadLetters = new sqs.Queue(this, 'DeadLetters', {

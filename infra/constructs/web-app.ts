@@ -17,11 +17,41 @@ export interface WebAppProps {
   siteDir: string;
   api: Api;
   identity: Identity;
+  /**
+   * The address users open the web app at, when it is not the distribution's own (context
+   * `appUrl`: the operator's domain, which must reach this distribution): sign-in comes back
+   * to it and the notices link it. Default `https://<distribution domain>`.
+   */
+  appUrl?: string;
 }
 
 /** Synthesis without the built web app: the CLI prints only this message. */
 export class SiteNotBuiltError extends Error {
   override readonly name = 'SiteNotBuiltError';
+}
+
+/** A context value the stack cannot be built with: the CLI prints only this message. */
+export class BadContextError extends Error {
+  override readonly name = 'BadContextError';
+}
+
+/**
+ * Context `appUrl` as an origin (`https://omfordelning.example.se`, no trailing slash), or
+ * undefined when not given. The web app's pages are at the root of its address: a path,
+ * query or plain http is refused, since sign-in and every link would break.
+ */
+export function appUrlFromContext(value: unknown): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  let url: URL | undefined;
+  try {
+    url = new URL(String(value));
+  } catch {
+    url = undefined;
+  }
+  if (!url || url.protocol !== 'https:' || url.pathname !== '/' || url.search || url.hash || url.username) {
+    throw new BadContextError(`appUrl must be the web app's address, https://<host> without a path (for example https://omfordelning.example.se), not ${String(value)}.`);
+  }
+  return url.origin;
 }
 
 /** Path of the sign-in callback in the web app (the Cognito web client's callback URL). */
@@ -39,7 +69,7 @@ export const CONFIG_KEY = 'config.json';
 export class WebApp extends Construct {
   readonly bucket: s3.Bucket;
   readonly distribution: cloudfront.Distribution;
-  /** `https://<distribution domain>`, no trailing slash. */
+  /** Where users open the web app, no trailing slash: `appUrl`, or `https://<distribution domain>`. */
   readonly url: string;
 
   constructor(scope: Construct, id: string, props: WebAppProps) {
@@ -154,7 +184,7 @@ export class WebApp extends Construct {
       },
       // No errorResponses on purpose: they would replace the API's JSON errors too.
     });
-    this.url = `https://${this.distribution.distributionDomainName}`;
+    this.url = props.appUrl ?? `https://${this.distribution.distributionDomainName}`;
 
     const site = s3deploy.Source.asset(props.siteDir);
     // What the web app reads at start (`GET /config.json`): the OIDC settings of the web client.

@@ -111,7 +111,7 @@ export class YearlyWorkflow extends Construct {
         },
       }).handler;
       table.grantReadWriteData(fn);
-      if (SENDS_MAIL.has(name)) notifications.grantSend(fn);
+      if (SENDS_MAIL.has(name)) notifications.connectSender(fn);
       functions[name] = fn;
     }
     this.functions = functions as Record<WorkflowTaskName, NodejsFunction>;

@@ -23,6 +23,11 @@ export interface AppContext {
   reportStore: CountyReportStore;
   /** The yearly state machine. */
   workflow: Workflow;
+  /**
+   * The web app's address (`https://omfordelning.example.se`, no trailing slash): the notices
+   * link the page of each next step under it. Unset: they say "Logga in i tjänsten" instead.
+   */
+  appUrl?: string;
 }
 
 let cached: AppContext | undefined;
@@ -49,6 +54,9 @@ export function setAppContext(context: AppContext | undefined): void {
  * Handlers that only resume a task or read a status (submit-report, get-cycle, the task
  * Lambdas) need not be given it, which also keeps the state machine's own tasks free of a
  * reference to it; starting without it throws WorkflowNotConfiguredError.
+ * APP_BASE_URL (the web app's address) is given to the functions that send mail; one that
+ * is not an http(s) address fails at start, as a missing MAIL_FROM does, rather than put a
+ * broken link in every notice.
  */
 export function buildContext(env: NodeJS.ProcessEnv): AppContext {
   const tableName = required(env, 'TABLE_NAME');
@@ -63,7 +71,22 @@ export function buildContext(env: NodeJS.ProcessEnv): AppContext {
     sentMail: new SentMailStore(db, tableName),
     reportStore: new CountyReportStore(db, tableName),
     workflow: new StepFunctionsWorkflow(env.STATE_MACHINE_ARN || undefined),
+    ...(env.APP_BASE_URL && { appUrl: appUrlOf(env.APP_BASE_URL) }),
   };
+}
+
+/** An http(s) origin without a trailing slash, or an error naming the variable. */
+export function appUrlOf(value: string): string {
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:') || url.pathname !== '/' || url.search || url.hash || url.username) {
+    throw new Error(`Environment variable APP_BASE_URL is not the web app's address (https://host, no path): ${value}`);
+  }
+  return url.origin;
 }
 
 function required(env: NodeJS.ProcessEnv, name: string): string {

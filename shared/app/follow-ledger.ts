@@ -17,12 +17,13 @@ export interface FollowedEvent {
 
 /**
  * Follows the ledgers' new events (DESIGN.md "Data", "E-mail"): brings each ledger's view up
- * to its newest event and sends each event's notices, each recipient once. Returns the ids
+ * to its newest event and sends each event's notices (linking the web app's pages under
+ * `app.appUrl`), each recipient once. Returns the ids
  * of the events to deliver again: for a ledger whose view or notices failed, its first such
  * event and every later one of the batch. Ledgers are independent and followed in parallel;
  * within one, events are handled in sequence order.
  */
-export async function followLedgers(app: Pick<AppContext, 'ledgers' | 'contacts' | 'mailer' | 'sentMail' | 'cycles'>, events: FollowedEvent[]): Promise<string[]> {
+export async function followLedgers(app: Pick<AppContext, 'ledgers' | 'contacts' | 'mailer' | 'sentMail' | 'cycles' | 'appUrl'>, events: FollowedEvent[]): Promise<string[]> {
   const byLedger = new Map<string, FollowedEvent[]>();
   for (const followed of events) {
     const id = `${followed.key.year}#${followed.key.county}`;
@@ -42,7 +43,7 @@ export async function followLedgers(app: Pick<AppContext, 'ledgers' | 'contacts'
 }
 
 async function followLedger(
-  app: Pick<AppContext, 'ledgers' | 'mailer' | 'sentMail'>,
+  app: Pick<AppContext, 'ledgers' | 'mailer' | 'sentMail' | 'appUrl'>,
   batch: FollowedEvent[],
   contactsRead: Promise<Contacts>,
   calendarFor: (year: number) => Promise<Calendar>,
@@ -57,7 +58,7 @@ async function followLedger(
     const calendar = await calendarFor(key.year);
     const notices = ordered.flatMap((followed, at) => {
       const { before, after } = states.get(followed.event.seq)!;
-      return mailsForLedgerEvent(key, followed.event, after, contacts, before, calendar).map((mail) => ({ at, mail }));
+      return mailsForLedgerEvent(key, followed.event, after, contacts, before, calendar, app.appUrl).map((mail) => ({ at, mail }));
     });
     const { failure } = await sendEachOnce(app, notices.map((n) => n.mail));
     if (!failure) return [];

@@ -2,7 +2,7 @@ import type { Calendar } from '../domain/calendar';
 import type { Proposal } from '../domain/ledger';
 import type { Milli } from '../domain/per-mille';
 import type { Contacts } from '../schemas/contacts';
-import { body, countyName, cycleDedupeKey, longTime, name, proposalLine, subject, toCounty, toMunicipality } from './cycle-messages';
+import { SERVICE, body, countyName, countyNextPage, cycleDedupeKey, longTime, name, proposalLine, subject, toCounty, toMunicipality, toService } from './cycle-messages';
 import type { Mail } from './mailer';
 import { formatPerMille } from './messages';
 
@@ -15,7 +15,8 @@ import { formatPerMille } from './messages';
  *                    its report date (once per county and report date)
  *   left out       → both parties of an agreed proposal the county did not decide before its
  *                    report was submitted automatically (once per proposal and party)
- * Pure: the facts and the contacts in, the mail out, with a dedupe key naming the event.
+ * Pure: the facts and the contacts in, the mail out, with a dedupe key naming the event;
+ * with the web app's address (`appUrl`) a mail links the page where its next step is done.
  */
 
 /** The proposal as the parties and the county read it: "Uppsala (0380) till Enköping (0381), 1,25 promille". */
@@ -42,7 +43,7 @@ function whatTheMoveMeans(move: DeadlineMove): string {
 }
 
 /** To a municipality that was told the old deadline (at publication or by an earlier notice). */
-export function deadlineMovedNotice(year: number, municipality: string, countyCode: string, move: DeadlineMove, contacts: Contacts): Mail {
+export function deadlineMovedNotice(year: number, municipality: string, countyCode: string, move: DeadlineMove, contacts: Contacts, appUrl?: string): Mail {
   return {
     ...toMunicipality(municipality, contacts),
     subject: subject(year, `sista dag för förslag om omfördelning är ändrad till ${longTime(move.to)}`),
@@ -52,8 +53,9 @@ export function deadlineMovedNotice(year: number, municipality: string, countyCo
         `Tidigare sista tidpunkt: ${longTime(move.from, true)}\nNy sista tidpunkt: ${longTime(move.to, true)}`,
         `${whatTheMoveMeans(move)} Förslag, ändringar, återkallelser och samtycken tas emot till och med den nya tidpunkten; ` +
           'förslag som då inte har den mottagande kommunens samtycke förfaller. Förslag som ni redan har lämnat eller samtyckt till gäller som tidigare.',
-        `Vill ${name(municipality)} lämna, ändra eller svara på ett förslag ska det göras i tjänsten Omfördelning senast ${longTime(move.to, true)}. ` +
-          'Vill ni inte omfördela behöver ni inte göra något.',
+        `Vill ${name(municipality)} lämna, ändra eller svara på ett förslag ska det göras i ${SERVICE} senast ${longTime(move.to, true)}. ` +
+          'Vill ni inte omfördela behöver ni inte göra något.' +
+          toService(appUrl),
       ],
       countyCode,
     ),
@@ -64,7 +66,14 @@ export function deadlineMovedNotice(year: number, municipality: string, countyCo
 }
 
 /** To a county taking part, once it was told the old deadline. */
-export function countyDeadlineMovedNotice(year: number, countyCode: string, move: DeadlineMove, calendar: Pick<Calendar, 'countyReportAt'>, contacts: Contacts): Mail {
+export function countyDeadlineMovedNotice(
+  year: number,
+  countyCode: string,
+  move: DeadlineMove,
+  calendar: Pick<Calendar, 'countyReportAt'>,
+  contacts: Contacts,
+  appUrl?: string,
+): Mail {
   return {
     ...toCounty(countyCode, contacts),
     subject: subject(year, `sista dag för förslag om omfördelning är ändrad till ${longTime(move.to)} – ${countyName(countyCode)}`),
@@ -74,7 +83,8 @@ export function countyDeadlineMovedNotice(year: number, countyCode: string, move
         `Tidigare sista tidpunkt: ${longTime(move.from, true)}\nNy sista tidpunkt: ${longTime(move.to, true)}`,
         `${whatTheMoveMeans(move)} Alla kommuner i ${countyName(countyCode)} har fått samma besked.`,
         `Ni kan som tidigare besluta om överenskomna förslag redan nu. När perioden har stängt får ni en sammanställning av det som återstår att besluta. ` +
-          `Länsrapporten ska lämnas senast ${longTime(calendar.countyReportAt, true)}.`,
+          `Länsrapporten ska lämnas senast ${longTime(calendar.countyReportAt, true)}.` +
+          toService(appUrl),
       ],
       countyCode,
     ),
@@ -85,7 +95,7 @@ export function countyDeadlineMovedNotice(year: number, countyCode: string, move
 }
 
 /** To a county that still has agreed proposals without a decision, before its report date. */
-export function countyWarningNotice(year: number, countyCode: string, undecided: readonly ProposalFacts[], countyReportAt: string, contacts: Contacts): Mail {
+export function countyWarningNotice(year: number, countyCode: string, undecided: readonly ProposalFacts[], countyReportAt: string, contacts: Contacts, appUrl?: string): Mail {
   const one = undecided.length === 1;
   return {
     ...toCounty(countyCode, contacts),
@@ -95,7 +105,8 @@ export function countyWarningNotice(year: number, countyCode: string, undecided:
         `${county(countyCode)} har ännu inte beslutat om ${one ? 'följande överenskomna förslag' : `följande ${undecided.length} överenskomna förslag`} ` +
           `om omfördelning av anvisningsandelar för ${year}:\n${list(undecided)}`,
         `Besluta om ${one ? 'förslaget' : 'varje förslag'} – godkänn eller avslå (ett avslag ska motiveras) – och lämna länsrapporten ` +
-          `i tjänsten Omfördelning senast ${longTime(countyReportAt, true)}.`,
+          `${appUrl ? '' : `i ${SERVICE} `}senast ${longTime(countyReportAt, true)}.` +
+          countyNextPage(undecided, appUrl),
         'Har länsrapporten inte lämnats då, lämnas den automatiskt till Migrationsverket med de förslag som är godkända. ' +
           `Förslag som inte är beslutade ingår då inte i rapporten och ändrar inte kommunernas andelar, och de berörda kommunerna får besked om det.`,
       ],

@@ -12,9 +12,38 @@ import { recipientKey, type Mail } from './mailer';
  * workflow's) build on these; cycle-messages re-exports them for other notice modules.
  */
 
-/** Where a reader acts; a link to the web app's page is for when there is one. */
+/** Where a reader acts, in words: for a deployment that has not said where its web app is. */
 export const SERVICE = 'tjänsten Omfördelning';
 export const LOG_IN = `Logga in i ${SERVICE}`;
+
+/**
+ * The web app's pages a notice sends its reader to (the routes of web/src/app.tsx). A notice
+ * links the page where the reader's next step is done, under the web app's address
+ * (`appUrl`, a fact the caller passes in: APP_BASE_URL); a signed-out reader signs in there
+ * and comes back to the page. Without an address the notice says "Logga in i tjänsten" instead.
+ */
+export const PAGE = {
+  /** A municipality's, county's or administrator's start page. */
+  start: '/',
+  propose: '/forslag/nytt',
+  /** A proposal as its giver or receiver sees it (the giver changes or withdraws it there). */
+  proposal: (giver: string) => `/forslag/${giver}`,
+  answer: (giver: string) => `/forslag/${giver}/svara`,
+  decide: (giver: string) => `/beslut/${giver}`,
+  report: '/rapport',
+} as const;
+
+/** The page's address under the web app's, or undefined when the web app's address is not known. */
+export const pageAt = (appUrl: string | undefined, path: string): string | undefined => (appUrl ? `${appUrl.replace(/\/+$/, '')}${path}` : undefined);
+
+/**
+ * "\nSvara på förslaget här: https://…": the link on a line of its own, nothing after it (a
+ * mail program makes it clickable without taking a full stop along); "" without an address.
+ */
+export const linkLine = (label: string, url: string | undefined): string => (url ? `\n${label}: ${url}` : '');
+
+/** "Till tjänsten Omfördelning: https://…/", the start page, for a notice whose next step starts there. */
+export const toService = (appUrl: string | undefined): string => linkLine(`Till ${SERVICE}`, pageAt(appUrl, PAGE.start));
 
 const SENT_BY = `Meddelandet är skickat från ${SERVICE} (omfördelning av anvisningsandelar för ensamkommande barn)`;
 

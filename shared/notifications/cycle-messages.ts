@@ -4,11 +4,11 @@ import type { Milli } from '../domain/per-mille';
 import { FIXED_COMPENSATION_STATEMENT, REPORT_STATUS_TEXT, countyReportFileName } from '../domain/report';
 import type { ReportView } from '../schemas/api';
 import type { Contacts } from '../schemas/contacts';
-import { LOG_IN, SERVICE, body, countyMailbox, countyName, countyOf, formatPerMille, longDate, longTime, name, subject, toCounty, toMunicipality } from './common';
+import { LOG_IN, PAGE, SERVICE, body, countyMailbox, countyName, countyOf, formatPerMille, linkLine, longDate, longTime, name, pageAt, subject, toCounty, toMunicipality, toService } from './common';
 import type { Mail } from './mailer';
 
 // The shared helpers, for other notice modules (for example the calendar's notices).
-export { LOG_IN, SERVICE, body, countyName, formatPerMille, longDate, longTime, name, resolutionLines, subject, toCounty, toMunicipality } from './common';
+export { LOG_IN, SERVICE, body, countyName, formatPerMille, longDate, longTime, name, resolutionLines, subject, toCounty, toMunicipality, toService } from './common';
 
 /**
  * The e-mail notices of the yearly workflow, in Swedish. Pure: each function gets the facts
@@ -25,6 +25,8 @@ export { LOG_IN, SERVICE, body, countyName, formatPerMille, longDate, longTime, 
  *   failure       → the administrators' mailbox
  * "The county" is the county mailbox with the county's officers in copy. A mail about a
  * county (all but the failure) has that county's mailbox as Reply-To and is signed by it.
+ * `appUrl` is the web app's address: a mail with something to do links the page where it
+ * is done (without it, the mail says "logga in i tjänsten").
  */
 
 /** `${year}#<what>#…`: disjoint from the ledger's `${year}#${county}#${seq}` (a county code is two digits). */
@@ -41,7 +43,7 @@ export interface ShareLineMilli {
 /** Signed by the municipality's county. */
 const signedFor = (municipality: string) => (paragraphs: string[]) => body(paragraphs, countyOf(municipality));
 
-export function publishNotice(year: number, municipality: string, preliminary: Milli, calendar: Calendar, contacts: Contacts): Mail {
+export function publishNotice(year: number, municipality: string, preliminary: Milli, calendar: Calendar, contacts: Contacts, appUrl?: string): Mail {
   return {
     ...toMunicipality(municipality, contacts),
     subject: subject(year, 'preliminära anvisningsandelar är publicerade'),
@@ -50,8 +52,9 @@ export function publishNotice(year: number, municipality: string, preliminary: M
       `Perioden för förslag om omfördelning är nu öppen. Förslag och samtycken ska vara lämnade senast ${longTime(calendar.deadline, true)}.`,
       'En kommun kan omfördela hela eller delar av sin andel till en, och endast en, annan kommun i samma län. ' +
         'Den mottagande kommunen ska samtycka; länsstyrelsen beslutar därefter om förslaget.',
-      `Vad ni kan göra: Vill ni omfördela, ${lower(LOG_IN)} och lämna ett förslag senast ${longTime(calendar.deadline)}. ` +
-        'Vill ni inte omfördela behöver ni inte göra något. Om en annan kommun föreslår att överlåta en del av sin andel till er får ni ett meddelande och kan då samtycka eller avböja.',
+      `Vad ni kan göra: ${appUrl ? 'Vill ni omfördela lämnar ni ett förslag' : `Vill ni omfördela, ${lower(LOG_IN)} och lämna ett förslag`} senast ${longTime(calendar.deadline)}. ` +
+        'Vill ni inte omfördela behöver ni inte göra något. Om en annan kommun föreslår att överlåta en del av sin andel till er får ni ett meddelande och kan då samtycka eller avböja.' +
+        toService(appUrl),
       FIXED_COMPENSATION_STATEMENT,
     ]),
     dedupeKey: cycleDedupeKey(year, 'publish', municipality),
@@ -72,6 +75,7 @@ export function reminderNotice(
   own: readonly Proposal[],
   calendar: Calendar,
   contacts: Contacts,
+  appUrl?: string,
 ): Mail {
   const deadline = longTime(calendar.deadline);
   const asGiver = own.filter((p) => p.giver === municipality && GIVER_REMINDER[p.status]);
@@ -83,19 +87,30 @@ export function reminderNotice(
     text: signedFor(municipality)([
       `Perioden för förslag om omfördelning av anvisningsandelar för ${year} stänger ${longTime(calendar.deadline, true)}. ` +
         `${name(municipality)} har en preliminär andel på ${formatPerMille(preliminary)}.`,
-      ...asGiver.map((p) => `Ert förslag om att överlåta ${formatPerMille(p.perMille)} till ${name(p.receiver)} ${GIVER_REMINDER[p.status]!(p, calendar)}`),
+      ...asGiver.map(
+        (p) =>
+          `Ert förslag om att överlåta ${formatPerMille(p.perMille)} till ${name(p.receiver)} ${GIVER_REMINDER[p.status]!(p, calendar)}` +
+          linkLine('Ert förslag finns här', pageAt(appUrl, PAGE.proposal(p.giver))),
+      ),
       ...(awaiting.length > 0
         ? [
             'Förslag som väntar på ert samtycke:\n' +
               awaiting.map((p) => `- ${name(p.giver)} föreslår att överlåta ${formatPerMille(p.perMille)} till er kommun.`).join('\n') +
-              `\nVad ni behöver göra: ${LOG_IN}, öppna förslaget och samtyck eller avböj senast ${deadline}. Ett förslag utan ert samtycke förfaller när perioden stänger.`,
+              (appUrl
+                ? `\nVad ni behöver göra: Samtyck till eller avböj ${awaiting.length === 1 ? 'förslaget' : 'varje förslag'} senast ${deadline}.`
+                : `\nVad ni behöver göra: ${LOG_IN}, öppna förslaget och samtyck eller avböj senast ${deadline}.`) +
+              ' Ett förslag utan ert samtycke förfaller när perioden stänger.' +
+              (awaiting.length === 1
+                ? linkLine('Svara på förslaget här', pageAt(appUrl, PAGE.answer(awaiting[0]!.giver)))
+                : linkLine('Förslagen finns här', pageAt(appUrl, PAGE.start))),
           ]
         : []),
       ...incoming.map((p) => `Förslaget från ${name(p.giver)} om att överlåta ${formatPerMille(p.perMille)} till er kommun ${RECEIVER_REMINDER[p.status]!(p, calendar)}`),
       ...(asGiver.length + awaiting.length + incoming.length === 0
         ? [
-            `${name(municipality)} har inget pågående förslag om omfördelning. Vill ni omfördela hela eller en del av er andel till en annan kommun i länet, ` +
-              `${lower(LOG_IN)} och lämna ett förslag senast ${deadline}. Annars behöver ni inte göra något.`,
+            `${name(municipality)} har inget pågående förslag om omfördelning. Vill ni omfördela hela eller en del av er andel till en annan kommun i länet` +
+              `${appUrl ? ' lämnar ni ett förslag' : `, ${lower(LOG_IN)} och lämna ett förslag`} senast ${deadline}. Annars behöver ni inte göra något.` +
+              linkLine('Lämna ett förslag här', pageAt(appUrl, PAGE.propose)),
           ]
         : []),
     ]),
@@ -171,7 +186,7 @@ export function deadlineNotice(year: number, municipality: string, preliminary: 
 }
 
 /** To every county taking part: what it has to decide before its report, and what lapsed. */
-export function countyDeadlineNotice(year: number, county: string, proposals: readonly Proposal[], calendar: Calendar, contacts: Contacts): Mail {
+export function countyDeadlineNotice(year: number, county: string, proposals: readonly Proposal[], calendar: Calendar, contacts: Contacts, appUrl?: string): Mail {
   const undecided = proposals.filter((p) => p.status === 'AGREED');
   const decided = proposals.filter((p) => p.status === 'APPROVED' || p.status === 'REJECTED');
   const expired = proposals.filter((p) => p.status === 'EXPIRED');
@@ -186,8 +201,9 @@ export function countyDeadlineNotice(year: number, county: string, proposals: re
         ...(decided.length > 0 ? [`Förslag som länsstyrelsen redan har beslutat om:\n${decided.map((p) => `- ${proposalLine(p)}: ${CLOSED_STATUS[p.status]}`).join('\n')}`] : []),
         ...(undecided.length + decided.length > 0
           ? [
-              `Vad ni behöver göra: ${LOG_IN}, ${undecided.length > 0 ? 'godkänn eller avslå varje förslag som inte är beslutat och ' : ''}lämna länsrapporten senast ${due}. ` +
-                'Lämnas rapporten inte i tid lämnas den automatiskt, och då ändrar bara de förslag som har godkänts andelarna.',
+              `Vad ni behöver göra: ${capitalized(`${appUrl ? '' : `${LOG_IN}, `}${undecided.length > 0 ? 'godkänn eller avslå varje förslag som inte är beslutat och ' : ''}lämna länsrapporten senast ${due}.`)} ` +
+                'Lämnas rapporten inte i tid lämnas den automatiskt, och då ändrar bara de förslag som har godkänts andelarna.' +
+                countyNextPage(undecided, appUrl),
             ]
           : [`${countyName(county)} har inga överenskomna förslag att besluta om. Länsrapporten lämnas automatiskt till Migrationsverket ${due}; ni behöver inte göra något.`]),
         ...(expired.length > 0 ? [`Förslag som förföll eftersom mottagarens samtycke saknades:\n${proposalList(expired)}`] : []),
@@ -200,8 +216,18 @@ export function countyDeadlineNotice(year: number, county: string, proposals: re
   };
 }
 
+/**
+ * Where a county does what is left before its report: the one proposal to decide, the board
+ * that lists several, or the report once every agreed proposal is decided ("" without an address).
+ */
+export function countyNextPage(undecided: readonly Pick<Proposal, 'giver'>[], appUrl: string | undefined): string {
+  if (undecided.length === 1) return linkLine('Besluta om förslaget här', pageAt(appUrl, PAGE.decide(undecided[0]!.giver)));
+  if (undecided.length > 1) return linkLine('Länets förslag finns här', pageAt(appUrl, PAGE.start));
+  return linkLine('Förhandsgranska och lämna länsrapporten här', pageAt(appUrl, PAGE.report));
+}
+
 /** To the county whose report the workflow submitted at the report date. */
-export function autoSubmitNotice(report: ReportView, countyReportAt: string, contacts: Contacts): Mail {
+export function autoSubmitNotice(report: ReportView, countyReportAt: string, contacts: Contacts, appUrl?: string): Mail {
   const undecided = report.proposals.filter((p) => p.status === 'AGREED');
   const approved = report.proposals.filter((p) => p.status === 'APPROVED');
   return {
@@ -214,7 +240,9 @@ export function autoSubmitNotice(report: ReportView, countyReportAt: string, con
           ? `Godkända förslag, som ingår i rapporten och ändrar andelarna:\n${reportProposalList(approved)}`
           : 'Inga förslag var godkända, så länets andelar är oförändrade.',
         ...(undecided.length > 0 ? [`Förslag som inte hann beslutas och därför inte ändrar några andelar:\n${reportProposalList(undecided)}`] : []),
-        `Rapporten skickas till Migrationsverket, och ni får en kopia med rapporten som bifogad fil. Den finns också i ${SERVICE}. Ni behöver inte göra något.`,
+        appUrl
+          ? `Rapporten skickas till Migrationsverket, och ni får en kopia med rapporten som bifogad fil. Ni behöver inte göra något.${linkLine('Länsrapporten finns också här', pageAt(appUrl, PAGE.report))}`
+          : `Rapporten skickas till Migrationsverket, och ni får en kopia med rapporten som bifogad fil. Den finns också i ${SERVICE}. Ni behöver inte göra något.`,
       ],
       report.county,
     ),
@@ -324,7 +352,7 @@ export interface FailureFacts {
  * To the administrators. The error's name is left out (it is a code, not Swedish); the
  * cause is its message, and the run's identifier is there for whoever looks into it.
  */
-export function failureNotice(year: number, failure: FailureFacts, contacts: Contacts): Mail {
+export function failureNotice(year: number, failure: FailureFacts, contacts: Contacts, appUrl?: string): Mail {
   return {
     to: [contacts.administrators.mailbox],
     cc: [],
@@ -338,7 +366,8 @@ export function failureNotice(year: number, failure: FailureFacts, contacts: Con
       ].join('\n'),
       'Vad ni behöver göra: åtgärda orsaken och starta om körningen, till exempel med Redrive i Step Functions-konsolen, ' +
         `eller starta årets arbetsflöde på nytt som administratör i ${SERVICE}. Steg som redan är gjorda hoppas över, och ingen får samma meddelande två gånger. ` +
-        'Görs inget stannar årets kalender: inga fler påminnelser, rapporter eller slutliga andelar skickas.',
+        'Görs inget stannar årets kalender: inga fler påminnelser, rapporter eller slutliga andelar skickas.' +
+        toService(appUrl),
     ]),
     dedupeKey: cycleDedupeKey(year, 'failure', failure.id),
     year,
@@ -377,3 +406,4 @@ function reportProposalList(proposals: ReportView['proposals'], county?: string)
 const toMilli = (perMille: number): Milli => Math.round(perMille * 1000);
 
 const lower = (text: string): string => `${text.charAt(0).toLowerCase()}${text.slice(1)}`;
+const capitalized = (text: string): string => `${text.charAt(0).toUpperCase()}${text.slice(1)}`;

@@ -2,7 +2,7 @@ import { defaultCalendar, type Calendar } from '../domain/calendar';
 import type { LedgerState, Proposal, ProposalDecision } from '../domain/ledger';
 import type { Contacts } from '../schemas/contacts';
 import type { DecisionOutcome, LedgerEvent, LedgerKey, Person, ProposalStatus } from '../schemas/ledger';
-import { LOG_IN, body, countyName, formatPerMille, longDate, longTime, name, resolutionLines, subject as yearSubject, toCounty, toMunicipality, type Addressing } from './common';
+import { LOG_IN, PAGE, body, countyName, formatPerMille, linkLine, longDate, longTime, name, pageAt, resolutionLines, subject as yearSubject, toCounty, toMunicipality, type Addressing } from './common';
 import type { Mail } from './mailer';
 
 export { formatPerMille };
@@ -17,8 +17,9 @@ export { formatPerMille };
  *   ReceiverConsented, ReceiverDeclined → giver, receiver (receipt), county
  *   ProposalDecided    → giver, receiver (one mail each), county
  *   ProposalWithdrawn  → receiver, giver (receipt), county
- * Each says what happened, what the reader does next and by when, and where (the service,
- * in plain words). "county" is the county mailbox with the county's officers in copy; every
+ * Each says what happened, what the reader does next and by when, and where: the web app's
+ * page for it when `appUrl` (the web app's address) is given, else the service in plain
+ * words. "county" is the county mailbox with the county's officers in copy; every
  * mail has the county's mailbox as Reply-To and is signed by the county. Other events → none.
  * `before` is the ledger just before the event: the receiver and consent an amendment
  * replaced, the decision a new decision, amendment or withdrawal replaces.
@@ -30,6 +31,7 @@ export function mailsForLedgerEvent(
   contacts: Contacts,
   before?: LedgerState,
   calendar: Calendar = defaultCalendar(key.year),
+  appUrl?: string,
 ): Mail[] {
   if (!('giver' in event)) return [];
   const proposal = state.proposals[event.giver];
@@ -44,6 +46,7 @@ export function mailsForLedgerEvent(
     windowOpen: !state.windowClosedAt && Date.parse(event.at) < Date.parse(calendar.deadline) + 1_000,
     ...(earlier && { earlier }),
     ...(previousReceiver && { previousReceiver }),
+    ...(appUrl && { appUrl }),
   };
   const dedupeKey = ledgerDedupeKey(key, event.seq);
   return noticesFor(facts).map((n) => ({
@@ -76,6 +79,8 @@ interface Facts extends LedgerKey {
   earlier?: Proposal;
   /** The receiver before an amendment that changed it. */
   previousReceiver?: string;
+  /** The web app's address: the notices link their next step's page under it. */
+  appUrl?: string;
 }
 
 function noticesFor(f: Facts): Notice[] {
@@ -110,10 +115,18 @@ const byDeadline = (f: Facts): string => `senast ${longTime(f.calendar.deadline,
 /** "senast 15 november 2027 kl. 09:00": when the county's report is due. */
 const byReport = (f: Facts): string => `senast ${longTime(f.calendar.countyReportAt)}`;
 
+/** The address of a page of the web app, if the notices know the web app's. */
+const page = (f: Facts, path: string): string | undefined => pageAt(f.appUrl, path);
+/** The line linking the giver's own proposal, where it is changed or withdrawn ("" without an address). */
+const ownProposalLine = (f: Facts): string => linkLine('Ert förslag finns här', page(f, PAGE.proposal(f.proposal.giver)));
+/** The line linking a new proposal's form ("" without an address). */
+const newProposalLine = (f: Facts): string => linkLine('Lämna ett nytt förslag här', page(f, PAGE.propose));
+
 function askConsent(f: Facts, amended: boolean): Notice {
   const { giver } = f.proposal;
   // The same receiver asked again after it had consented: its consent no longer holds.
   const consentLapsed = amended && !f.previousReceiver && hadConsent(f.earlier);
+  const answerAt = page(f, PAGE.answer(giver));
   return {
     audience: 'receiver',
     subject: subject(f, `${amended ? 'ändrat' : 'nytt'} förslag från ${name(giver)} väntar på ert samtycke`),
@@ -123,8 +136,11 @@ function askConsent(f: Facts, amended: boolean): Notice {
         (consentLapsed ? ' Ert tidigare samtycke gäller inte längre.' : ''),
       ...resolutionLines(`${name(giver)} har angett:`, f.proposal.giverResolution),
       details(f),
-      `Vad ni behöver göra: ${LOG_IN}, öppna förslaget från ${name(giver)} och samtyck eller avböj ${byDeadline(f)}. ` +
-        'Ange gärna kommunens beslut (diarienummer eller paragraf), en kontaktperson och en kommentar.',
+      (answerAt
+        ? `Vad ni behöver göra: Samtyck till eller avböj förslaget från ${name(giver)} ${byDeadline(f)}. `
+        : `Vad ni behöver göra: ${LOG_IN}, öppna förslaget från ${name(giver)} och samtyck eller avböj ${byDeadline(f)}. `) +
+        'Ange gärna kommunens beslut (diarienummer eller paragraf), en kontaktperson och en kommentar.' +
+        linkLine('Svara på förslaget här', answerAt),
       'Ett förslag som inte har er kommuns samtycke när perioden för förslag stänger förfaller. Efter ert samtycke beslutar länsstyrelsen om förslaget.',
     ],
   };
@@ -145,7 +161,7 @@ function proposalReceipt(f: Facts, amended: boolean): Notice {
       details(f),
       `Vad som händer nu: ${name(receiver)} har ombetts att samtycka till förslaget och behöver svara ${byDeadline(f)}. ` +
         'Ni får ett meddelande när de har svarat, och ni behöver inte göra något nu. ' +
-        `Fram till dess kan ni ändra eller återkalla förslaget: ${lower(LOG_IN)}.`,
+        (f.appUrl ? `Fram till dess kan ni ändra eller återkalla förslaget.${ownProposalLine(f)}` : `Fram till dess kan ni ändra eller återkalla förslaget: ${lower(LOG_IN)}.`),
     ],
   };
 }
@@ -163,9 +179,11 @@ function answered(f: Facts, consented: boolean): Notice {
       consented
         ? `Vad som händer nu: Länsstyrelsen i ${countyName(f.county)} beslutar om förslaget, ${byReport(f)}, när länets rapport till Migrationsverket ska vara lämnad. ` +
           'Ni behöver inte göra något. ' +
-          `Ni kan ändra eller återkalla förslaget ${byDeadline(f)} (${lower(LOG_IN)}); ett ändrat förslag behöver ett nytt samtycke, och ett beslut som länsstyrelsen redan har fattat gäller då inte längre.`
+          `Ni kan ändra eller återkalla förslaget ${byDeadline(f)}${f.appUrl ? '' : ` (${lower(LOG_IN)})`}; ett ändrat förslag behöver ett nytt samtycke, och ett beslut som länsstyrelsen redan har fattat gäller då inte längre.` +
+          ownProposalLine(f)
         : f.windowOpen
-          ? `Förslaget gäller inte längre. Vill ni omfördela kan ni lämna ett nytt förslag, till samma eller en annan kommun i länet, ${byDeadline(f)}: ${lower(LOG_IN)}. Annars behöver ni inte göra något.`
+          ? `Förslaget gäller inte längre. Vill ni omfördela kan ni lämna ett nytt förslag, till samma eller en annan kommun i länet, ${byDeadline(f)}${f.appUrl ? '' : `: ${lower(LOG_IN)}`}. Annars behöver ni inte göra något.` +
+            newProposalLine(f)
           : 'Förslaget gäller inte längre, och ni behöver inte göra något.',
     ],
   };
@@ -204,7 +222,7 @@ function decided(f: Facts, party: 'giver' | 'receiver', outcome: DecisionOutcome
       : 'Andelarna ändras inte av förslaget.';
   const next =
     party === 'giver' && f.windowOpen
-      ? ` Ni kan ändra eller återkalla förslaget ${byDeadline(f)} (${lower(LOG_IN)}); ett ändrat förslag behöver ett nytt samtycke och ett nytt beslut. Annars behöver ni inte göra något.`
+      ? ` Ni kan ändra eller återkalla förslaget ${byDeadline(f)}${f.appUrl ? '' : ` (${lower(LOG_IN)})`}; ett ändrat förslag behöver ett nytt samtycke och ett nytt beslut. Annars behöver ni inte göra något.${ownProposalLine(f)}`
       : ' Ni behöver inte göra något.';
   return {
     audience: party,
@@ -259,7 +277,7 @@ function withdrawalReceipt(f: Facts): Notice {
         (f.earlier?.decision ? ` Länsstyrelsens beslut att ${outcomeInfinitive(f.earlier.decision.outcome)} förslaget gäller därmed inte längre.` : ''),
       details(f),
       f.windowOpen
-        ? `${name(receiver)} och länsstyrelsen har fått besked. Vill ni omfördela en del av er andel kan ni lämna ett nytt förslag ${byDeadline(f)}: ${lower(LOG_IN)}. Annars behöver ni inte göra något.`
+        ? `${name(receiver)} och länsstyrelsen har fått besked. Vill ni omfördela en del av er andel kan ni lämna ett nytt förslag ${byDeadline(f)}${f.appUrl ? '' : `: ${lower(LOG_IN)}`}. Annars behöver ni inte göra något.${newProposalLine(f)}`
         : `${name(receiver)} och länsstyrelsen har fått besked, och ni behöver inte göra något.`,
     ],
   };
@@ -294,13 +312,15 @@ function countyNextStep(f: Facts, giver: string, receiver: string): string {
       );
     case 'ReceiverConsented':
       return (
-        `Vad ni behöver göra: ${LOG_IN} och godkänn eller avslå förslaget ${byReport(f)}, då länsrapporten ska vara lämnad. ` +
-        `Ni kan besluta redan nu. Ändrar eller återkallar ${name(giver)} förslaget före periodens slut (${longTime(f.calendar.deadline)}) gäller ett beslut inte längre, och ni får ett meddelande.`
+        `Vad ni behöver göra: ${f.appUrl ? 'Godkänn' : `${LOG_IN} och godkänn`} eller avslå förslaget ${byReport(f)}, då länsrapporten ska vara lämnad. ` +
+        `Ni kan besluta redan nu. Ändrar eller återkallar ${name(giver)} förslaget före periodens slut (${longTime(f.calendar.deadline)}) gäller ett beslut inte längre, och ni får ett meddelande.` +
+        linkLine('Besluta om förslaget här', page(f, PAGE.decide(giver)))
       );
     case 'ProposalDecided':
       return (
-        `Beslutet är registrerat. Vad ni behöver göra: ${LOG_IN} och lämna länsrapporten ${byReport(f)}, när länets överenskomna förslag är beslutade.` +
-        (f.windowOpen ? ` ${name(giver)} kan ändra eller återkalla förslaget till periodens slut (${longTime(f.calendar.deadline)}); då gäller beslutet inte längre, och ni får ett meddelande.` : '')
+        `Beslutet är registrerat. Vad ni behöver göra: ${f.appUrl ? 'Lämna' : `${LOG_IN} och lämna`} länsrapporten ${byReport(f)}, när länets överenskomna förslag är beslutade.` +
+        (f.windowOpen ? ` ${name(giver)} kan ändra eller återkalla förslaget till periodens slut (${longTime(f.calendar.deadline)}); då gäller beslutet inte längre, och ni får ett meddelande.` : '') +
+        linkLine('Förhandsgranska och lämna länsrapporten här', page(f, PAGE.report))
       );
     default:
       return 'Förslaget ändrar inga andelar, och ni behöver inte göra något.';

@@ -3,9 +3,11 @@
  * local stack, which serves the built web app: sign in locally, see what awaits us, propose
  * (decimal comma), check, send, receipt; the receiver consents; refusals at their fields;
  * keyboard only; another county's data stays out of reach. axe-core on every page and state.
+ * A link from an e-mail, opened signed out, goes through sign-in (local, and Cognito's with a
+ * stand-in identity provider) to the page it names.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
+import type { Page, Route } from 'playwright-core';
 import { OPEN_NOW, YEAR, shareOf, shareRows } from '../support/e2e';
 import { startBrowser, seriousViolations, type TestBrowser } from '../support/browser';
 import { startTestStack, type TestStack } from '../support/local-stack';
@@ -19,6 +21,8 @@ const ENKOPING = code('03', 'Enköping');
 const HEBY = code('03', 'Heby');
 const STOCKHOLM = code('01', 'Stockholm');
 const SOLNA = code('01', 'Solna');
+const KNIVSTA = code('03', 'Knivsta');
+const HABO = code('03', 'Håbo');
 
 let stack: TestStack;
 let browser: TestBrowser;
@@ -334,5 +338,82 @@ describe('the municipality in the browser', () => {
 
   it('ran axe on every page and state', () => {
     expect(checked.length).toBeGreaterThanOrEqual(22);
+  });
+});
+
+describe('a link from an e-mail, opened signed out', () => {
+  /** The link in Håbo's consent request, as the local e-mail service received it. */
+  let link: string;
+
+  beforeAll(async () => {
+    const proposed = await stack.request('POST', `/v1/years/${YEAR}/proposals`, {
+      token: await stack.tokenFor({ role: 'municipality', municipality: KNIVSTA }),
+      json: { receiver: HABO, perMille: 0.25 },
+    });
+    expect(proposed.status, proposed.text).toBe(201);
+    const mail = (await stack.emails()).find((m) => m.destination.to.includes(`kommun-${HABO}@kommun.example.se`) && m.subject.includes('nytt förslag från Knivsta'));
+    link = /^Svara på förslaget här: (\S+)$/m.exec(mail?.body.text ?? '')?.[1] ?? '';
+  });
+
+  /** The answer form, loaded with Knivsta's proposal, at the link's own address. */
+  async function expectAnswerPage(page: Page): Promise<void> {
+    await page.getByLabel('Ja, vi samtycker').waitFor();
+    expect(await page.locator('main').innerText()).toContain('Knivsta');
+    expect(page.url()).toBe(link);
+  }
+
+  it('is the answer page of the local stack', () => {
+    expect(link).toBe(`${stack.apiUrl}/forslag/${KNIVSTA}/svara`);
+  });
+
+  it('leads to the local sign-in and then to the page it names', async () => {
+    const page = await browser.page();
+    await page.goto(link);
+    await page.getByRole('heading', { name: 'Logga in' }).waitFor();
+    await page.getByRole('button', { name: /^Håbo \(0305\)/ }).click();
+    await expectAnswerPage(page);
+    await expectAccessible(page, 'svarsformuläret via länken i e-brevet');
+    await page.close();
+  });
+
+  it('leads through Cognito’s sign-in and back to the page it names', async () => {
+    // A stand-in for the user pool, on the stack's own origin (the pages' CSP allows no
+    // other): discovery, the authorize endpoint (signs in at once and sends the code back)
+    // and the token endpoint, which hands out an ID token the local API accepts.
+    const idp = `${stack.apiUrl}/test-idp`;
+    const idToken = await stack.tokenFor({ role: 'municipality', municipality: HABO });
+    const authorized: URL[] = [];
+    const page = await browser.page();
+    const at = (path: string) => (url: URL) => url.origin === stack.apiUrl && url.pathname === path;
+    await page.route(at('/config.json'), (route: Route) =>
+      route.fulfill({
+        json: {
+          auth: { kind: 'cognito', authority: idp, clientId: 'web-client', domain: idp, redirectUri: `${stack.apiUrl}/inloggad`, logoutUri: `${stack.apiUrl}/` },
+          // As the stack's own config.json: the year follows its virtual clock.
+          clock: '/_local/clock',
+        },
+      }),
+    );
+    await page.route(at('/test-idp/.well-known/openid-configuration'), (route: Route) =>
+      route.fulfill({ json: { issuer: idp, authorization_endpoint: `${idp}/authorize`, token_endpoint: `${idp}/token`, jwks_uri: `${idp}/jwks`, response_types_supported: ['code'] } }),
+    );
+    await page.route(at('/test-idp/authorize'), (route: Route) => {
+      const url = new URL(route.request().url());
+      authorized.push(url);
+      const back = new URL(url.searchParams.get('redirect_uri')!);
+      back.search = new URLSearchParams({ code: 'the-code', state: url.searchParams.get('state')! }).toString();
+      return route.fulfill({ status: 302, headers: { location: back.href } });
+    });
+    await page.route(at('/test-idp/token'), (route: Route) => {
+      expect(new URLSearchParams(route.request().postData() ?? '').get('code')).toBe('the-code');
+      return route.fulfill({ json: { id_token: idToken, access_token: 'access', token_type: 'Bearer', expires_in: 3600 } });
+    });
+
+    await page.goto(link);
+    await expectAnswerPage(page);
+    expect(authorized).toHaveLength(1);
+    expect(authorized[0]!.searchParams.get('redirect_uri')).toBe(`${stack.apiUrl}/inloggad`);
+    expect(authorized[0]!.searchParams.get('code_challenge_method')).toBe('S256');
+    await page.close();
   });
 });

@@ -5,6 +5,8 @@
  *   consented, declined → giver, receiver (receipt) · decided → giver and receiver (one mail each)
  *   withdrawn → receiver, giver (receipt)
  *   and every event → the county's mailbox, with the county's officers in copy.
+ * A mail with something to do links the page of the web app where it is done, at the local
+ * stack's own address (APP_BASE_URL).
  * Addresses are the example defaults (shared/notifications/default-contacts.ts) unless an
  * administrator imported others. Every mail is a raw MIME message: the emulator keeps
  * every To and Cc (local/ses.ts), so several addresses are seen as sent.
@@ -83,7 +85,10 @@ describe('window open', () => {
     ]);
     const text = textTo(municipality(UPPSALA));
     expect(text).toContain('Tierp (0360) föreslår att överlåta 0,5 promille av sin anvisningsandel för 2028 till er kommun.');
-    expect(text).toContain('Logga in i tjänsten Omfördelning, öppna förslaget från Tierp (0360) och samtyck eller avböj senast tisdag 2 november 2027 kl. 23:59.');
+    expect(text).toContain('Vad ni behöver göra: Samtyck till eller avböj förslaget från Tierp (0360) senast tisdag 2 november 2027 kl. 23:59.');
+    // The page where Uppsala answers, on the local stack's own address (its web app).
+    expect(text).toContain(`\nSvara på förslaget här: http://127.0.0.1:${stack.port}/forslag/${TIERP}/svara\n`);
+    expect(text).not.toMatch(/logga in/i);
     expect(text).toContain('Med vänlig hälsning\nLänsstyrelsen i Uppsala län');
     expect(text).toContain('Status: väntar på mottagande kommuns samtycke');
     expect(textTo(countyMailbox('03'))).toContain('Nytt förslag från Tierp (0360) till Uppsala (0380).');

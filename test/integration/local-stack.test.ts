@@ -41,6 +41,8 @@ describe('local stack (in-process)', () => {
     expect(stack.loadErrors).toEqual([]);
     expect(stack.env.TABLE_NAME).toBe(stack.dynamo.tableName);
     expect(process.env.AWS_ENDPOINT_URL_DYNAMODB).toBe(stack.dynamo.endpoint);
+    // The notices link the web app where this stack serves it, not the template's distribution.
+    expect(stack.env.APP_BASE_URL).toBe(stack.apiUrl);
   });
 
   it('refuses JWT routes without a token, with a malformed, foreign or expired one (401, handler not run)', async () => {

@@ -30,7 +30,10 @@ export function expectSignedBy(mail: Mail, countyName: string, mailbox: string):
   expect(mail.text).toContain('Svarar ni på meddelandet går svaret till länsstyrelsen.');
 }
 
-/** Says what to do next: something to do (and where), or that nothing is needed. */
+/**
+ * Says what to do next: something to do and where (the service in words, or the page's
+ * address on a line of its own after the instruction), or that nothing is needed.
+ */
 export function expectNextStep(mail: Pick<Mail, 'text'>): void {
-  expect(mail.text).toMatch(/Vad ni behöver göra: Logga in i tjänsten Omfördelning|behöver (ni )?inte göra något/);
+  expect(mail.text).toMatch(/Vad ni behöver göra: Logga in i tjänsten Omfördelning|Vad ni behöver göra: [^\n]+\n[^\n]+ här: https?:\/\/\S+$|behöver (ni )?inte göra något/m);
 }

@@ -156,11 +156,13 @@ function Shell({ config }: { config: AppConfig }) {
   };
 
   const path = url.split('?')[0]!;
+  // Before the sign-in routes back: the page it returns to must not see the signed-out user and sign in again.
+  const signedIn = () => (setUser(currentUser()), setExpired(false));
   let page: ComponentChildren;
-  if (config.auth.kind === 'cognito' && path === '/inloggad') page = <CognitoCallback config={config} />;
+  if (config.auth.kind === 'cognito' && path === '/inloggad') page = <CognitoCallback config={config} onSignedIn={signedIn} />;
   else if (config.clock && path === '/klocka') page = <LocalClockPage clockUrl={config.clock} />;
   else if (!user || path === '/logga-in') {
-    if (config.auth.kind === 'local') page = <LocalSignIn expired={expired} onSignedIn={() => (setUser(currentUser()), setExpired(false))} />;
+    if (config.auth.kind === 'local') page = <LocalSignIn expired={expired} onSignedIn={signedIn} />;
     else page = <CognitoRedirect config={config} />;
     if (!expired) rememberReturn(url);
   } else page = <SignedIn user={user} />;
@@ -188,7 +190,7 @@ function CognitoRedirect({ config }: { config: AppConfig }) {
   );
 }
 
-function CognitoCallback({ config }: { config: AppConfig }) {
+function CognitoCallback({ config, onSignedIn }: { config: AppConfig; onSignedIn(): void }) {
   const { route } = useLocation();
   const [problem, setProblem] = useState<string>();
   useTitle('Loggar in');
@@ -197,7 +199,10 @@ function CognitoCallback({ config }: { config: AppConfig }) {
     const auth = config.auth;
     import('./cognito')
       .then((c) => c.completeSignIn(auth))
-      .then(() => route(takeReturn(), true))
+      .then(() => {
+        onSignedIn();
+        route(takeReturn(), true);
+      })
       .catch(() => setProblem('Inloggningen kunde inte slutföras. Försök logga in igen.'));
   }, []);
   return (

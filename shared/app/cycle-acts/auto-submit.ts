@@ -30,7 +30,7 @@ export async function autoSubmit(app: AppContext, item: CountyItem, now: string)
       .filter((p) => p.status === 'AGREED')
       .sort((a, b) => a.giver.localeCompare(b.giver))
       .flatMap((p) => leftOutNotices(year, county, p, { submittedAt: state.report!.at, finalizeAt: calendar.finalizeAt }, state.preliminary ?? {}, contacts));
-    await sendAll(app, [autoSubmitNotice(countyReport({ ...state, report: state.report }), calendar.countyReportAt, contacts), ...leftOut]);
+    await sendAll(app, [autoSubmitNotice(countyReport({ ...state, report: state.report }), calendar.countyReportAt, contacts, app.appUrl), ...leftOut]);
   }
   return { ...item, status: 'SUBMITTED' };
 }

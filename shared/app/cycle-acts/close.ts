@@ -33,7 +33,7 @@ export async function close(app: AppContext, { year, milestone }: ActInput, now:
     for (const [code, share] of Object.entries(ledger.preliminary ?? {}).sort()) {
       mails.push(deadlineNotice(year, code, share, proposals.filter((p) => p.giver === code || p.receiver === code), calendar, contacts));
     }
-    mails.push(countyDeadlineNotice(year, ledger.county, proposals, calendar, contacts));
+    mails.push(countyDeadlineNotice(year, ledger.county, proposals, calendar, contacts, app.appUrl));
   }
   const sent = await sendAll(app, mails);
   const state = `Perioden för förslag stängde ${longTime(calendar.deadline)} i ${closed.length} län; ${expired} förslag förföll utan mottagarens samtycke.`;

@@ -95,8 +95,8 @@ export async function tellPendingDeadlineMove(app: AppContext, year: number, by:
     const mails = taking.flatMap((ledger) => [
       ...Object.keys(ledger.preliminary ?? {})
         .sort()
-        .map((code) => deadlineMovedNotice(year, code, ledger.county, told, contacts)),
-      countyDeadlineMovedNotice(year, ledger.county, told, claimed.calendar, contacts),
+        .map((code) => deadlineMovedNotice(year, code, ledger.county, told, contacts, app.appUrl)),
+      countyDeadlineMovedNotice(year, ledger.county, told, claimed.calendar, contacts, app.appUrl),
     ]);
     notices = mails.length;
     sent = await sendAll(app, mails);

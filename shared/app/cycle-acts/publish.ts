@@ -42,7 +42,7 @@ export async function publish(app: AppContext, { year, milestone }: ActInput, no
   );
   const announced = { ...calendar, deadline: record.toldDeadline?.deadline ?? calendar.deadline };
   const contacts = await app.contacts.load();
-  const mails = opened.flatMap((state) => Object.entries(state.preliminary ?? {}).sort().map(([code, share]) => publishNotice(year, code, share, announced, contacts)));
+  const mails = opened.flatMap((state) => Object.entries(state.preliminary ?? {}).sort().map(([code, share]) => publishNotice(year, code, share, announced, contacts, app.appUrl)));
   const sent = await sendAll(app, mails);
 
   const state =

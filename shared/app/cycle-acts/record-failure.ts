@@ -36,7 +36,7 @@ export async function recordFailure(app: AppContext, { year, error }: FailureInp
   log.error('year failed', { year, error: name, cause, executionArn });
   const failure = record.failure!;
   await sendAll(app, [
-    failureNotice(year, { at: failure.at, error: name, cause: messageOf(name, cause), state: doing, executionArn, id }, await app.contacts.load()),
+    failureNotice(year, { at: failure.at, error: name, cause: messageOf(name, cause), state: doing, executionArn, id }, await app.contacts.load(), app.appUrl),
   ]);
   return { year, error: name, recorded: failure.at };
 }

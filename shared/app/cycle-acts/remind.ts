@@ -26,7 +26,7 @@ export async function remind(app: AppContext, { year, milestone }: ActInput, now
     const all = Object.values(ledger.proposals).sort((a, b) => a.giver.localeCompare(b.giver));
     const partyTo = (code: string): Proposal[] => all.filter((p) => p.giver === code || p.receiver === code);
     for (const [code, share] of Object.entries(ledger.preliminary ?? {}).sort()) {
-      mails.push(reminderNotice(year, milestone.id, code, share, partyTo(code), calendar, contacts));
+      mails.push(reminderNotice(year, milestone.id, code, share, partyTo(code), calendar, contacts, app.appUrl));
     }
     if (pending.length > 0) mails.push(countyReminderNotice(year, milestone.id, ledger.county, pending, calendar, contacts));
   }

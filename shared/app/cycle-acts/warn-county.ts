@@ -29,7 +29,7 @@ export async function warnCounty(app: AppContext, item: CountyItem, now: string)
         .filter((p) => p.status === 'AGREED')
         .sort((a, b) => a.giver.localeCompare(b.giver));
   if (undecided.length > 0) {
-    await sendAll(app, [countyWarningNotice(year, county, undecided, calendar.countyReportAt, await app.contacts.load())]);
+    await sendAll(app, [countyWarningNotice(year, county, undecided, calendar.countyReportAt, await app.contacts.load(), app.appUrl)]);
     log.info('county warned of undecided proposals', { year, county, undecided: undecided.map((p) => p.giver) });
   }
   await recordProgress(app, year, {
