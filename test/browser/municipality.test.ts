@@ -209,7 +209,9 @@ describe('the municipality in the browser', () => {
     const page = await browser.page();
     await signIn(page, 'Östhammar (0382)');
     await page.getByRole('heading', { name: /Det här väntar på oss/ }).waitFor();
-    // The skip link is the first stop.
+    // Arriving at the page (a load, not the sign-in's navigation), the skip link is the first stop.
+    await page.reload();
+    await page.getByRole('heading', { name: /Det här väntar på oss/ }).waitFor();
     await page.keyboard.press('Tab');
     expect(await page.evaluate('document.activeElement?.textContent')).toBe('Hoppa till huvudinnehållet');
     const tabTo = async (predicate: string) => {
