@@ -9,6 +9,9 @@ import { publishMetrics } from './metrics';
  * throws. Powertools' injectLambdaContext and logMetrics do the same as decorators or Middy
  * middlewares; the project's handlers are functions, so this is the plain-function form.
  * A call without a context (a test calling the handler directly) logs without one.
+ * The keys belong to the container, as Lambda runs one invocation at a time in it; where
+ * invocations overlap in one thread (the local stack's workflow tasks) a line may carry
+ * another's keys.
  */
 export function instrumented<E, R>(handler: (event: E, context?: Context) => Promise<R>): (event: E, context?: Context) => Promise<R> {
   return async (event, context) => {
