@@ -1,7 +1,8 @@
 /**
  * The platform (shared/platform, Powertools): a handler invocation logs JSON lines with the
  * Lambda context (request id, cold start) and what it is about (year, county, municipality),
- * reset at its end; the business metrics it counted leave as EMF lines at its end. Read from
+ * reset at its end; the business metrics it counted leave as EMF lines at its end; SDK clients
+ * are traced in Lambda only. Read from
  * stdout/stderr, as CloudWatch Logs reads them. Each test loads the modules afresh, because
  * Powertools reads its settings (level, metrics on or off) when the logger and metrics are built.
  */
@@ -204,5 +205,25 @@ describe('Metrics', () => {
     const { count } = await import('../../shared/platform/metrics');
     await instrumented(async () => count.mailSent())({}, context('req-8'));
     expect(lines).toEqual([]);
+  });
+});
+
+describe('Tracer', () => {
+  const region = 'eu-north-1';
+  const xray = (client: { middlewareStack: { identify(): string[] } }) => client.middlewareStack.identify().some((m) => m.startsWith('XRaySDKInstrumentation'));
+
+  it('leaves SDK clients alone off Lambda (tests, the local stack), without a word', async () => {
+    const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
+    const { traced } = await import('../../shared/platform/tracer');
+    expect(xray(traced(new DynamoDBClient({ region })))).toBe(false);
+    expect(lines).toEqual([]);
+  });
+
+  it('captures every call of an SDK client in Lambda with tracing on', async () => {
+    vi.stubEnv('AWS_EXECUTION_ENV', 'AWS_Lambda_nodejs22.x');
+    vi.stubEnv('POWERTOOLS_TRACE_ENABLED', '');
+    const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
+    const { traced } = await import('../../shared/platform/tracer');
+    expect(xray(traced(new DynamoDBClient({ region })))).toBe(true);
   });
 });
