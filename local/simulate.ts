@@ -16,7 +16,7 @@ if (!Number.isInteger(year) || year < 2001 || year > 2999) {
 }
 
 // The handlers log every notice at INFO; the simulation prints its own summary instead.
-process.env.LOG_LEVEL ??= 'WARN';
+process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
 
 async function main(): Promise<number> {
   const { problems } = await runYear({ year });

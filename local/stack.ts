@@ -325,6 +325,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       ...(workflow && { AWS_ENDPOINT_URL_SFN: workflow.endpoint, STATE_MACHINE_ARN: workflow.stateMachineArn }),
       // The notices link the web app's pages where this stack serves them (none without the web app).
       APP_BASE_URL: options.webDir === false ? '' : `http://127.0.0.1:${apiPort}`,
+      // Powertools (shared/platform): no CloudWatch or X-Ray here, so no EMF lines and no tracing;
+      // a quiet stack's handlers log warnings and errors only. A variable already set wins.
+      POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
+      POWERTOOLS_TRACE_ENABLED: process.env.POWERTOOLS_TRACE_ENABLED ?? 'false',
+      ...(quiet && { POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN' }),
       ...options.env,
     });
     const restoreEnv = applyEnv(env, ['AWS_SESSION_TOKEN', 'AWS_PROFILE']);

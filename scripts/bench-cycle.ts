@@ -87,7 +87,7 @@ if (!Number.isInteger(waitPollMs) || waitPollMs < 1) fail(`--wait-poll-ms: a who
 if (!Number.isInteger(probes) || probes < 1) fail(`--probes: a whole number ≥ 1 (got ${values.probes})`);
 
 // As `npm run simulate`: the handlers would log every notice at INFO.
-process.env.LOG_LEVEL ??= 'WARN';
+process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
 
 interface Probe {
   /** DynamoDB use of one check invocation (mean of the probes). */
@@ -278,7 +278,7 @@ function report(result: YearRunResult, probe: Probe): void {
     out(`  Per month, not per year-run: DynamoDB storage of the year's ${n(probe.storage.items)} items ≈ ${((probe.storage.tableBytes + probe.storage.indexBytes) / 1024 ** 2).toFixed(2)} MB with the index ` +
         `(estimate) → ${usd(gb * PRICES.storageGbMonth)}/month at $0.25/GB-month, PITR ${usd(gb * PRICES.pitrGbMonth)}/month at $0.20/GB-month;`);
   } else out('  Per month, not per year-run: DynamoDB storage ($0.25/GB-month) and PITR ($0.20/GB-month): table size not read;');
-  out('  CloudWatch Logs ($0.50/GB ingested, storage per GB-month): not measured (LOG_LEVEL=WARN here); the handlers log a line per notice, the');
+  out('  CloudWatch Logs ($0.50/GB ingested, storage per GB-month): not measured (POWERTOOLS_LOG_LEVEL=WARN here); the handlers log a line per notice, the');
   out('  state machine its events with data (level ALL): a few MB for a year, i.e. well under $0.01.');
 }
 

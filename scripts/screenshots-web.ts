@@ -20,7 +20,7 @@ import { waitFor } from '../test/support/workflow';
 const out = join(PROJECT_ROOT, 'docs/screenshots');
 mkdirSync(out, { recursive: true });
 await ensureWebBuilt(PROJECT_ROOT, (line) => console.log(line));
-// The stack's own log lines are left out by the script's LOG_LEVEL=WARN (package.json).
+// The stack's own log lines are left out by the script's POWERTOOLS_LOG_LEVEL=WARN (package.json).
 const stack = await startTestStack({ now: OPEN_NOW, quiet: true });
 const browser = await startBrowser();
 const shots: string[] = [];

@@ -1,6 +1,7 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
+import { EXPIRES_AT } from '../../shared/adapters/dynamodb/expiry';
 
 /**
  * Event store of county ledgers (single-table design). Its stream (new images) feeds the
@@ -28,6 +29,8 @@ export class Storage extends Construct {
       billing: dynamodb.Billing.onDemand(),
       // New images only: the follower reads each new ledger event, never the old item.
       dynamoStream: dynamodb.StreamViewType.NEW_IMAGE,
+      // Only the API's idempotency records carry it (a day); ledger events, views and the rest never expire.
+      timeToLiveAttribute: EXPIRES_AT,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       deletionProtection: true,
       // The ledger is the legal record of past redistributions: never delete it with the stack.

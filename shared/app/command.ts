@@ -1,5 +1,6 @@
 import type { Command } from '../domain/ledger';
 import { execute, type Outcome } from '../ledger/execute';
+import { count } from '../platform/metrics';
 import type { Actor, LedgerKey } from '../schemas/ledger';
 import type { User } from '../schemas/user';
 import { recentCalendarOf } from './calendar';
@@ -26,5 +27,6 @@ export async function runCommand(input: CommandInput, key: LedgerKey, command: C
   const calendar = await recentCalendarOf(app, key.year);
   const outcome = await execute(app.ledgers, key, command, { now, calendar, actor }, idempotencyKey);
   if (outcome.replayed) input.onReplay?.();
+  else count.ledgerEvent(outcome.event.type);
   return outcome;
 }

@@ -1,5 +1,6 @@
 import type { SentMail } from '../adapters/dynamodb/sent-mail-store';
-import { log } from '../http/log';
+import { log } from '../platform/logger';
+import { count } from '../platform/metrics';
 import { MailDeliveryError, recipientKey, type Mail } from '../notifications/mailer';
 import { currentTime } from './clock';
 import type { AppContext } from './context';
@@ -63,8 +64,10 @@ export async function sendEachOnce(app: Pick<AppContext, 'mailer' | 'sentMail'>,
       try {
         await withRetry(() => app.mailer.send(pending), retry);
       } catch (error) {
+        count.mailFailed();
         return { sent, failure: { index, error } };
       }
+      count.mailSent();
       const recipients = [...pending.to, ...pending.cc];
       for (const recipient of recipients) had.add(recipientKey(recipient));
       // The virtual clock on the local stack, as the workflow's acts; real time on AWS.

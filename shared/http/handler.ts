@@ -1,4 +1,4 @@
-import type { APIGatewayProxyEventV2WithJWTAuthorizer as ApiEvent, APIGatewayProxyStructuredResultV2 as ApiResult } from 'aws-lambda';
+import type { APIGatewayProxyEventV2WithJWTAuthorizer as ApiEvent, APIGatewayProxyStructuredResultV2 as ApiResult, Context } from 'aws-lambda';
 import type { ZodType } from 'zod';
 import { RuleError } from '../domain/errors';
 import { IdempotencyKeyReusedError, LedgerBusyError } from '../ledger/execute';
@@ -7,7 +7,9 @@ import { UserSchema, personFromClaims, type User } from '../schemas/user';
 import { HttpError, STATUS_OF_KIND, badRequest, unauthorized, unsupportedMediaType } from './errors';
 import { IDEMPOTENCY_KEY_MAX_LENGTH, idempotencyScope, isValidIdempotencyKey, normalizeContentType, requestFingerprint } from './idempotency';
 import { appContext, type AppContext } from '../app/context';
-import { log } from './log';
+import { instrumented } from '../platform/invocation';
+import { log, logAbout, type LogSubject } from '../platform/logger';
+import { count } from '../platform/metrics';
 import { swedishErrors, type Place } from './zod-sv';
 
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -62,12 +64,13 @@ interface Spec<B, P, Q> {
 export function httpHandler<B = undefined, P = Record<string, never>, Q = Record<string, never>>(
   spec: Spec<B, P, Q>,
   run: (request: Request<B, P, Q>) => Promise<Response>,
-): (event: ApiEvent) => Promise<ApiResult> {
-  return async (event) => {
+): (event: ApiEvent, context?: Context) => Promise<ApiResult> {
+  return instrumented(async (event: ApiEvent) => {
     let held: { app: AppContext; scope: string; owner: string } | undefined;
     try {
       const app = appContext();
       const user = spec.public ? null : caller(event);
+      logAbout(subjectOf(event, user));
       const method = event.requestContext.http.method;
       const idempotencyKey = user && method !== 'GET' ? idempotencyKeyOf(event) : undefined;
       const raw = rawBody(event);
@@ -104,7 +107,20 @@ export function httpHandler<B = undefined, P = Record<string, never>, Q = Record
       if (held) await settle(held, result).catch((e) => log.error('idempotency record not settled', { route: event.routeKey, error: String(e) }));
       return result;
     }
-  };
+  });
+}
+
+/**
+ * What the request is about, for its log lines: the year in the path; the municipality in the
+ * path (a proposal's giver) or else the calling municipality; the county in the path, else that
+ * municipality's, else the calling county.
+ */
+function subjectOf(event: ApiEvent, user: User | null): LogSubject {
+  const path = event.pathParameters ?? {};
+  const year = /^\d{4}$/.test(path.year ?? '') ? Number(path.year) : undefined;
+  const municipality = findMunicipality(path.giver ?? '')?.code ?? (user?.role === 'municipality' ? user.municipality : undefined);
+  const county = findCounty(path.county ?? '')?.code ?? (municipality && findMunicipality(municipality)?.county) ?? (user?.role === 'county' ? user.county : undefined);
+  return { year, county, municipality };
 }
 
 /** Accepted: keep the response. Refused (4xx, nothing written): free the key. Failed (5xx): never kept, may run again. */
@@ -232,6 +248,7 @@ export function errorResult(error: unknown, event: Pick<ApiEvent, 'routeKey'>): 
           : error instanceof LedgerBusyError
             ? [503, 'LEDGER_BUSY', 'Länets förslag ändras av många samtidigt. Försök igen om en stund.', [], {}]
             : [500, 'INTERNAL_ERROR', 'Ett oväntat fel inträffade.', [], {}];
+  if (error instanceof RuleError) count.ruleRefused(error.code);
   if (status >= 500) log.error('request failed', { route: event.routeKey, error: String((error as Error)?.stack ?? error) });
   return toResult({ status, body: { error: { code, message, details } }, headers });
 }

@@ -1,4 +1,5 @@
 import { decide, evolve, idempotencyScope, type Command, type CommandContext, type LedgerState } from '../domain/ledger';
+import { count } from '../platform/metrics';
 import type { LedgerEvent, LedgerKey } from '../schemas/ledger';
 import { replayMatches } from './replay';
 import type { LedgerStore } from './store';
@@ -137,6 +138,7 @@ async function decideAndAppend(
       return { event, state: next, replayed: false };
     }
     // Another process wrote first. A carried-over state was just stale: catch up at once.
+    count.ledgerRetry();
     if (confirmed) await retry.sleep(retry.random() * Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** attempt));
     state = await store.catchUp(state);
     confirmed = true;

@@ -1,7 +1,9 @@
+import type { Context } from 'aws-lambda';
 import type { ZodType } from 'zod';
 import { appContext, type AppContext } from '../app/context';
 import { currentTime } from '../app/clock';
-import { log } from '../http/log';
+import { instrumented } from '../platform/invocation';
+import { log, logAbout } from '../platform/logger';
 
 /** One act of the yearly workflow: idempotent, so Step Functions may run it again after any failure. */
 export type Act<I, R> = (app: AppContext, input: I, now: string) => Promise<R>;
@@ -11,16 +13,18 @@ export type Act<I, R> = (app: AppContext, input: I, now: string) => Promise<R>;
  * schema (extra keys are dropped), run the act at the current time (currentTime(): the
  * local stack's virtual clock, real time in AWS) and return its result. Any failure is
  * logged and thrown, so that the task's Retry runs the act again and, failing that, its
- * Catch records the failure.
+ * Catch records the failure. Its log lines carry the year and county of the input, where it has them.
  */
-export function taskHandler<I, R>(schema: ZodType<I>, act: Act<I, R>): (event: unknown) => Promise<R> {
-  return async (event) => {
+export function taskHandler<I, R>(schema: ZodType<I>, act: Act<I, R>): (event: unknown, context?: Context) => Promise<R> {
+  return instrumented(async (event: unknown) => {
     const parsed = schema.safeParse(event);
     if (!parsed.success) {
       const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(input)'}: ${i.message}`);
       log.error('task input invalid', { act: act.name, issues });
       throw new TaskInputError(`Invalid input for ${act.name}: ${issues.join('; ')}`);
     }
+    const { year, county } = (parsed.data ?? {}) as { year?: unknown; county?: unknown };
+    logAbout({ ...(typeof year === 'number' && { year }), ...(typeof county === 'string' && { county }) });
     try {
       const result = await act(appContext(), parsed.data, currentTime());
       // A waiting year is checked again and again: those results are debug noise.
@@ -31,7 +35,7 @@ export function taskHandler<I, R>(schema: ZodType<I>, act: Act<I, R>): (event: u
       log.error('task failed', { act: act.name, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
       throw error;
     }
-  };
+  });
 }
 
 export class TaskInputError extends Error {

@@ -18,7 +18,7 @@ import {
   OPEN_NOW,
   YEAR,
   importExampleShares,
-  muteInfoLogs,
+ 
   shareRows,
   storedState,
   tokens,
@@ -120,7 +120,6 @@ const ownCountyPath = () => ({ ...year, county: OWN });
 
 let startCycleStatus = 0;
 
-muteInfoLogs();
 
 const ROWS: Row[] = [
   // --- Public routes: no token needed, a token changes nothing ------------------------

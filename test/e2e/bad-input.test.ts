@@ -14,12 +14,11 @@ import { request as httpRequest } from 'node:http';
 import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack, type TestResponse, type TestStack } from '../support/local-stack';
-import { OPEN_NOW, YEAR, expectError, importExampleShares, muteInfoLogs, shareOf, shareRows, storedState, tokens, type Tokens } from '../support/e2e';
+import { OPEN_NOW, YEAR, expectError, importExampleShares, shareOf, shareRows, storedState, tokens, type Tokens } from '../support/e2e';
 import { ALVKARLEBY, HEBY, KNIVSTA, OSTHAMMAR, TIERP, UPPSALA } from '../support/places';
 
 // HEBY has no proposal: its amounts reach the rules.
 
-muteInfoLogs();
 
 let stack: TestStack;
 let t: Tokens;

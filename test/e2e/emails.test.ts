@@ -14,7 +14,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StoredEmail } from '../../local/ses';
 import { startTestStack, type TestStack } from '../support/local-stack';
-import { CLOSED_NOW, OPEN_NOW, YEAR, importExampleShares, muteInfoLogs, tokens, type Tokens } from '../support/e2e';
+import { CLOSED_NOW, OPEN_NOW, YEAR, importExampleShares, tokens, type Tokens } from '../support/e2e';
 import { HABO, KNIVSTA, HEBY, TIERP, UPPSALA, ENKOPING, OSTHAMMAR, SUNDBYBERG, SOLNA } from '../support/places';
 
 
@@ -30,7 +30,6 @@ interface Seen {
   subject: string;
 }
 
-muteInfoLogs();
 
 let stack: TestStack;
 let t: Tokens;

@@ -10,13 +10,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StoredEmail } from '../../local/ses';
 import { defaultCalendar } from '../../shared/domain/calendar';
-import { importExampleShares, muteInfoLogs, tokens, type Tokens } from '../support/e2e';
+import { importExampleShares, tokens, type Tokens } from '../support/e2e';
 import { startTestStack, type TestStack } from '../support/local-stack';
 import { mimeParts, parseMime, partBytes, type MimePart } from '../support/mime';
 import { HEBY, TIERP, UPPSALA, ENKOPING } from '../support/places';
 import { waitFor } from '../support/workflow';
 
-muteInfoLogs();
 
 const YEAR = 2029;
 const calendar = defaultCalendar(YEAR);

@@ -10,12 +10,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MUNICIPALITIES } from '../../shared/reference';
 import { spawnLocalStack, startTestStack, tempDataDir, type TestStack } from '../support/local-stack';
-import { OPEN_NOW, YEAR, importExampleShares, muteInfoLogs, storedState } from '../support/e2e';
+import { OPEN_NOW, YEAR, importExampleShares, storedState } from '../support/e2e';
 import { HABO, HEBY, KNIVSTA, SOLNA, SUNDBYBERG, TIERP, UPPSALA } from '../support/places';
 
 const LATER = '2027-09-02T10:00:00Z';
 
-muteInfoLogs();
 
 const dataDir = tempDataDir('omfordelning-e2e-restart-');
 let stack: TestStack;

@@ -16,7 +16,7 @@ import {
   YEAR,
   MunicipalityPool,
   expectError,
-  muteInfoLogs,
+ 
   shareOf,
   shareRows,
   storedState,
@@ -39,7 +39,6 @@ const UNREACHABLE_OVER_HTTP: Record<string, string> = {
   NEGATIVE_SHARE: 'FinalizeShares: an internal invariant (R9); R5 keeps amounts within the share',
 };
 
-muteInfoLogs();
 
 let stack: TestStack;
 let t: Tokens;

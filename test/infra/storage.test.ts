@@ -39,7 +39,7 @@ describe('Storage', () => {
     });
   });
 
-  it('is on-demand, with PITR and deletion protection, no TTL, streaming new images', () => {
+  it('is on-demand, with PITR and deletion protection, TTL on expiresAt, streaming new images', () => {
     template.hasResourceProperties(TABLE, {
       BillingMode: 'PAY_PER_REQUEST',
       Replicas: [
@@ -48,7 +48,8 @@ describe('Storage', () => {
           DeletionProtectionEnabled: true,
         }),
       ],
-      TimeToLiveSpecification: Match.absent(),
+      // The idempotency records' expiry (shared/adapters/dynamodb/idempotency-store.ts).
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
       // The ledger follower reads new items only (test/infra/follower.test.ts).
       StreamSpecification: { StreamViewType: 'NEW_IMAGE' },
     });

@@ -104,8 +104,6 @@ let ses: LocalSes;
 
 beforeAll(async () => {
   [dynamo, ses] = await Promise.all([startDynalite(), startSes()]);
-  // One INFO line per e-mail sent would drown the test output; errors still show.
-  vi.spyOn(console, 'log').mockImplementation(() => undefined);
   // appContext() is built once per process from these, at the first handler call.
   stubHandlerEnv(dynamo, ses);
 });

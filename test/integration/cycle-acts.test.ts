@@ -33,6 +33,7 @@ import type { Actor } from '../../shared/schemas/ledger';
 import type { User } from '../../shared/schemas/user';
 import type { CountyItem, Milestone } from '../../shared/workflow/contract';
 import { StaleTaskTokenError, type Workflow } from '../../shared/workflow/port';
+import { log } from '../../shared/platform/logger';
 import { startDynalite, type LocalDynamo } from '../../local/dynalite';
 import { exampleShares } from '../../local/example-data';
 import { clearEmails, sentEmails, startSes, type LocalSes, type StoredEmail } from '../../local/ses';
@@ -88,8 +89,6 @@ const workflow = new FakeWorkflow();
 
 beforeAll(async () => {
   [dynamo, ses] = await Promise.all([startDynalite(), startSes()]);
-  // One INFO line per e-mail and command would drown the output; errors still show.
-  vi.spyOn(console, 'log').mockImplementation(() => undefined);
   stubHandlerEnv(dynamo, ses);
   app = { ...buildContext(process.env), workflow };
   // The HTTP handlers (submit-report) and the task handlers use the same context, fake port included.
@@ -530,7 +529,7 @@ describe('task Lambdas', () => {
 
       // The yearly schedule, on 1 March 2045 in Stockholm: starts share year 2046.
       vi.stubEnv('CLOCK_OFFSET_MS', String(Date.parse('2045-03-01T06:00:00Z') - Date.now()));
-      const errors = vi.spyOn(console, 'error');
+      const errors = vi.spyOn(log, 'error');
       expect(await startNextHandler(undefined)).toEqual({ year: 2046, executionArn: expect.stringMatching(/:cycle-2046$/), alreadyStarted: false });
       expect(await startNextHandler({})).toMatchObject({ year: 2046, alreadyStarted: true });
       expect(errors).not.toHaveBeenCalled();

@@ -55,7 +55,6 @@ let sequence = 0;
 
 beforeAll(async () => {
   [dynamo, ses] = await Promise.all([startDynalite(), startSes()]);
-  vi.spyOn(console, 'log').mockImplementation(() => undefined);
   stubHandlerEnv(dynamo, ses);
   const built = buildContext(process.env);
   const mailer = { send: async (mail: Mail) => (await beforeSend(mail), built.mailer.send(mail)) };

@@ -1,10 +1,13 @@
 /**
  * The idempotency store on dynalite: a key is bound to one fingerprint by a conditional
  * write, concurrent reservations let exactly one request run, a refusal frees the key, a
- * failure keeps it bound, and a reservation whose process died is taken over after its lease.
+ * failure keeps it bound, a reservation whose process died is taken over after its lease,
+ * and a record is forgotten a day after its first request (the table's TTL; dynalite keeps the
+ * item, the store treats it as absent).
  */
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { IdempotencyStore } from '../../shared/adapters/dynamodb/idempotency-store';
+import { IdempotencyStore, RECORD_KEPT_MS } from '../../shared/adapters/dynamodb/idempotency-store';
 import { startDynalite, type LocalDynamo } from '../../local/dynalite';
 
 let dynamo: LocalDynamo;
@@ -63,6 +66,27 @@ describe('IdempotencyStore', () => {
     await store.release('m:0360:d', dead.owner);
     await store.complete('m:0360:d', next.owner, response);
     expect(await store.reserve('m:0360:d', 'fp1')).toEqual({ kind: 'replay', response });
+  });
+
+  it('gives each record an expiry a day on (epoch seconds) and treats it as absent once past, whatever its state', async () => {
+    const first = (await store.reserve('m:0360:f', 'fp1')) as { kind: 'run'; owner: string };
+    await store.complete('m:0360:f', first.owner, response);
+    const stored = async () => (await dynamo.client.send(new GetCommand({ TableName: dynamo.tableName, Key: { pk: 'IDEMPOTENCY#m:0360:f', sk: 'REQUEST' } }))).Item;
+    expect((await stored())?.expiresAt).toBe(Math.floor((now + RECORD_KEPT_MS) / 1000));
+    const expiry = now + RECORD_KEPT_MS;
+    now = expiry - 1_000;
+    expect(await store.reserve('m:0360:f', 'fp1')).toEqual({ kind: 'replay', response });
+    expect(await store.reserve('m:0360:f', 'fp2')).toEqual({ kind: 'mismatch' });
+    now = expiry + 1_000;
+    const next = (await store.reserve('m:0360:f', 'fp2')) as { kind: 'run'; owner: string };
+    expect(next.kind).toBe('run');
+    expect((await stored())?.expiresAt).toBe(Math.floor((now + RECORD_KEPT_MS) / 1000));
+
+    const stuck = (await store.reserve('m:0360:g', 'fp1')) as { kind: 'run'; owner: string };
+    now += RECORD_KEPT_MS + 1_000; // in flight, then its process died and a day went by
+    expect((await store.reserve('m:0360:g', 'fp2')).kind).toBe('run');
+    await store.complete('m:0360:g', stuck.owner, response); // the late owner no longer holds it
+    expect((await store.reserve('m:0360:g', 'fp2')).kind).toBe('in-flight');
   });
 
   it('keeps keys of different callers apart', async () => {

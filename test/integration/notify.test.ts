@@ -10,6 +10,7 @@ import { RuleError } from '../../shared/domain/errors';
 import type { Command, CommandContext } from '../../shared/domain/ledger';
 import { HttpError } from '../../shared/http/errors';
 import { execute, type Outcome } from '../../shared/ledger/execute';
+import { log } from '../../shared/platform/logger';
 import { municipalitiesOf } from '../../shared/reference';
 import { startDynalite, type LocalDynamo } from '../../local/dynalite';
 import { clearEmails, sentEmails, startSes, type LocalSes, type StoredEmail } from '../../local/ses';
@@ -129,11 +130,11 @@ describe('followLedgers with aws-ses-v2-local', () => {
     const second = await run({ type: 'SubmitProposal', giver: '0360', receiver: '0331', perMille: 500 }, '0360');
     const third = await run({ type: 'WithdrawProposal', giver: '0360' }, '0360');
 
-    const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const errors = vi.spyOn(log, 'error').mockImplementation(() => {});
     await ses.stop();
     try {
       expect(await followLedgers(app, delivered(second, third))).toEqual(delivered(second, third).map((d) => d.id));
-      expect(errors.mock.calls.map(([line]) => JSON.parse(String(line)).message)).toEqual(['ledger event not followed']);
+      expect(errors.mock.calls.map(([message]) => message)).toEqual(['ledger event not followed']);
     } finally {
       errors.mockRestore();
       ses = await startSes({ port: ses.port });
@@ -155,7 +156,7 @@ describe('followLedgers with aws-ses-v2-local', () => {
     const third = await run({ type: 'WithdrawProposal', giver: '0360' }, '0360');
     let calls = 0;
     const failingFourth = { ...app, mailer: { send: (mail: Mail) => (++calls === 4 ? Promise.reject(new MailDeliveryError('refused', false)) : app.mailer.send(mail)) } };
-    const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const errors = vi.spyOn(log, 'error').mockImplementation(() => {});
     try {
       // Mails 1–3 belong to the first event, mail 4 (which fails) to the second.
       expect(await followLedgers(failingFourth, delivered(first, second, third))).toEqual(delivered(second, third).map((d) => d.id));
@@ -252,7 +253,7 @@ describe('followLedgers with aws-ses-v2-local', () => {
     const { Item } = await dynamo.raw.send(new GetItemCommand({ TableName: dynamo.tableName, Key: { pk: { S: `Y#${outcome.state.year}#C#${COUNTY}` }, sk: { S: 'E#000000002' } } }));
     const record = (eventName: 'INSERT' | 'MODIFY', SequenceNumber: string) => ({ eventName, dynamodb: { Keys: { pk: Item!.pk!, sk: Item!.sk! }, NewImage: Item, SequenceNumber } });
     const event = { Records: [record('INSERT', '100'), record('MODIFY', '101')] } as unknown as DynamoDBStreamEvent;
-    const warnings = vi.spyOn(console, 'log').mockImplementation(() => {});
+    const warnings = vi.spyOn(log, 'warn').mockImplementation(() => {});
     try {
       expect(await handler(event)).toEqual({ batchItemFailures: [] });
     } finally {
@@ -260,7 +261,7 @@ describe('followLedgers with aws-ses-v2-local', () => {
     }
     expect(addressed(await sentEmails(ses.endpoint)).map((m) => m.to)).toEqual([[RECEIVER_MAIL], [GIVER_MAIL], [COUNTY_MAILBOX]]);
     await ses.stop();
-    const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const errors = vi.spyOn(log, 'error').mockImplementation(() => {});
     try {
       const amended = await run({ type: 'AmendProposal', giver: '0380', perMille: 1_000 }, '0380');
       const { Item: next } = await dynamo.raw.send(new GetItemCommand({ TableName: dynamo.tableName, Key: { pk: { S: `Y#${amended.state.year}#C#${COUNTY}` }, sk: { S: 'E#000000003' } } }));

@@ -3,7 +3,7 @@
  * startTestStack, example shares, tokens per role, the exact error-body check and a
  * "what is stored" snapshot to prove that a refused request wrote nothing.
  */
-import { afterAll, beforeAll, expect, vi } from 'vitest';
+import { expect } from 'vitest';
 import { exampleShares } from '../../local/example-data';
 import { toPerMille } from '../../shared/domain/per-mille';
 import { findCounty, findMunicipality, municipalitiesOf } from '../../shared/reference';
@@ -109,15 +109,3 @@ export async function importExampleShares(stack: TestStack, admin: string, year:
   expect(res.status, res.text.slice(0, 300)).toBe(200);
 }
 
-/**
- * The handlers log one INFO line per e-mail sent; in a test file's output that drowns
- * everything else. Mutes console.log for the file (errors and warnings still show).
- */
-export function muteInfoLogs(): void {
-  beforeAll(() => {
-    vi.spyOn(console, 'log').mockImplementation(() => undefined);
-  });
-  afterAll(() => {
-    vi.restoreAllMocks();
-  });
-}

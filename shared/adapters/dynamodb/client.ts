@@ -1,5 +1,6 @@
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { traced } from '../../platform/tracer';
 
 export interface DocumentClientOptions {
   /** Wrap this low-level client instead of creating one (other options are then ignored). */
@@ -14,11 +15,13 @@ export function documentClient(opts: DocumentClientOptions = {}): DynamoDBDocume
   const { client, endpoint, region, credentials } = opts;
   const raw =
     client ??
-    new DynamoDBClient({
-      ...(endpoint && { endpoint }),
-      ...(region && { region }),
-      ...(credentials && { credentials }),
-    });
+    traced(
+      new DynamoDBClient({
+        ...(endpoint && { endpoint }),
+        ...(region && { region }),
+        ...(credentials && { credentials }),
+      }),
+    );
   return DynamoDBDocumentClient.from(raw, {
     marshallOptions: { removeUndefinedValues: true },
   });

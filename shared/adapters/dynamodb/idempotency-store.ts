@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyStructuredResultV2 as ApiResult } from 'aws-lambda';
+import { EXPIRES_AT, epochSeconds } from './expiry';
 
 /**
  * Requests that carried an `Idempotency-Key`, one item per caller and key (not per route):
@@ -19,6 +20,11 @@ import type { APIGatewayProxyStructuredResultV2 as ApiResult } from 'aws-lambda'
  *
  * A reservation whose process died (no complete, release or unlock) is taken over by the
  * same request once its lease has run out.
+ *
+ * A record is kept a day (`expiresAt`, epoch seconds, the table's TTL attribute): long enough
+ * for any retry of a request, and the ledger replays its commands' keys for good anyway
+ * (shared/ledger/replay.ts). DynamoDB deletes expired items only eventually (and dynalite
+ * never), so an expired record counts as absent here: the key is free again.
  */
 export class IdempotencyStore {
   constructor(
@@ -27,6 +33,7 @@ export class IdempotencyStore {
     /** How long a reservation is exclusive: longer than any API Lambda runs. */
     private readonly leaseMs = IN_FLIGHT_LEASE_MS,
     private readonly clock: () => number = Date.now,
+    private readonly keptMs = RECORD_KEPT_MS,
   ) {}
 
   async reserve(scope: string, fingerprint: string): Promise<Reservation> {
@@ -37,10 +44,11 @@ export class IdempotencyStore {
         await this.db.send(
           new PutCommand({
             TableName: this.tableName,
-            Item: { ...key(scope), fingerprint, state: 'IN_FLIGHT', owner, leaseUntil: now + this.leaseMs },
-            ConditionExpression: 'attribute_not_exists(pk) OR (fingerprint = :fp AND (#state = :open OR (#state = :inFlight AND leaseUntil < :now)))',
-            ExpressionAttributeNames: { '#state': 'state' },
-            ExpressionAttributeValues: { ':fp': fingerprint, ':open': 'OPEN', ':inFlight': 'IN_FLIGHT', ':now': now },
+            Item: { ...key(scope), fingerprint, state: 'IN_FLIGHT', owner, leaseUntil: now + this.leaseMs, [EXPIRES_AT]: epochSeconds(now + this.keptMs) },
+            ConditionExpression:
+              'attribute_not_exists(pk) OR #expiresAt < :nowSeconds OR (fingerprint = :fp AND (#state = :open OR (#state = :inFlight AND leaseUntil < :now)))',
+            ExpressionAttributeNames: { '#state': 'state', '#expiresAt': EXPIRES_AT },
+            ExpressionAttributeValues: { ':fp': fingerprint, ':open': 'OPEN', ':inFlight': 'IN_FLIGHT', ':now': now, ':nowSeconds': epochSeconds(now) },
           }),
         );
         return { kind: 'run', owner };
@@ -48,7 +56,7 @@ export class IdempotencyStore {
         if (!(error instanceof ConditionalCheckFailedException)) throw error;
       }
       const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: key(scope), ConsistentRead: true }));
-      if (!Item) continue; // released in between: try again
+      if (!Item || Number(Item[EXPIRES_AT]) < epochSeconds(this.clock())) continue; // released or expired in between: try again
       if (Item.fingerprint !== fingerprint) return { kind: 'mismatch' };
       if (Item.state === 'DONE') return { kind: 'replay', response: Item.response as ApiResult };
       if (Item.state === 'IN_FLIGHT' && Number(Item.leaseUntil) >= this.clock()) return { kind: 'in-flight' };
@@ -111,6 +119,9 @@ async function ignoringLostLease(send: () => Promise<unknown>): Promise<void> {
 
 /** Longer than any API Lambda may run (10 s) and API Gateway waits (30 s). */
 export const IN_FLIGHT_LEASE_MS = 60_000;
+
+/** How long a key is remembered from its first request: a day. */
+export const RECORD_KEPT_MS = 24 * 60 * 60 * 1000;
 
 export type Reservation =
   /** This request holds the key: run it, then complete, release or unlock. */

@@ -1,5 +1,6 @@
 import { SESClient, SendRawEmailCommand } from '@aws-sdk/client-ses';
 import { MailDeliveryError, type Mail, type Mailer } from '../../notifications/mailer';
+import { traced } from '../../platform/tracer';
 import { buildMime } from './mime';
 
 /**
@@ -13,7 +14,7 @@ export class SesMailer implements Mailer {
     private readonly from: string,
     // One attempt per call: the caller (app/notify) owns retries, so they do not multiply.
     // Timeouts: a hanging SES must not hold the request (and its Lambda) until it times out.
-    private readonly client: SESClient = new SESClient({ maxAttempts: 1, requestHandler: { connectionTimeout: 3_000, requestTimeout: 10_000 } }),
+    private readonly client: SESClient = traced(new SESClient({ maxAttempts: 1, requestHandler: { connectionTimeout: 3_000, requestTimeout: 10_000 } })),
   ) {}
 
   async send(mail: Mail): Promise<void> {

@@ -5,6 +5,7 @@ import {
   SendTaskSuccessCommand,
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
+import { traced } from '../../platform/tracer';
 import { executionName } from '../../workflow/contract';
 import { StaleTaskTokenError, WorkflowNotConfiguredError, type Workflow } from '../../workflow/port';
 
@@ -62,7 +63,7 @@ export class StepFunctionsWorkflow implements Workflow {
   }
 
   private sfn(): SFNClient {
-    this.client ??= new SFNClient({});
+    this.client ??= traced(new SFNClient({}));
     return this.client;
   }
 }
