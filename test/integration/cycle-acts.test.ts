@@ -33,9 +33,9 @@ import type { Actor } from '../../shared/schemas/ledger';
 import type { User } from '../../shared/schemas/user';
 import type { CountyItem, Milestone } from '../../shared/workflow/contract';
 import { StaleTaskTokenError, type Workflow } from '../../shared/workflow/port';
-import { startDynalite, type LocalDynamo } from '../../local/dynalite';
-import { exampleShares } from '../../local/example-data';
-import { clearEmails, sentEmails, startSes, type LocalSes, type StoredEmail } from '../../local/ses';
+import { startLedgerDynamo, type LedgerDynamo } from '../../local/tools/ledger-dynamo';
+import { exampleShares } from '../../local/tools/example-data';
+import { clearEmails, sentEmails, startSes, type LocalSes, type StoredEmail } from '../../local/emulators/ses/ses';
 import { apiEvent, claims } from '../support/api-event';
 import { stubHandlerEnv } from '../support/handler-env';
 
@@ -81,13 +81,13 @@ class FakeWorkflow implements Workflow {
   async sendTaskFailure() {}
 }
 
-let dynamo: LocalDynamo;
+let dynamo: LedgerDynamo;
 let ses: LocalSes;
 let app: AppContext;
 const workflow = new FakeWorkflow();
 
 beforeAll(async () => {
-  [dynamo, ses] = await Promise.all([startDynalite(), startSes()]);
+  [dynamo, ses] = await Promise.all([startLedgerDynamo(), startSes()]);
   // One INFO line per e-mail and command would drown the output; errors still show.
   vi.spyOn(console, 'log').mockImplementation(() => undefined);
   stubHandlerEnv(dynamo, ses);
