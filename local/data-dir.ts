@@ -1,19 +1,6 @@
 import { accessSync, constants, mkdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-
-/**
- * A failure the local stack explains in one line (the CLI prints `message` and exits 1):
- * port in use, data directory not writable, data directory already in use, bad flag.
- */
-export class LocalStackError extends Error {
-  constructor(
-    readonly code: 'PORT_IN_USE' | 'DATA_DIR_NOT_WRITABLE' | 'DATA_DIR_LOCKED' | 'BAD_ARGUMENT' | 'BAD_KEY_FILE' | 'BAD_TEMPLATE' | 'ALREADY_RUNNING',
-    message: string,
-  ) {
-    super(message);
-    this.name = 'LocalStackError';
-  }
-}
+import { LocalStackError } from './emulators/errors';
 
 /** Creates the data directory if needed and checks that it is a writable directory. */
 export function prepareDataDir(dataDir: string): string {

@@ -46,7 +46,7 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import type { LocalStackMetrics } from '../local/metrics';
+import type { LocalStackMetrics } from '../local/emulators/metrics';
 
 const NOW = '2027-09-01T10:00:00Z';
 const YEAR = 2028;
@@ -70,7 +70,7 @@ type NoticeStats = { drainMs: number; delivered: number; batches: number; failed
 
 async function serve(dataDir: string, now: string, apiContainers: number | undefined): Promise<void> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  const [{ startLocalStack }, { diffMetrics }] = await Promise.all([import('../local/stack'), import('../local/metrics')]);
+  const [{ startLocalStack }, { diffMetrics }] = await Promise.all([import('../local/stack'), import('../local/emulators/metrics')]);
   const stack = await startLocalStack({ port: 0, dataDir, now, quiet: true, ...(apiContainers !== undefined && { apiContainers }) });
   let before = await stack.metrics();
   let elu = performance.eventLoopUtilization();
@@ -90,7 +90,7 @@ async function serve(dataDir: string, now: string, apiContainers: number | undef
       await stack.streams.idle();
       const drainMs = performance.now() - waited;
       const { delivered, batches, failedBatches, dropped, maxLagMs } = stack.streams.metrics();
-      const { sentEmails } = await import('../local/ses');
+      const { sentEmails } = await import('../local/emulators/ses/ses');
       const notices: NoticeStats = { drainMs, delivered, batches, failedBatches, dropped, maxLagMs, emails: (await sentEmails(stack.sesUrl)).length };
       send({ type: 'notices', stats: notices });
     } else if (message === 'stats') {
@@ -199,8 +199,8 @@ async function bench(options: Options): Promise<void> {
 
 async function session(options: Options, label: string, rate: number, measureRaw: boolean): Promise<Session> {
   const [{ loadOrCreateKeys, mintToken }, { exampleShares }, { MUNICIPALITIES, COUNTIES, municipalitiesOf }, { toPerMille }] = await Promise.all([
-    import('../local/tokens'),
-    import('../local/example-data'),
+    import('../local/tools/tokens'),
+    import('../local/tools/example-data'),
     import('../shared/reference'),
     import('../shared/domain/per-mille'),
   ]);

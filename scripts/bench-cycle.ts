@@ -2,7 +2,7 @@
  * `npm run bench:cycle -- [--year 2022] [--wait-poll-ms 100] [--probes 5]`
  *
  * Benchmark of a whole share year (a script that prints, not a test that asserts): the year of
- * `npm run simulate` (local/year-run.ts: all 290 municipalities, EXAMPLE shares, the virtual
+ * `npm run simulate` (local/tools/year-run.ts: all 290 municipalities, EXAMPLE shares, the virtual
  * clock jumping from milestone to milestone) on a fresh local stack, with
  *  - wall time against the target (≤ 15 s on 2 cores), start-up and per-step timings;
  *  - what the year did, counted where it happens (local/metrics.ts): state transitions,
@@ -31,10 +31,10 @@ import { maxWaitSeconds } from '../shared/app/cycle-acts/check';
 import { defaultCalendar } from '../shared/domain/calendar';
 import { checkNext } from '../shared/domain/cycle';
 import { STATES } from '../shared/workflow/contract';
-import { diffMetrics, sumCounts, type LocalStackMetrics } from '../local/metrics';
+import { diffMetrics, sumCounts, type LocalStackMetrics } from '../local/emulators/metrics';
 import { PROJECT_ROOT, type LocalStack } from '../local/stack';
-import { invokeLocally, type TaskHandler } from '../local/stepfunctions/lambda';
-import { runYear, type YearRunResult } from '../local/year-run';
+import { invokeLocally, type TaskHandler } from '../local/emulators/step-functions/lambda';
+import { runYear, type YearRunResult } from '../local/tools/year-run';
 
 /**
  * AWS list prices in USD, without free tiers, as known in 2026-01: us-east-1, the figures of

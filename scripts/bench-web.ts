@@ -10,7 +10,7 @@
  */
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ensureWebBuilt } from '../local/web';
+import { ensureWebBuilt } from '../local/tools/web';
 import { startTestStack, PROJECT_ROOT } from '../test/support/local-stack';
 import { OPEN_NOW, YEAR, shareRows } from '../test/support/e2e';
 import { startBrowser } from '../test/support/browser';

@@ -10,7 +10,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { ensureWebBuilt } from '../local/web';
+import { ensureWebBuilt } from '../local/tools/web';
 import { IMPORT_CSV, writeCsv } from '../shared/format/csv';
 import { startTestStack, PROJECT_ROOT } from '../test/support/local-stack';
 import { CLOSED_NOW, OPEN_NOW, YEAR, shareRows } from '../test/support/e2e';

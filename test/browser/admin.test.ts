@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { exampleShares } from '../../local/example-data';
+import { exampleShares } from '../../local/tools/example-data';
 import { toPerMille } from '../../shared/domain/per-mille';
 import { IMPORT_CSV, writeCsv } from '../../shared/format/csv';
 import { YEAR } from '../support/e2e';

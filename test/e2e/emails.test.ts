@@ -9,10 +9,10 @@
  * stack's own address (APP_BASE_URL).
  * Addresses are the example defaults (shared/notifications/default-contacts.ts) unless an
  * administrator imported others. Every mail is a raw MIME message: the emulator keeps
- * every To and Cc (local/ses.ts), so several addresses are seen as sent.
+ * every To and Cc (local/emulators/ses/ses.ts), so several addresses are seen as sent.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { StoredEmail } from '../../local/ses';
+import type { StoredEmail } from '../../local/emulators/ses/ses';
 import { startTestStack, type TestStack } from '../support/local-stack';
 import { CLOSED_NOW, OPEN_NOW, YEAR, importExampleShares, tokens, type Tokens } from '../support/e2e';
 import { HABO, KNIVSTA, HEBY, TIERP, UPPSALA, ENKOPING, OSTHAMMAR, SUNDBYBERG, SOLNA } from '../support/places';

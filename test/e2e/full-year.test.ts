@@ -1,9 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { findCounty, findMunicipality, MUNICIPALITIES } from '../../shared/reference';
-import { sentEmails, type StoredEmail } from '../../local/ses';
-import { yearScenario } from '../../local/scenario';
-import { exampleShares } from '../../local/example-data';
-import { leftUndecided, runYear, type YearRunResult } from '../../local/year-run';
+import { sentEmails, type StoredEmail } from '../../local/emulators/ses/ses';
+import { yearScenario } from '../../local/tools/scenario';
+import { exampleShares } from '../../local/tools/example-data';
+import { leftUndecided, runYear, type YearRunResult } from '../../local/tools/year-run';
 
 
 /**

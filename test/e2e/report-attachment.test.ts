@@ -8,7 +8,7 @@
  * cell neutralised.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { StoredEmail } from '../../local/ses';
+import type { StoredEmail } from '../../local/emulators/ses/ses';
 import { defaultCalendar } from '../../shared/domain/calendar';
 import { importExampleShares, tokens, type Tokens } from '../support/e2e';
 import { startTestStack, type TestStack } from '../support/local-stack';

@@ -71,7 +71,7 @@ const consent = async (giver: string, receiver: string, accept = true) =>
 
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
-/** How the local default identities read (local/tokens.ts defaultName). */
+/** How the local default identities read (local/tools/tokens.ts defaultName). */
 const OFFICER_03 = 'Handläggare (Länsstyrelsen i Uppsala län)';
 const RECEIVER_GIVES = 'Den mottagande kommunen har ett eget förslag om att ge bort andelar och kan därför inte ta emot. Välj en annan mottagare, eller vänta tills kommunen har återkallat sitt förslag.';
 const GIVER_RECEIVES = 'Er kommun har samtyckt till att ta emot andelar i år och kan därför inte ge bort andelar. Det går först om den givande kommunen återkallar eller ändrar sitt förslag till er.';

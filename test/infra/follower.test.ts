@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ENTRY_METADATA_KEY, entryOf } from '../../infra/constructs/function';
 import { FOLLOWER_FUNCTION } from '../../infra/constructs/ledger-follower';
 import { synthesizeTemplate } from '../../infra/synth';
-import { streamsFromTemplate } from '../../local/streams';
+import { streamsFromTemplate } from '../../local/emulators/dynamodb/streams';
 
 const raw = synthesizeTemplate();
 const template = Template.fromJSON(raw);

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { allStates, resolvedDefinition, stateMachineLogicalId, taskEntries } from '../../infra/asl';
+import { allStates, resolvedDefinition, stateMachineLogicalId, taskEntries } from '../../local/emulators/cloudformation/state-machine';
 import { buildApp, STACK_NAME } from '../../infra/build';
 import { ENTRY_METADATA_KEY, entryOf, REPO_ROOT } from '../../infra/constructs/function';
 import { FOLLOWER_FUNCTION } from '../../infra/constructs/ledger-follower';

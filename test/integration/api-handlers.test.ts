@@ -24,8 +24,8 @@ import { handler as submitReport } from '../../functions/submit-report';
 import { handler as withdrawProposal } from '../../functions/withdraw-proposal';
 import { ROUTES, type RouteName } from '../../shared/http/routes';
 import { municipalitiesOf } from '../../shared/reference';
-import { startDynalite, type LocalDynamo } from '../../local/dynalite';
-import { sentEmails, startSes, type LocalSes } from '../../local/ses';
+import { startLedgerDynamo, type LedgerDynamo } from '../../local/tools/ledger-dynamo';
+import { sentEmails, startSes, type LocalSes } from '../../local/emulators/ses/ses';
 import { apiEvent, claims, type Claims, type EventInput } from '../support/api-event';
 import { streamEventOf } from '../support/follow';
 import { stubHandlerEnv } from '../support/handler-env';
@@ -99,11 +99,11 @@ async function importCounty(year: number, code: string, timeEpoch = beforePublis
   return reply;
 }
 
-let dynamo: LocalDynamo;
+let dynamo: LedgerDynamo;
 let ses: LocalSes;
 
 beforeAll(async () => {
-  [dynamo, ses] = await Promise.all([startDynalite(), startSes()]);
+  [dynamo, ses] = await Promise.all([startLedgerDynamo(), startSes()]);
   // appContext() is built once per process from these, at the first handler call.
   stubHandlerEnv(dynamo, ses);
 });

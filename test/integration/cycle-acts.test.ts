@@ -34,9 +34,9 @@ import type { User } from '../../shared/schemas/user';
 import type { CountyItem, Milestone } from '../../shared/workflow/contract';
 import { StaleTaskTokenError, type Workflow } from '../../shared/workflow/port';
 import { log } from '../../shared/platform/logger';
-import { startDynalite, type LocalDynamo } from '../../local/dynalite';
-import { exampleShares } from '../../local/example-data';
-import { clearEmails, sentEmails, startSes, type LocalSes, type StoredEmail } from '../../local/ses';
+import { startLedgerDynamo, type LedgerDynamo } from '../../local/tools/ledger-dynamo';
+import { exampleShares } from '../../local/tools/example-data';
+import { clearEmails, sentEmails, startSes, type LocalSes, type StoredEmail } from '../../local/emulators/ses/ses';
 import { apiEvent, claims } from '../support/api-event';
 import { stubHandlerEnv } from '../support/handler-env';
 
@@ -82,13 +82,13 @@ class FakeWorkflow implements Workflow {
   async sendTaskFailure() {}
 }
 
-let dynamo: LocalDynamo;
+let dynamo: LedgerDynamo;
 let ses: LocalSes;
 let app: AppContext;
 const workflow = new FakeWorkflow();
 
 beforeAll(async () => {
-  [dynamo, ses] = await Promise.all([startDynalite(), startSes()]);
+  [dynamo, ses] = await Promise.all([startLedgerDynamo(), startSes()]);
   stubHandlerEnv(dynamo, ses);
   app = { ...buildContext(process.env), workflow };
   // The HTTP handlers (submit-report) and the task handlers use the same context, fake port included.

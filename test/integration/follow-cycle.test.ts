@@ -22,9 +22,9 @@ import { MailDeliveryError, type Mail } from '../../shared/notifications/mailer'
 import type { User } from '../../shared/schemas/user';
 import type { Milestone } from '../../shared/workflow/contract';
 import type { Workflow } from '../../shared/workflow/port';
-import { startDynalite, type LocalDynamo } from '../../local/dynalite';
-import { exampleShares } from '../../local/example-data';
-import { clearEmails, sentEmails, startSes, type LocalSes, type StoredEmail } from '../../local/ses';
+import { startLedgerDynamo, type LedgerDynamo } from '../../local/tools/ledger-dynamo';
+import { exampleShares } from '../../local/tools/example-data';
+import { clearEmails, sentEmails, startSes, type LocalSes, type StoredEmail } from '../../local/emulators/ses/ses';
 import { stubHandlerEnv } from '../support/handler-env';
 
 const YEAR = 2032;
@@ -45,7 +45,7 @@ const workflow: Workflow = {
   sendTaskFailure: async () => {},
 };
 
-let dynamo: LocalDynamo;
+let dynamo: LedgerDynamo;
 let ses: LocalSes;
 let app: AppContext;
 let raw: DynamoDBClient;
@@ -54,7 +54,7 @@ let beforeSend: (mail: Mail) => Promise<void> = async () => {};
 let sequence = 0;
 
 beforeAll(async () => {
-  [dynamo, ses] = await Promise.all([startDynalite(), startSes()]);
+  [dynamo, ses] = await Promise.all([startLedgerDynamo(), startSes()]);
   stubHandlerEnv(dynamo, ses);
   const built = buildContext(process.env);
   const mailer = { send: async (mail: Mail) => (await beforeSend(mail), built.mailer.send(mail)) };

@@ -8,15 +8,15 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IdempotencyStore, RECORD_KEPT_MS } from '../../shared/adapters/dynamodb/idempotency-store';
-import { startDynalite, type LocalDynamo } from '../../local/dynalite';
+import { startLedgerDynamo, type LedgerDynamo } from '../../local/tools/ledger-dynamo';
 
-let dynamo: LocalDynamo;
+let dynamo: LedgerDynamo;
 let now = 1_000_000;
 let store: IdempotencyStore;
 const response = { statusCode: 201, headers: { 'content-type': 'application/json; charset=utf-8' }, body: '{"ok":true}' };
 
 beforeAll(async () => {
-  dynamo = await startDynalite();
+  dynamo = await startLedgerDynamo();
   store = new IdempotencyStore(dynamo.client, dynamo.tableName, 60_000, () => now);
 });
 afterAll(async () => {

@@ -14,7 +14,7 @@ import { execute } from '../../shared/ledger/execute';
 import type { LedgerStore } from '../../shared/ledger/store';
 import { municipalitiesOf } from '../../shared/reference';
 import type { LedgerEvent, LedgerKey } from '../../shared/schemas/ledger';
-import { startDynalite, type LocalDynamo } from '../../local/dynalite';
+import { startLedgerDynamo, type LedgerDynamo } from '../../local/tools/ledger-dynamo';
 
 const calendar = defaultCalendar(2022);
 const admin: CommandContext = { now: '2021-09-01T10:00:00Z', calendar, actor: { role: 'admin' } };
@@ -60,14 +60,14 @@ class Probe implements LedgerStore {
   }
 }
 
-let dynamo: LocalDynamo;
+let dynamo: LedgerDynamo;
 let year = 3500;
 let key: LedgerKey;
 let a: Probe; // this process
 let b: DynamoLedgerStore; // another process on the same table
 
 beforeAll(async () => {
-  dynamo = await startDynalite();
+  dynamo = await startLedgerDynamo();
 });
 afterAll(() => dynamo.stop());
 

@@ -7,20 +7,20 @@ import { fold, type Command, type CommandContext } from '../../shared/domain/led
 import { execute } from '../../shared/ledger/execute';
 import { municipalitiesOf } from '../../shared/reference';
 import type { LedgerKey } from '../../shared/schemas/ledger';
-import { startDynalite, type LocalDynamo } from '../../local/dynalite';
+import { startLedgerDynamo, type LedgerDynamo } from '../../local/tools/ledger-dynamo';
 
 const calendar = defaultCalendar(2022);
 const inWindow = '2021-09-01T10:00:00Z';
 const admin: CommandContext = { now: inWindow, calendar, actor: { role: 'admin' } };
 const as = (municipality: string): CommandContext => ({ ...admin, actor: { role: 'municipality', id: municipality } });
 
-let dynamo: LocalDynamo;
+let dynamo: LedgerDynamo;
 let store: DynamoLedgerStore;
 let year = 3000;
 let key: LedgerKey;
 
 beforeAll(async () => {
-  dynamo = await startDynalite();
+  dynamo = await startLedgerDynamo();
   store = new DynamoLedgerStore(dynamo.client, dynamo.tableName);
 });
 afterAll(() => dynamo.stop());

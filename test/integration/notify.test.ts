@@ -12,8 +12,8 @@ import { HttpError } from '../../shared/http/errors';
 import { execute, type Outcome } from '../../shared/ledger/execute';
 import { log } from '../../shared/platform/logger';
 import { municipalitiesOf } from '../../shared/reference';
-import { startDynalite, type LocalDynamo } from '../../local/dynalite';
-import { clearEmails, sentEmails, startSes, type LocalSes, type StoredEmail } from '../../local/ses';
+import { startLedgerDynamo, type LedgerDynamo } from '../../local/tools/ledger-dynamo';
+import { clearEmails, sentEmails, startSes, type LocalSes, type StoredEmail } from '../../local/emulators/ses/ses';
 import { stubHandlerEnv } from '../support/handler-env';
 import { MailDeliveryError, type Mail } from '../../shared/notifications/mailer';
 import { fold } from '../../shared/domain/ledger';
@@ -30,13 +30,13 @@ const COUNTY_MAILBOX = 'lansstyrelsen-03@lst.example.se';
 const COUNTY_OFFICER = 'handlaggare-03@lst.example.se';
 const admin = { role: 'admin' } as const;
 
-let dynamo: LocalDynamo;
+let dynamo: LedgerDynamo;
 let ses: LocalSes;
 let app: AppContext;
 let year = 3100;
 
 beforeAll(async () => {
-  [dynamo, ses] = await Promise.all([startDynalite(), startSes()]);
+  [dynamo, ses] = await Promise.all([startLedgerDynamo(), startSes()]);
   // The handlers' own wiring: endpoints through the SDK's standard variables.
   stubHandlerEnv(dynamo, ses, FROM);
   app = buildContext(process.env);

@@ -5,7 +5,7 @@ import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { synthesizeTemplate } from '../../infra/synth';
-import { startDynalite, type LocalDynamo } from '../../local/dynalite';
+import { startLedgerDynamo, type LedgerDynamo } from '../../local/tools/ledger-dynamo';
 
 const byName = (a: { AttributeName?: string }, b: { AttributeName?: string }) =>
   (a.AttributeName ?? '').localeCompare(b.AttributeName ?? '');
@@ -19,9 +19,9 @@ function templateTable() {
 }
 
 describe('local ledger table (dynalite)', () => {
-  let db: LocalDynamo;
+  let db: LedgerDynamo;
   beforeAll(async () => {
-    db = await startDynalite();
+    db = await startLedgerDynamo();
   });
   afterAll(async () => {
     await db?.stop();
@@ -85,7 +85,7 @@ describe('on-disk persistence', () => {
 
   it('keeps items across a restart on the same path', async () => {
     const key = { pk: 'COUNTY#03', sk: 'EVENT#0001' };
-    const first = await startDynalite({ path: dir });
+    const first = await startLedgerDynamo({ path: dir });
     try {
       await first.client.send(new PutCommand({ TableName: first.tableName, Item: { ...key, year: 2026 } }));
     } finally {
@@ -93,7 +93,7 @@ describe('on-disk persistence', () => {
     }
 
     // Second start runs createLedgerTable against the existing table, which must be a no-op.
-    const second = await startDynalite({ path: dir });
+    const second = await startLedgerDynamo({ path: dir });
     try {
       const { Item } = await second.client.send(new GetCommand({ TableName: second.tableName, Key: key }));
       expect(Item).toEqual({ ...key, year: 2026 });

@@ -4,7 +4,7 @@
  * "what is stored" snapshot to prove that a refused request wrote nothing.
  */
 import { expect } from 'vitest';
-import { exampleShares } from '../../local/example-data';
+import { exampleShares } from '../../local/tools/example-data';
 import { toPerMille } from '../../shared/domain/per-mille';
 import { findCounty, findMunicipality, municipalitiesOf } from '../../shared/reference';
 import type { TestResponse, TestStack } from './local-stack';

@@ -1,9 +1,9 @@
 import { vi } from 'vitest';
-import type { LocalDynamo } from '../../local/dynalite';
-import type { LocalSes } from '../../local/ses';
+import type { LedgerDynamo } from '../../local/tools/ledger-dynamo';
+import type { LocalSes } from '../../local/emulators/ses/ses';
 
 /** The environment a deployed handler gets, pointed at in-process emulators through the SDK's standard variables. */
-export function stubHandlerEnv(dynamo: LocalDynamo, ses: LocalSes, mailFrom = 'omfordelning@example.se'): void {
+export function stubHandlerEnv(dynamo: LedgerDynamo, ses: LocalSes, mailFrom = 'omfordelning@example.se'): void {
   vi.stubEnv('TABLE_NAME', dynamo.tableName);
   vi.stubEnv('MAIL_FROM', mailFrom);
   vi.stubEnv('AWS_ENDPOINT_URL_DYNAMODB', dynamo.endpoint);

@@ -17,9 +17,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { sentEmails, type StoredEmail } from '../../local/ses';
+import { sentEmails, type StoredEmail } from '../../local/emulators/ses/ses';
 import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../local/stack';
-import type { LocalClaims, TokenRequest } from '../../local/tokens';
+import type { LocalClaims, TokenRequest } from '../../local/tools/tokens';
 
 export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -113,12 +113,12 @@ export interface SpawnedStack {
 }
 
 /**
- * Runs `local/start.ts` as its own process (what `npm start` runs), for CLI behaviour:
+ * Runs `local/tools/start.ts` as its own process (what `npm start` runs), for CLI behaviour:
  * exit codes, messages, signals. Resolves when the ready line with the API URL appears,
  * or when the process exits first (check `exited`).
  */
 export async function spawnLocalStack(args: string[], { timeoutMs = 60_000 } = {}): Promise<SpawnedStack> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts', ...args], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'local/tools/start.ts', ...args], {
     cwd: PROJECT_ROOT,
     env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     stdio: ['ignore', 'pipe', 'pipe'],

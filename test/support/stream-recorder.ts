@@ -4,7 +4,7 @@
  * (`test/support/stream-recorder.ts`).
  *
  * The local stack runs a stream-mapped function in a worker thread of its own
- * (local/function-worker.ts), so this module has two sides that talk over a BroadcastChannel
+ * (local/emulators/lambda/function-worker.ts), so this module has two sides that talk over a BroadcastChannel
  * (which reaches every thread of the process):
  *  - the handler (in the function's worker) reports each invocation (its records, the thread
  *    it runs on) and asks the test what to do; it answers as told (a batch response, or an

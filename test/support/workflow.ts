@@ -4,9 +4,9 @@
  * the e-mails of one kind, and share imports built from the example data.
  */
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { exampleShares } from '../../local/example-data';
-import type { StoredEmail } from '../../local/ses';
-import type { ExecutionInfo } from '../../local/stepfunctions';
+import { exampleShares } from '../../local/tools/example-data';
+import type { StoredEmail } from '../../local/emulators/ses/ses';
+import type { ExecutionInfo } from '../../local/emulators/step-functions';
 import { toPerMille } from '../../shared/domain/per-mille';
 import { municipalitiesOf } from '../../shared/reference';
 import type { TestStack } from './local-stack';

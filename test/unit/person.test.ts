@@ -10,8 +10,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { actorOf } from '../../shared/app/access';
 import { displayOf } from '../../shared/domain/person';
 import { personFromClaims } from '../../shared/schemas/user';
-import { claimsFor, defaultName, loadOrCreateKeys, mintToken, subjectOf } from '../../local/tokens';
-import { LocalStackError } from '../../local/data-dir';
+import { claimsFor, defaultName, loadOrCreateKeys, mintToken, subjectOf } from '../../local/tools/tokens';
+import { LocalStackError } from '../../local/emulators/errors';
 
 describe('the person from the claims', () => {
   it('takes sub, name and e-mail as given (trimmed)', () => {

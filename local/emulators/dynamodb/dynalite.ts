@@ -1,0 +1,111 @@
+/**
+ * DynamoDB on this machine: dynalite (LevelDB on disk) in a worker thread of its own
+ * (worker.ts), with the table stream dynalite lacks and request accounting. A thread of its
+ * own lets it use a second core: it is the busiest part after the handlers.
+ */
+import { createRequire } from 'node:module';
+import type { Worker } from 'node:worker_threads';
+import type { DynamoDBRecord } from 'aws-lambda';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { emptyDynamoMetrics, type DynamoMetrics } from '../metrics';
+import { bundledWorker } from '../typescript-worker';
+import type { DynaliteMessage, DynaliteRequest, DynaliteWorkerData } from './worker';
+
+export type StreamViewType = 'KEYS_ONLY' | 'NEW_IMAGE' | 'OLD_IMAGE' | 'NEW_AND_OLD_IMAGES';
+
+export interface LocalDynamo {
+  endpoint: string;
+  port: number;
+  /** A client of this endpoint (local credentials), destroyed by stop(). */
+  raw: DynamoDBClient;
+  /** The worker's request accounting (capacity.ts). */
+  metrics(): Promise<DynamoMetrics>;
+  /** Stream records of writes to these tables (name → StreamViewType) go to `listener`; `sync` resolves once every record of the writes answered so far has been passed on. */
+  streams: {
+    follow(tables: Record<string, StreamViewType>, listener: (records: DynamoDBRecord[], times: number[]) => void): Promise<void>;
+    sync(): Promise<void>;
+  };
+  stop(): Promise<void>;
+}
+
+export interface DynaliteOptions {
+  /** LevelDB directory; in memory when omitted. */
+  path?: string;
+  /** Listen here if the port is free (a restart keeps the port SDK clients already use); else any free port. */
+  preferredPort?: number;
+  region: string;
+  accountId: string;
+}
+
+type Answer = Extract<DynaliteMessage, { id: number }>;
+
+/** dynalite on 127.0.0.1 with LevelDB under `path`; on the preferred port if it is free. */
+export async function startDynalite(options: DynaliteOptions): Promise<LocalDynamo> {
+  const { path, preferredPort, region, accountId } = options;
+  const clientModule = import('@aws-sdk/client-dynamodb');
+  clientModule.catch(() => {}); // awaited below
+  const dynaliteEntry = createRequire(import.meta.url).resolve('dynalite');
+  const spawn = async (port: number) => {
+    const data: DynaliteWorkerData = { dynaliteEntry, path, port, region, accountId };
+    const worker = await bundledWorker(new URL('./worker.ts', import.meta.url), data);
+    return new Promise<{ worker: Worker; port: number }>((resolve, reject) => {
+      worker.once('error', reject);
+      worker.once('exit', (code) => reject(new Error(`dynalite stopped while starting (exit ${code})`)));
+      worker.once('message', (message: DynaliteMessage) => {
+        if (message.type === 'listening') return resolve({ worker, port: message.port });
+        void worker.terminate();
+        const why = message.type === 'error' ? message : { message: message.type, code: undefined };
+        reject(Object.assign(new Error(`dynalite could not listen on 127.0.0.1:${port}: ${why.message}`), { code: why.code }));
+      });
+    });
+  };
+  let started: Awaited<ReturnType<typeof spawn>>;
+  try {
+    started = await spawn(preferredPort ?? 0);
+  } catch (error) {
+    if (preferredPort === undefined) throw error;
+    started = await spawn(0);
+  }
+  const { worker, port } = started;
+  worker.removeAllListeners('exit');
+  worker.removeAllListeners('error');
+  worker.on('error', (error) => console.error(`dynalite: ${String(error?.stack ?? error)}`));
+  const endpoint = `http://127.0.0.1:${port}`;
+  const { DynamoDBClient } = await clientModule;
+  const raw = new DynamoDBClient({ endpoint, region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+
+  const pending = new Map<number, (message: Answer) => void>();
+  let nextId = 0;
+  let onRecords: ((records: DynamoDBRecord[], times: number[]) => void) | undefined;
+  worker.on('message', (message: DynaliteMessage) => {
+    if (message.type === 'records') return onRecords?.(message.records, message.times);
+    if (!('id' in message)) return;
+    pending.get(message.id)?.(message);
+    pending.delete(message.id);
+  });
+  /** A request to the worker; a worker that has stopped answers nothing: `fallback` rather than a hang. */
+  const ask = <T>(request: DynaliteRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never, answer: (message: Answer) => T, fallback: () => T) =>
+    new Promise<T>((resolve) => {
+      const id = nextId++;
+      pending.set(id, (message) => resolve(answer(message)));
+      worker.postMessage({ ...request, id });
+      setTimeout(() => pending.delete(id) && resolve(fallback()), 5_000).unref();
+    });
+  const metrics = () => ask({ type: 'metrics' }, (m) => (m.type === 'metrics' ? m.metrics : emptyDynamoMetrics()), emptyDynamoMetrics);
+  const streams: LocalDynamo['streams'] = {
+    async follow(tables, listener) {
+      onRecords = listener;
+      const answered = await ask({ type: 'streams', tables }, () => true, () => false);
+      if (!answered) throw new Error('dynalite did not take the stream configuration');
+    },
+    sync: () => ask({ type: 'sync' }, () => undefined, () => undefined),
+  };
+  const stop = async () => {
+    raw.destroy(); // frees keep-alive sockets so dynalite's close can finish
+    const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+    worker.postMessage({ type: 'stop' } satisfies DynaliteRequest);
+    const timeout = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 10_000).unref());
+    if ((await Promise.race([exited, timeout])) === 'timeout') await worker.terminate();
+  };
+  return { endpoint, port, raw, metrics, streams, stop };
+}
