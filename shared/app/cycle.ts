@@ -3,7 +3,7 @@ import { passedMilestoneProblems } from '../domain/calendar-change';
 import { cycleMilestones } from '../domain/cycle';
 import { countyReports, phaseOf } from '../domain/phase';
 import { HttpError } from '../http/errors';
-import { log } from '../http/log';
+import { log } from '../platform/logger';
 import type { CalendarPatch, CycleView } from '../schemas/api';
 import type { CycleRecord } from '../schemas/cycle';
 import { WorkflowNotConfiguredError } from '../workflow/port';

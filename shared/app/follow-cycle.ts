@@ -1,4 +1,4 @@
-import { log } from '../http/log';
+import { log } from '../platform/logger';
 import type { CycleRecord } from '../schemas/cycle';
 import type { AppContext } from './context';
 import { pendingDeadlineMove, tellPendingDeadlineMove } from './cycle-acts/deadline-moved';

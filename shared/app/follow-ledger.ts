@@ -1,6 +1,6 @@
 import type { Calendar } from '../domain/calendar';
 import { emptyLedger, evolve, type LedgerState } from '../domain/ledger';
-import { log } from '../http/log';
+import { log } from '../platform/logger';
 import { mailsForLedgerEvent } from '../notifications/messages';
 import type { Contacts } from '../schemas/contacts';
 import type { LedgerEvent, LedgerKey } from '../schemas/ledger';

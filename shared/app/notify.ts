@@ -1,5 +1,5 @@
 import type { SentMail } from '../adapters/dynamodb/sent-mail-store';
-import { log } from '../http/log';
+import { log } from '../platform/logger';
 import { MailDeliveryError, recipientKey, type Mail } from '../notifications/mailer';
 import { currentTime } from './clock';
 import type { AppContext } from './context';

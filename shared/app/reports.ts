@@ -1,7 +1,7 @@
 import type { LedgerState } from '../domain/ledger';
 import { countyReport, countyReportCsv } from '../domain/report';
 import { HttpError } from '../http/errors';
-import { log } from '../http/log';
+import { log } from '../platform/logger';
 import type { ReportView } from '../schemas/api';
 import type { LedgerKey } from '../schemas/ledger';
 import { StaleTaskTokenError } from '../workflow/port';

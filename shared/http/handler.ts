@@ -7,7 +7,7 @@ import { UserSchema, personFromClaims, type User } from '../schemas/user';
 import { HttpError, STATUS_OF_KIND, badRequest, unauthorized, unsupportedMediaType } from './errors';
 import { IDEMPOTENCY_KEY_MAX_LENGTH, idempotencyScope, isValidIdempotencyKey, normalizeContentType, requestFingerprint } from './idempotency';
 import { appContext, type AppContext } from '../app/context';
-import { log } from './log';
+import { log } from '../platform/logger';
 import { swedishErrors, type Place } from './zod-sv';
 
 export const MAX_BODY_BYTES = 64 * 1024;

@@ -1,7 +1,7 @@
 import type { ZodType } from 'zod';
 import { appContext, type AppContext } from '../app/context';
 import { currentTime } from '../app/clock';
-import { log } from '../http/log';
+import { log } from '../platform/logger';
 
 /** One act of the yearly workflow: idempotent, so Step Functions may run it again after any failure. */
 export type Act<I, R> = (app: AppContext, input: I, now: string) => Promise<R>;

@@ -2,7 +2,7 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import type { FollowedCycle } from '../../app/follow-cycle';
-import { log } from '../../http/log';
+import { log } from '../../platform/logger';
 import { CycleRecordSchema } from '../../schemas/cycle';
 import { CYCLE_PK_PREFIX, CYCLE_SK } from './cycle-keys';
 

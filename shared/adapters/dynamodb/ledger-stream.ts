@@ -2,7 +2,7 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import type { FollowedEvent } from '../../app/follow-ledger';
-import { log } from '../../http/log';
+import { log } from '../../platform/logger';
 import { eventOfItem, ledgerKeyOf } from './ledger-store';
 
 /**

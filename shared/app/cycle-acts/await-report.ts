@@ -1,4 +1,4 @@
-import { log } from '../../http/log';
+import { log } from '../../platform/logger';
 import type { AwaitReportInput } from '../../workflow/contract';
 import { StaleTaskTokenError } from '../../workflow/port';
 import type { AppContext } from '../context';

@@ -1,7 +1,7 @@
 import type { Calendar } from '../../domain/calendar';
 import { RuleError, type ErrorCode } from '../../domain/errors';
 import type { Command, LedgerState } from '../../domain/ledger';
-import { log } from '../../http/log';
+import { log } from '../../platform/logger';
 import { execute, type Outcome } from '../../ledger/execute';
 import type { Mail } from '../../notifications/mailer';
 import { COUNTIES, findCounty } from '../../reference';

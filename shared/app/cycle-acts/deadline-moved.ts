@@ -1,5 +1,5 @@
 import { toUtcIso } from '../../domain/calendar';
-import { log } from '../../http/log';
+import { log } from '../../platform/logger';
 import { countyDeadlineMovedNotice, deadlineMovedNotice, type DeadlineMove } from '../../notifications/calendar-notices';
 import { longTime } from '../../notifications/cycle-messages';
 import type { CycleRecord } from '../../schemas/cycle';

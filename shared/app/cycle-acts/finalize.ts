@@ -1,5 +1,5 @@
 import { approvedProposals, shareLines } from '../../domain/ledger';
-import { log } from '../../http/log';
+import { log } from '../../platform/logger';
 import { finalNotice, longTime } from '../../notifications/cycle-messages';
 import type { YearActInput } from '../../workflow/contract';
 import { calendarOf } from '../calendar';

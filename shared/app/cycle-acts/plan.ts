@@ -1,5 +1,5 @@
 import { checkNext, milestoneLabel } from '../../domain/cycle';
-import { log } from '../../http/log';
+import { log } from '../../platform/logger';
 import { longTime } from '../../notifications/cycle-messages';
 import type { PlanInput } from '../../workflow/contract';
 import type { AppContext } from '../context';

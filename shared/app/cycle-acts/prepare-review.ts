@@ -1,5 +1,5 @@
 import { countyWarningInstant, reviewItems } from '../../domain/cycle';
-import { log } from '../../http/log';
+import { log } from '../../platform/logger';
 import { longTime } from '../../notifications/cycle-messages';
 import type { PrepareReviewResult, YearActInput } from '../../workflow/contract';
 import { calendarOf } from '../calendar';

@@ -1,4 +1,4 @@
-import { log } from '../../http/log';
+import { log } from '../../platform/logger';
 import { longTime, publishNotice } from '../../notifications/cycle-messages';
 import type { ActInput } from '../../workflow/contract';
 import { calendarOf } from '../calendar';

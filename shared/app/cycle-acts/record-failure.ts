@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { log } from '../../http/log';
+import { log } from '../../platform/logger';
 import { failureNotice } from '../../notifications/cycle-messages';
 import type { FailureInput } from '../../workflow/contract';
 import type { AppContext } from '../context';

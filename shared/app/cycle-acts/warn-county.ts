@@ -1,5 +1,5 @@
 import { countyWait, countyWarningInstant } from '../../domain/cycle';
-import { log } from '../../http/log';
+import { log } from '../../platform/logger';
 import { countyWarningNotice } from '../../notifications/calendar-notices';
 import { longTime } from '../../notifications/cycle-messages';
 import type { CountyItem, WarnCountyResult } from '../../workflow/contract';
