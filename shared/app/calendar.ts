@@ -1,5 +1,5 @@
 import { calendarProblems, defaultCalendar, derivedReminders, toUtcIso, type Calendar } from '../domain/calendar';
-import { badRequest } from '../http/errors';
+import { Invalid } from './errors';
 import type { CalendarPatch } from '../schemas/api';
 import type { AppContext } from './context';
 
@@ -27,7 +27,7 @@ export async function recentCalendarOf(app: AppContext, year: number): Promise<C
 export function mergeCalendar(base: Calendar, patch: CalendarPatch = {}): Calendar {
   const merged = { ...base, ...patch };
   const problems = calendarProblems(merged);
-  if (problems.length > 0) throw badRequest('INVALID_CALENDAR', 'Kalendern är ogiltig.', problems);
+  if (problems.length > 0) throw new Invalid('INVALID_CALENDAR', 'Kalendern är ogiltig.', problems);
   return {
     publishAt: toUtcIso(merged.publishAt),
     reminders: merged.reminders.map(toUtcIso),

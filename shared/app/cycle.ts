@@ -2,12 +2,12 @@ import { defaultCalendar } from '../domain/calendar';
 import { passedMilestoneProblems } from '../domain/calendar-change';
 import { cycleMilestones } from '../domain/cycle';
 import { countyReports, phaseOf } from '../domain/phase';
-import { HttpError } from '../http/errors';
 import { log } from '../platform/logger';
 import type { CalendarPatch, CycleView } from '../schemas/api';
 import type { CycleRecord } from '../schemas/cycle';
 import { WorkflowNotConfiguredError } from '../workflow/port';
 import { asAdmin } from './access';
+import { Conflict, Unavailable } from './errors';
 import { CALENDAR_MAX_AGE_MS, patchCalendar } from './calendar';
 import type { CommandInput } from './command';
 import type { AppContext } from './context';
@@ -68,7 +68,7 @@ export async function startCycle(input: Input, body: { calendar?: CalendarPatch 
   } catch (error) {
     if (!(error instanceof WorkflowNotConfiguredError)) {
       log.error('execution not started', { year, error: describe(error) });
-      throw new HttpError(503, 'WORKFLOW_UNAVAILABLE', 'Året är registrerat som startat, men arbetsflödet kunde inte startas just nu. Försök igen om en stund.', [{ year }]);
+      throw new Unavailable('WORKFLOW_UNAVAILABLE', 'Året är registrerat som startat, men arbetsflödet kunde inte startas just nu. Försök igen om en stund.', [{ year }]);
     }
     // A deployment always sets STATE_MACHINE_ARN; without it (a test, a bare local run) the
     // year is recorded as started, loudly, and a POST once it is configured starts the execution.
@@ -120,11 +120,11 @@ export async function moveCalendar(input: Input, patch: CalendarPatch): Promise<
     // Instants less than CALENDAR_MAX_AGE_MS ahead count as passed: commands decide on calendars that old.
     const passedBy = new Date(Date.parse(now) + CALENDAR_MAX_AGE_MS).toISOString();
     const passed = passedMilestoneProblems(before, { ...before, ...patch }, passedBy);
-    if (passed.length > 0) throw new HttpError(409, 'MILESTONE_PASSED', 'En tidpunkt som redan har passerats kan inte ändras.', passed);
+    if (passed.length > 0) throw new Conflict('MILESTONE_PASSED', 'En tidpunkt som redan har passerats kan inte ändras.', passed);
     const next = patchCalendar(existing, patch, passedBy);
     // The recomputed reminders keep the sent ones and add only ones ahead; checked all the same.
     const recomputed = passedMilestoneProblems(before, next.calendar, passedBy);
-    if (recomputed.length > 0) throw new HttpError(409, 'MILESTONE_PASSED', 'En tidpunkt som redan har passerats kan inte ändras.', recomputed);
+    if (recomputed.length > 0) throw new Conflict('MILESTONE_PASSED', 'En tidpunkt som redan har passerats kan inte ändras.', recomputed);
     return { ...existing, ...next };
   });
   return getCycle(input);

@@ -1,6 +1,6 @@
 import type { LedgerState } from '../domain/ledger';
 import { countyReport, countyReportCsv } from '../domain/report';
-import { HttpError } from '../http/errors';
+import { NotFound } from './errors';
 import { log } from '../platform/logger';
 import type { ReportView } from '../schemas/api';
 import type { LedgerKey } from '../schemas/ledger';
@@ -49,7 +49,7 @@ export async function getCountyReport({ app, user, year }: Pick<CommandInput, 'a
   requireCounty(county);
   asCountyOrAdmin(user, county);
   const state = await app.ledgers.load({ year, county });
-  if (!state.report) throw new HttpError(404, 'REPORT_NOT_FOUND', 'Länsrapporten är inte inlämnad ännu.', [{ year, county }]);
+  if (!state.report) throw new NotFound('REPORT_NOT_FOUND', 'Länsrapporten är inte inlämnad ännu.', [{ year, county }]);
   return countyReport({ ...state, report: state.report });
 }
 

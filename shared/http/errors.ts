@@ -1,4 +1,4 @@
-import type { ErrorKind } from '../domain/errors';
+import type { RefusalKind } from '../app/errors';
 
 /** A refusal at the HTTP edge (bad JSON, bad body, no access) with a stable code. */
 export class HttpError extends Error {
@@ -15,16 +15,16 @@ export class HttpError extends Error {
   }
 }
 
-export const STATUS_OF_KIND: Record<ErrorKind, number> = {
+/** The one place a refusal's kind becomes an HTTP status. */
+export const STATUS_OF_KIND: Record<RefusalKind, number> = {
   invalid: 400,
   forbidden: 403,
   not_found: 404,
   conflict: 409,
   rule: 422,
+  unavailable: 503,
 };
 
-export const forbidden = (message = 'Du har inte behörighet till detta.'): HttpError => new HttpError(403, 'FORBIDDEN', message);
 export const unauthorized = (message = 'Inloggning krävs.'): HttpError => new HttpError(401, 'UNAUTHORIZED', message);
-export const notFound = (message: string): HttpError => new HttpError(404, 'NOT_FOUND', message);
 export const badRequest = (code: string, message: string, details: unknown[] = []): HttpError => new HttpError(400, code, message, details);
 export const unsupportedMediaType = (message: string): HttpError => new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', message);

@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEventV2WithJWTAuthorizer as ApiEvent, APIGatewayProxyStructuredResultV2 as ApiResult } from 'aws-lambda';
 import type { ZodType } from 'zod';
+import { Refusal } from '../app/errors';
 import { RuleError } from '../domain/errors';
 import { IdempotencyKeyReusedError, LedgerBusyError } from '../ledger/execute';
 import { findCounty, findMunicipality } from '../reference';
@@ -225,7 +226,7 @@ export function errorResult(error: unknown, event: Pick<ApiEvent, 'routeKey'>): 
   const [status, code, message, details, headers] =
     error instanceof HttpError
       ? [error.status, error.code, error.message, error.details, error.headers]
-      : error instanceof RuleError
+      : error instanceof RuleError || error instanceof Refusal
         ? [STATUS_OF_KIND[error.kind], error.code, error.message, error.details, {}]
         : error instanceof IdempotencyKeyReusedError
           ? [422, keyReused().code, keyReused().message, [], {}]

@@ -8,7 +8,7 @@ import { sendEachOnce, sendOnce } from '../../shared/app/notify';
 import { defaultCalendar } from '../../shared/domain/calendar';
 import { RuleError } from '../../shared/domain/errors';
 import type { Command, CommandContext } from '../../shared/domain/ledger';
-import { HttpError } from '../../shared/http/errors';
+import type { Refusal } from '../../shared/app/errors';
 import { execute, type Outcome } from '../../shared/ledger/execute';
 import { municipalitiesOf } from '../../shared/reference';
 import { startDynalite, type LocalDynamo } from '../../local/dynalite';
@@ -387,7 +387,7 @@ describe("the year's log of sent mails", () => {
 
 describe('contacts', () => {
   it('refuses non-administrators and unknown codes, writing nothing', async () => {
-    const code = async (promise: Promise<unknown>) => promise.then(() => 'accepted', (e: RuleError | HttpError) => e.code);
+    const code = async (promise: Promise<unknown>) => promise.then(() => 'accepted', (e: RuleError | Refusal) => e.code);
     expect(await code(importContacts(app, { role: 'county', county: COUNTY }, { administrators: { mailbox: 'x@example.se' } }))).toBe('FORBIDDEN');
     expect(await code(importContacts(app, admin, { administrators: { mailbox: 'x@example.se' }, municipalities: { '9999': { email: 'x@example.se' } } }))).toBe(
       'UNKNOWN_MUNICIPALITY',

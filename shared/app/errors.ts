@@ -1,0 +1,55 @@
+import type { ErrorKind } from '../domain/errors';
+
+/**
+ * The kinds of refusal a use case gives: the domain's own (RuleError) and `unavailable`, a
+ * service the use case needs that does not answer just now (try again). Only the driving
+ * adapters turn a kind into something else (the HTTP adapter: a status).
+ */
+export type RefusalKind = ErrorKind | 'unavailable';
+
+/** A use case's refusal beside the domain's rules: a stable code, a Swedish message, details. */
+export class Refusal extends Error {
+  constructor(
+    readonly kind: RefusalKind,
+    readonly code: string,
+    message: string,
+    readonly details: unknown[] = [],
+  ) {
+    super(message);
+    this.name = 'Refusal';
+  }
+}
+
+/** The caller may not do or see this. */
+export class Forbidden extends Refusal {
+  constructor(message = 'Du har inte behörighet till detta.') {
+    super('forbidden', 'FORBIDDEN', message);
+  }
+}
+
+/** The input is not what the use case takes (a malformed file, a broken calendar). */
+export class Invalid extends Refusal {
+  constructor(code: string, message: string, details: unknown[] = []) {
+    super('invalid', code, message, details);
+  }
+}
+
+export class NotFound extends Refusal {
+  constructor(code: string, message: string, details: unknown[] = []) {
+    super('not_found', code, message, details);
+  }
+}
+
+/** The request clashes with where things stand (a milestone that has passed). */
+export class Conflict extends Refusal {
+  constructor(code: string, message: string, details: unknown[] = []) {
+    super('conflict', code, message, details);
+  }
+}
+
+/** A service the use case needs (the workflow) does not answer; the same request may succeed later. */
+export class Unavailable extends Refusal {
+  constructor(code: string, message: string, details: unknown[] = []) {
+    super('unavailable', code, message, details);
+  }
+}
