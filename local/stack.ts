@@ -361,8 +361,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     // 5. Seed what must exist (idempotent), then import every handler of the main thread once,
     // have the first API container import every API handler (the others import them on first
     // use: the warm-up's GET routes below) and wait for the function workers' imports.
-    const { ContactStore } = await import('../shared/adapters/dynamodb/contact-store');
-    await new ContactStore(dynamo.client, LOCAL_TABLE_NAME).seedDefaults();
+    const { DynamoContactStore } = await import('../shared/adapters/dynamodb/contact-store');
+    await new DynamoContactStore(dynamo.client, LOCAL_TABLE_NAME).seedDefaults();
     phase('seed');
     const taskEntries = workflow ? Object.values(workflow.definition.tasks).map((t) => t.entry) : [];
     const routeEntries = [...new Set(routes.map((r) => r.entry))];

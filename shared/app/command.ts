@@ -1,13 +1,14 @@
 import type { Command } from '../domain/ledger';
-import { execute, type Outcome } from '../ledger/execute';
+import { execute, type Outcome } from './ledger/execute';
 import type { Actor, LedgerKey } from '../schemas/ledger';
 import type { User } from '../schemas/user';
 import { recentCalendarOf } from './calendar';
 import type { AppContext } from './context';
 
 /** What every use case gets from the HTTP edge. */
-export interface CommandInput {
-  app: AppContext;
+export interface CommandInput<A = Pick<AppContext, 'ledgers' | 'cycles'>> {
+  /** The ports the use case reaches (by default those a ledger command needs). */
+  app: A;
   user: User | null;
   year: number;
   now: string;

@@ -12,7 +12,10 @@ import { CALENDAR_MAX_AGE_MS, patchCalendar } from './calendar';
 import type { CommandInput } from './command';
 import type { AppContext } from './context';
 
-type Input = Pick<CommandInput, 'app' | 'user' | 'year' | 'now'>;
+/** The year's record, its ledgers and its execution. */
+type CycleContext = Pick<AppContext, 'cycles' | 'ledgers' | 'workflow'>;
+
+type Input = Pick<CommandInput<CycleContext>, 'app' | 'user' | 'year' | 'now'>;
 
 /**
  * Where the year stands: phase (from every county's ledger view, the calendar and the clock),
@@ -34,7 +37,7 @@ export async function getCycle({ app, year, now }: Input): Promise<CycleView> {
   };
 }
 
-async function workflowView(app: AppContext, record: CycleRecord | undefined): Promise<CycleView['workflow']> {
+async function workflowView(app: CycleContext, record: CycleRecord | undefined): Promise<CycleView['workflow']> {
   const workflow = record?.workflow;
   if (!workflow) return { status: 'NOT_STARTED', state: null };
   if (!workflow.executionArn) return { status: workflow.status, state: workflow.state };
@@ -82,12 +85,12 @@ export async function startCycle(input: Input, body: { calendar?: CalendarPatch 
  * record is created with the default calendar if the year has none, marked started, and
  * given the execution's ARN unless a running execution (its plan step) has recorded its own.
  */
-export async function launchYear(app: AppContext, year: number, now: string): Promise<{ executionArn: string; alreadyStarted: boolean }> {
+export async function launchYear(app: CycleContext, year: number, now: string): Promise<{ executionArn: string; alreadyStarted: boolean }> {
   await updateCycleRecord(app, year, (record) => (record.startedAt ? undefined : { ...record, startedAt: now }));
   return startExecution(app, year);
 }
 
-async function startExecution(app: AppContext, year: number): Promise<{ executionArn: string; alreadyStarted: boolean }> {
+async function startExecution(app: CycleContext, year: number): Promise<{ executionArn: string; alreadyStarted: boolean }> {
   const started = await app.workflow.start(year);
   await updateCycleRecord(app, year, (record) =>
     record.workflow?.executionArn

@@ -15,7 +15,7 @@ import type { AppContext } from './context';
  * the ledger: 409 REPORT_ALREADY_SUBMITTED. Once the report is stored, the workflow waiting
  * for this county is resumed (SendTaskSuccess with the token its wait stored).
  */
-export async function submitCountyReport(input: CommandInput, county: string): Promise<ReportView> {
+export async function submitCountyReport(input: CommandInput<Pick<AppContext, 'ledgers' | 'cycles' | 'reportStore' | 'workflow'>>, county: string): Promise<ReportView> {
   const key = { year: input.year, county: requireCounty(county) };
   asCountyOf(input.user, county);
   const outcome = await runCommand(input, key, { type: 'SubmitCountyReport', auto: false }, actorOf(input.user!));
@@ -32,7 +32,7 @@ export async function submitCountyReport(input: CommandInput, county: string): P
  * finds the report submitted and goes on with it. A wait that stores its token after this
  * read finds the report itself and resumes at once (cycle-acts/await-report).
  */
-export async function resumeWorkflowAfterReport(app: AppContext, key: LedgerKey, state: Pick<LedgerState, 'report'>): Promise<void> {
+export async function resumeWorkflowAfterReport(app: Pick<AppContext, 'reportStore' | 'workflow'>, key: LedgerKey, state: Pick<LedgerState, 'report'>): Promise<void> {
   try {
     const token = await app.reportStore.getToken(key);
     if (!token) return;

@@ -1,19 +1,18 @@
 import type { ZodType } from 'zod';
-import { appContext, type AppContext } from '../app/context';
 import { currentTime } from '../app/clock';
 import { log } from '../platform/logger';
 
 /** One act of the yearly workflow: idempotent, so Step Functions may run it again after any failure. */
-export type Act<I, R> = (app: AppContext, input: I, now: string) => Promise<R>;
+export type Act<A, I, R> = (app: A, input: I, now: string) => Promise<R>;
 
 /**
  * The one way a workflow task Lambda runs: parse the state input with the contract's zod
  * schema (extra keys are dropped), run the act at the current time (currentTime(): the
  * local stack's virtual clock, real time in AWS) and return its result. Any failure is
  * logged and thrown, so that the task's Retry runs the act again and, failing that, its
- * Catch records the failure.
+ * Catch records the failure. `app`: the ports the act reaches, as the function gives them.
  */
-export function taskHandler<I, R>(schema: ZodType<I>, act: Act<I, R>): (event: unknown) => Promise<R> {
+export function taskHandler<A, I, R>(schema: ZodType<I>, act: Act<A, I, R>, app: A): (event: unknown) => Promise<R> {
   return async (event) => {
     const parsed = schema.safeParse(event);
     if (!parsed.success) {
@@ -22,7 +21,7 @@ export function taskHandler<I, R>(schema: ZodType<I>, act: Act<I, R>): (event: u
       throw new TaskInputError(`Invalid input for ${act.name}: ${issues.join('; ')}`);
     }
     try {
-      const result = await act(appContext(), parsed.data, currentTime());
+      const result = await act(app, parsed.data, currentTime());
       // A waiting year is checked again and again: those results are debug noise.
       const waiting = (result as { status?: unknown } | undefined)?.status === 'WAIT';
       (waiting ? log.debug : log.info)('task done', { act: act.name, result: result as unknown });

@@ -106,7 +106,7 @@ beforeAll(async () => {
   [dynamo, ses] = await Promise.all([startDynalite(), startSes()]);
   // One INFO line per e-mail sent would drown the test output; errors still show.
   vi.spyOn(console, 'log').mockImplementation(() => undefined);
-  // appContext() is built once per process from these, at the first handler call.
+  // Each handler builds the clients it uses from these at its first call.
   stubHandlerEnv(dynamo, ses);
 });
 afterAll(async () => {

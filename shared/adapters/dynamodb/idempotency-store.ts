@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyStructuredResultV2 as ApiResult } from 'aws-lambda';
+import type { IdempotencyStore, Reservation } from '../../app/ports';
 
 /**
  * Requests that carried an `Idempotency-Key`, one item per caller and key (not per route):
@@ -20,7 +21,7 @@ import type { APIGatewayProxyStructuredResultV2 as ApiResult } from 'aws-lambda'
  * A reservation whose process died (no complete, release or unlock) is taken over by the
  * same request once its lease has run out.
  */
-export class IdempotencyStore {
+export class DynamoIdempotencyStore implements IdempotencyStore {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -111,15 +112,5 @@ async function ignoringLostLease(send: () => Promise<unknown>): Promise<void> {
 
 /** Longer than any API Lambda may run (10 s) and API Gateway waits (30 s). */
 export const IN_FLIGHT_LEASE_MS = 60_000;
-
-export type Reservation =
-  /** This request holds the key: run it, then complete, release or unlock. */
-  | { kind: 'run'; owner: string }
-  /** The same request was accepted before: answer with its response. */
-  | { kind: 'replay'; response: ApiResult }
-  /** The key belongs to another request (another method, path, content type or body). */
-  | { kind: 'mismatch' }
-  /** The same request is being run right now. */
-  | { kind: 'in-flight' };
 
 const key = (scope: string) => ({ pk: `IDEMPOTENCY#${scope}`, sk: 'REQUEST' });

@@ -1,7 +1,7 @@
-import { decide, evolve, idempotencyScope, type Command, type CommandContext, type LedgerState } from '../domain/ledger';
-import type { LedgerEvent, LedgerKey } from '../schemas/ledger';
+import { decide, evolve, idempotencyScope, type Command, type CommandContext, type LedgerState } from '../../domain/ledger';
+import type { LedgerEvent, LedgerKey } from '../../schemas/ledger';
 import { replayMatches } from './replay';
-import type { LedgerStore } from './store';
+import type { LedgerStore } from '../ports';
 
 export interface Outcome {
   event: LedgerEvent;
