@@ -6,8 +6,7 @@
  * Pure functions over the template's JSON: no aws-cdk-lib, no file system.
  */
 
-/** CloudFormation metadata key naming a function's handler source (same as infra/constructs/function.ts). */
-const ENTRY_METADATA_KEY = 'omfordelning:entry';
+import { ENTRY_METADATA_KEY } from './metadata';
 
 /** Values for pseudo parameters, when none are given. */
 export const LOCAL_PSEUDO_PARAMETERS: Readonly<Record<string, string>> = {
