@@ -2,7 +2,8 @@ import type { Calendar } from '../../domain/calendar';
 import { RuleError, type ErrorCode } from '../../domain/errors';
 import type { Command, LedgerState } from '../../domain/ledger';
 import { log } from '../../platform/logger';
-import { execute, type Outcome } from '../ledger/execute';
+import { runCommand } from '../command';
+import type { Outcome } from '../ledger/execute';
 import type { Mail } from '../../notifications/mailer';
 import { COUNTIES, findCounty } from '../../reference';
 import type { Actor, LedgerKey } from '../../schemas/ledger';
@@ -41,7 +42,7 @@ export async function participants(app: ActContext, year: number): Promise<Parti
 }
 
 /**
- * Runs a ledger command as the workflow. With the act's idempotency key a replay writes
+ * Runs a ledger command as the workflow (through runCommand, as every command). With the act's idempotency key a replay writes
  * nothing and returns the current ledger; `alreadyDone` refusals (the ledger is already where
  * the act would take it, by another way) are logged and answered with the current ledger.
  */
@@ -53,7 +54,7 @@ export async function systemCommand(
   alreadyDone: readonly ErrorCode[] = [],
 ): Promise<{ state: LedgerState; outcome?: Outcome }> {
   try {
-    const outcome = await execute(app.ledgers, key, command, { now: at.now, calendar: at.calendar, actor: SYSTEM }, at.idempotencyKey);
+    const outcome = await runCommand({ app, ...at }, key, command, SYSTEM);
     if (!outcome.replayed) log.info('workflow command', { year: key.year, county: key.county, type: command.type, seq: outcome.event.seq });
     return { state: outcome.state, outcome };
   } catch (error) {
