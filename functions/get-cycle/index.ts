@@ -3,9 +3,9 @@ import { uses } from '../../shared/composition/lazy';
 import { tables } from '../../shared/composition/tables';
 import { workflow } from '../../shared/composition/workflow';
 import { httpHandler } from '../../shared/http/handler';
-import { YearParams } from '../../shared/schemas/api';
+import { route } from '../../shared/http/routes';
 
-export const handler = httpHandler({ app: uses(tables, workflow), params: YearParams }, async ({ params, ...request }) => ({
+export const handler = httpHandler({ ...route('get-cycle'), app: uses(tables, workflow) }, async ({ params, ...request }) => ({
   status: 200,
   body: await getCycle({ ...request, year: params.year }),
 }));

@@ -7,11 +7,24 @@ import type { ErrorKind } from '../domain/errors';
  */
 export type RefusalKind = ErrorKind | 'unavailable';
 
+/** The codes of the use cases' refusals (the domain's own are its ERROR_CODES). */
+export const REFUSAL_CODES = [
+  'FORBIDDEN',
+  'VALIDATION_FAILED',
+  'INVALID_CSV',
+  'DUPLICATE_MUNICIPALITY',
+  'INVALID_CALENDAR',
+  'REPORT_NOT_FOUND',
+  'MILESTONE_PASSED',
+  'WORKFLOW_UNAVAILABLE',
+] as const;
+export type RefusalCode = (typeof REFUSAL_CODES)[number];
+
 /** A use case's refusal beside the domain's rules: a stable code, a Swedish message, details. */
 export class Refusal extends Error {
   constructor(
     readonly kind: RefusalKind,
-    readonly code: string,
+    readonly code: RefusalCode,
     message: string,
     readonly details: unknown[] = [],
   ) {
@@ -29,27 +42,27 @@ export class Forbidden extends Refusal {
 
 /** The input is not what the use case takes (a malformed file, a broken calendar). */
 export class Invalid extends Refusal {
-  constructor(code: string, message: string, details: unknown[] = []) {
+  constructor(code: RefusalCode, message: string, details: unknown[] = []) {
     super('invalid', code, message, details);
   }
 }
 
 export class NotFound extends Refusal {
-  constructor(code: string, message: string, details: unknown[] = []) {
+  constructor(code: RefusalCode, message: string, details: unknown[] = []) {
     super('not_found', code, message, details);
   }
 }
 
 /** The request clashes with where things stand (a milestone that has passed). */
 export class Conflict extends Refusal {
-  constructor(code: string, message: string, details: unknown[] = []) {
+  constructor(code: RefusalCode, message: string, details: unknown[] = []) {
     super('conflict', code, message, details);
   }
 }
 
 /** A service the use case needs (the workflow) does not answer; the same request may succeed later. */
 export class Unavailable extends Refusal {
-  constructor(code: string, message: string, details: unknown[] = []) {
+  constructor(code: RefusalCode, message: string, details: unknown[] = []) {
     super('unavailable', code, message, details);
   }
 }

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ROUTES } from '../../shared/http/routes';
 
 /**
  * The layers point one way: domain ← app ← adapters ← functions. Read from every file's own
@@ -49,5 +50,12 @@ describe('the layers', () => {
     const file = 'shared/app/x.ts';
     expect(target(file, '../adapters/dynamodb/client')).toBe('shared/adapters/dynamodb/client');
     expect(importsOf('shared/composition/tables.ts').map((s) => target('shared/composition/tables.ts', s))).toContain('shared/adapters/dynamodb/client');
+  });
+});
+
+describe('the routes', () => {
+  it.each(ROUTES.map((r) => r.name))('functions/%s takes its schemas from its own declaration in ROUTES', (name) => {
+    const text = readFileSync(join(ROOT, 'functions', name, 'index.ts'), 'utf8');
+    expect(text.match(/\broute\('([\w-]+)'\)/g)).toEqual([`route('${name}')`]);
   });
 });
