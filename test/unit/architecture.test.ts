@@ -59,3 +59,11 @@ describe('the routes', () => {
     expect(text.match(/\broute\('([\w-]+)'\)/g)).toEqual([`route('${name}')`]);
   });
 });
+
+describe('the ledger', () => {
+  it('is entered one way: only runCommand (shared/app/command.ts) runs the ledger service', () => {
+    const importsExecute = /import\s*\{[^}]*(?<!type )\bexecute\b[^}]*\}\s*from\s*'[./]*(app\/)?ledger\/execute'/;
+    const callers = ['shared', 'functions'].flatMap(sources).filter((file) => importsExecute.test(readFileSync(join(ROOT, file), 'utf8')));
+    expect(callers).toEqual(['shared/app/command.ts']);
+  });
+});

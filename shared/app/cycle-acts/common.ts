@@ -42,9 +42,10 @@ export async function participants(app: ActContext, year: number): Promise<Parti
 }
 
 /**
- * Runs a ledger command as the workflow (through runCommand, as every command). With the act's idempotency key a replay writes
- * nothing and returns the current ledger; `alreadyDone` refusals (the ledger is already where
- * the act would take it, by another way) are logged and answered with the current ledger.
+ * Runs a ledger command as the workflow, through runCommand as every command. With the act's
+ * idempotency key a replay writes nothing and returns the current ledger; `alreadyDone`
+ * refusals (the ledger is already where the act would take it, by another way) are logged and
+ * answered with the current ledger.
  */
 export async function systemCommand(
   app: ActContext,
