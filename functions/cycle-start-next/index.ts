@@ -4,7 +4,7 @@ import { mailing } from '../../shared/composition/mailing';
 import { tables } from '../../shared/composition/tables';
 import { workflow } from '../../shared/composition/workflow';
 import { StartNextInput } from '../../shared/workflow/contract';
-import { taskHandler } from '../../shared/workflow/task-handler';
+import { taskHandler } from '../../shared/adapters/sfn/task-handler';
 
 /** The yearly schedule's target: starts the next share year's execution (cycle-<year>). */
 export const handler = taskHandler(StartNextInput, startNext, uses(tables, mailing, workflow));

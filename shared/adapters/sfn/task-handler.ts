@@ -1,6 +1,6 @@
 import type { ZodType } from 'zod';
-import { currentTime } from '../app/clock';
-import { log } from '../platform/logger';
+import { currentTime } from '../../app/clock';
+import { log } from '../../platform/logger';
 
 /** One act of the yearly workflow: idempotent, so Step Functions may run it again after any failure. */
 export type Act<A, I, R> = (app: A, input: I, now: string) => Promise<R>;
