@@ -66,3 +66,25 @@ export class Unavailable extends Refusal {
     super('unavailable', code, message, details);
   }
 }
+
+/* The ledger service's own failures (shared/app/ledger/execute.ts), kept here so that an edge can tell them apart without loading the ledger. */
+
+/** Too many writers raced for the same ledger; the command was not applied. */
+export class LedgerBusyError extends Error {
+  constructor(readonly attempts: number) {
+    super(`Ledger still contended after ${attempts} attempts`);
+    this.name = 'LedgerBusyError';
+  }
+}
+
+/**
+ * The idempotency key was recorded with another command by the same actor: nothing is
+ * replayed and nothing is written (the HTTP layer refuses such a reuse before the command
+ * runs; this is the ledger's own check for when the HTTP record of the key is gone).
+ */
+export class IdempotencyKeyReusedError extends Error {
+  constructor(readonly idempotencyKey: string, readonly seq: number) {
+    super(`Idempotency key already recorded with another command (event ${seq})`);
+    this.name = 'IdempotencyKeyReusedError';
+  }
+}

@@ -1,8 +1,7 @@
 import type { APIGatewayProxyEventV2WithJWTAuthorizer as ApiEvent, APIGatewayProxyStructuredResultV2 as ApiResult } from 'aws-lambda';
 import type { ZodType } from 'zod';
-import { Refusal } from '../app/errors';
+import { IdempotencyKeyReusedError, LedgerBusyError, Refusal } from '../app/errors';
 import { RuleError } from '../domain/errors';
-import { IdempotencyKeyReusedError, LedgerBusyError } from '../app/ledger/execute';
 import { findCounty, findMunicipality } from '../reference';
 import { UserSchema, personFromClaims, type User } from '../schemas/user';
 import { HttpError, STATUS_OF_KIND, badRequest, unauthorized, unsupportedMediaType } from './errors';
