@@ -559,8 +559,8 @@ async function startFunctions(
   if (apiPool) cleanups.push(() => apiPool.stop());
 
   // What must exist (idempotent), then every handler.
-  const { ContactStore } = await import('../shared/adapters/dynamodb/contact-store');
-  await new ContactStore(dynamo.client, LOCAL_TABLE_NAME).seedDefaults();
+  const { DynamoContactStore } = await import('../shared/adapters/dynamodb/contact-store');
+  await new DynamoContactStore(dynamo.client, LOCAL_TABLE_NAME).seedDefaults();
   start.phase('seed');
   const taskEntries = workflow ? Object.values(workflow.definition.tasks).map((t) => t.entry) : [];
   const routeEntries = [...new Set(routes.map((r) => r.entry))];

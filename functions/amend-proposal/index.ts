@@ -1,8 +1,9 @@
 import { amendProposal } from '../../shared/app/proposals';
+import { tables } from '../../shared/composition/tables';
 import { httpHandler } from '../../shared/http/handler';
-import { AmendProposalBody, GiverParams } from '../../shared/schemas/api';
+import { route } from '../../shared/http/routes';
 
-export const handler = httpHandler({ body: AmendProposalBody, params: GiverParams }, async ({ body, params, ...request }) => ({
+export const handler = httpHandler({ ...route('amend-proposal'), app: tables }, async ({ body, params, ...request }) => ({
   status: 200,
   body: await amendProposal({ ...request, year: params.year }, params.giver, body),
 }));

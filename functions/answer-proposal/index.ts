@@ -1,8 +1,9 @@
 import { answerProposal } from '../../shared/app/proposals';
+import { tables } from '../../shared/composition/tables';
 import { httpHandler } from '../../shared/http/handler';
-import { ConsentBody, GiverParams } from '../../shared/schemas/api';
+import { route } from '../../shared/http/routes';
 
-export const handler = httpHandler({ body: ConsentBody, params: GiverParams }, async ({ body, params, ...request }) => ({
+export const handler = httpHandler({ ...route('answer-proposal'), app: tables }, async ({ body, params, ...request }) => ({
   status: 200,
   body: await answerProposal({ ...request, year: params.year }, params.giver, body),
 }));

@@ -1,8 +1,9 @@
 import { decideProposal } from '../../shared/app/proposals';
+import { tables } from '../../shared/composition/tables';
 import { httpHandler } from '../../shared/http/handler';
-import { DecisionBody, GiverParams } from '../../shared/schemas/api';
+import { route } from '../../shared/http/routes';
 
-export const handler = httpHandler({ body: DecisionBody, params: GiverParams }, async ({ body, params, ...request }) => ({
+export const handler = httpHandler({ ...route('decide-proposal'), app: tables }, async ({ body, params, ...request }) => ({
   status: 200,
   body: await decideProposal({ ...request, year: params.year }, params.giver, body),
 }));

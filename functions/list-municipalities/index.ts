@@ -1,8 +1,8 @@
 import { listMunicipalities } from '../../shared/app/reference';
 import { httpHandler } from '../../shared/http/handler';
-import { CountyQuery } from '../../shared/schemas/api';
+import { route } from '../../shared/http/routes';
 
-export const handler = httpHandler({ public: true, query: CountyQuery }, async ({ query }) => ({
+export const handler = httpHandler(route('list-municipalities'), async ({ query }) => ({
   status: 200,
   body: listMunicipalities(query.county),
 }));

@@ -1,8 +1,9 @@
 import { listShares } from '../../shared/app/shares';
+import { tables } from '../../shared/composition/tables';
 import { httpHandler } from '../../shared/http/handler';
-import { CountyQuery, YearParams } from '../../shared/schemas/api';
+import { route } from '../../shared/http/routes';
 
-export const handler = httpHandler({ params: YearParams, query: CountyQuery }, async ({ params, query, ...request }) => ({
+export const handler = httpHandler({ ...route('list-shares'), app: tables }, async ({ params, query, ...request }) => ({
   status: 200,
   body: await listShares({ ...request, year: params.year }, query),
 }));

@@ -1,8 +1,11 @@
 import { submitCountyReport } from '../../shared/app/reports';
+import { uses } from '../../shared/composition/lazy';
+import { tables } from '../../shared/composition/tables';
+import { workflow } from '../../shared/composition/workflow';
 import { httpHandler } from '../../shared/http/handler';
-import { CountyParams } from '../../shared/schemas/api';
+import { route } from '../../shared/http/routes';
 
-export const handler = httpHandler({ params: CountyParams }, async ({ params, ...request }) => ({
+export const handler = httpHandler({ ...route('submit-report'), app: uses(tables, workflow) }, async ({ params, ...request }) => ({
   status: 200,
   body: await submitCountyReport({ ...request, year: params.year }, params.county),
 }));

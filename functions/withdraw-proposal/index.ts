@@ -1,8 +1,9 @@
 import { withdrawProposal } from '../../shared/app/proposals';
+import { tables } from '../../shared/composition/tables';
 import { httpHandler } from '../../shared/http/handler';
-import { GiverParams } from '../../shared/schemas/api';
+import { route } from '../../shared/http/routes';
 
-export const handler = httpHandler({ params: GiverParams }, async ({ params, ...request }) => ({
+export const handler = httpHandler({ ...route('withdraw-proposal'), app: tables }, async ({ params, ...request }) => ({
   status: 200,
   body: await withdrawProposal({ ...request, year: params.year }, params.giver),
 }));

@@ -7,15 +7,11 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { ENTRY_METADATA_KEY } from '../metadata';
 
 /** Absolute path of the repository root (this file lives in infra/constructs/). */
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
-/**
- * CloudFormation metadata key on every AWS::Lambda::Function: the handler source, relative to
- * the repo root. The local stack reads it to run the same code the template deploys.
- */
-export const ENTRY_METADATA_KEY = 'omfordelning:entry';
 
 /** Handler source of a function, relative to the repo root. */
 export function entryOf(name: string): string {

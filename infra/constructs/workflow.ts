@@ -7,31 +7,9 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
-import { STATES, TASKS, type TaskName } from '../../shared/workflow/contract';
+import { MAX_WAIT_ENV, MAX_WAIT_SECONDS, STATES, TASKS, type TaskName } from '../../shared/workflow/contract';
 import { DomainFunction, entryOf, missingEntries } from './function';
 import type { Notifications } from './notifications';
-
-/** The check function's variable capping one Wait (read by shared/app/cycle-acts/check.ts). */
-export const MAX_WAIT_ENV = 'CYCLE_MAX_WAIT_SECONDS';
-
-/**
- * Longest single Wait before the machine checks the stored calendar again (env
- * CYCLE_MAX_WAIT_SECONDS of the check function): a milestone moved EARLIER while the
- * execution waits is acted on at most this late.
- *
- * Why 4 hours and not 1: a Standard execution fails when its history reaches 25 000 events
- * (hard quota), and every Wait → Check → Choice round adds 9 events (Wait entered/exited,
- * task entered, Lambda scheduled/started/succeeded, task exited, Choice entered/exited).
- * Hourly rounds add 216 events a day, so the execution would die after ~115 days, and the
- * default year runs ~137 days (schedule 1 August → final shares 15 December). Four-hourly
- * rounds add 54 a day: ~7 400 events for the default year, and even an execution started a
- * full year early (Standard's maximum duration) stays under ~20 000 with the county review.
- * Cost of the polling, per year: ~820 Wait→Check rounds ≈ 2 500 state transitions
- * (≈ $0.06 at $0.025/1 000) and ~820 check invocations of a few ms (well inside the free
- * tier), i.e. negligible; the limit that matters is the history quota, not money.
- * Milestones moved LATER need no polling: the check step sees them when the Wait ends.
- */
-export const MAX_WAIT_SECONDS = 4 * 60 * 60;
 
 /** The Lambdas of the machine's Task states (cycle-start-next is the schedule's, see schedule.ts). */
 export type WorkflowTaskName = Exclude<TaskName, typeof TASKS.startNext>;

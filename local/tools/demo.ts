@@ -7,7 +7,7 @@ import { defaultCalendar } from '../../shared/domain/calendar';
 import { RuleError } from '../../shared/domain/errors';
 import { shareLines, approvedProposals, type Command, type CommandContext } from '../../shared/domain/ledger';
 import { sum, toPerMille } from '../../shared/domain/per-mille';
-import { execute } from '../../shared/ledger/execute';
+import { execute } from '../../shared/app/ledger/execute';
 import { findMunicipality, municipalitiesOf } from '../../shared/reference';
 import { startLedgerDynamo } from './ledger-dynamo';
 import { exampleShares } from './example-data';

@@ -2,33 +2,33 @@ import { refuse } from '../domain/errors';
 import { findCounty, findMunicipality } from '../reference';
 import type { Actor } from '../schemas/ledger';
 import type { User } from '../schemas/user';
-import { forbidden } from '../http/errors';
+import { Forbidden } from './errors';
 
 /** Who may act on what: pure checks that throw 403 with a Swedish message. */
 export function asMunicipality(user: User | null): Extract<User, { role: 'municipality' }> {
-  if (user?.role !== 'municipality') throw forbidden('Endast kommuner kan göra detta.');
+  if (user?.role !== 'municipality') throw new Forbidden('Endast kommuner kan göra detta.');
   return user;
 }
 
 /** A municipality acting as the giver named in the path: only for itself. */
 export function asGiver(user: User | null, giver: string): Extract<User, { role: 'municipality' }> {
   const me = asMunicipality(user);
-  if (me.municipality !== giver) throw forbidden('En kommun kan bara ändra eller återkalla sitt eget förslag.');
+  if (me.municipality !== giver) throw new Forbidden('En kommun kan bara ändra eller återkalla sitt eget förslag.');
   return me;
 }
 
 export function asCountyOf(user: User | null, county: string): void {
-  if (user?.role !== 'county' || user.county !== county) throw forbidden('Endast länsstyrelsen i länet kan göra detta.');
+  if (user?.role !== 'county' || user.county !== county) throw new Forbidden('Endast länsstyrelsen i länet kan göra detta.');
 }
 
 /** Reading a county's records: that county's board, or an administrator. */
 export function asCountyOrAdmin(user: User | null, county: string): void {
   if (user?.role === 'admin') return;
-  if (user?.role !== 'county' || user.county !== county) throw forbidden('Endast länsstyrelsen i länet eller en administratör kan se detta.');
+  if (user?.role !== 'county' || user.county !== county) throw new Forbidden('Endast länsstyrelsen i länet eller en administratör kan se detta.');
 }
 
 export function asAdmin(user: User | null): void {
-  if (user?.role !== 'admin') throw forbidden('Endast administratörer kan göra detta.');
+  if (user?.role !== 'admin') throw new Forbidden('Endast administratörer kan göra detta.');
 }
 
 /**
@@ -39,8 +39,8 @@ export function asAdmin(user: User | null): void {
 export function readableCounty(user: User | null, requested: string | undefined): string | undefined {
   if (requested !== undefined) requireCounty(requested);
   if (user?.role === 'admin') return requested;
-  if (!user) throw forbidden();
-  if (requested !== undefined && requested !== user.county) throw forbidden('Du kan bara se uppgifter för ditt eget län.');
+  if (!user) throw new Forbidden();
+  if (requested !== undefined && requested !== user.county) throw new Forbidden('Du kan bara se uppgifter för ditt eget län.');
   return user.county;
 }
 

@@ -1,4 +1,4 @@
-import { badRequest, forbidden } from '../http/errors';
+import { Forbidden, Invalid } from './errors';
 import type { AuditList, CountyQuery } from '../schemas/api';
 import { readableCounty, requireCounty } from './access';
 import type { CommandInput } from './command';
@@ -10,12 +10,12 @@ import { presentEvent } from './present';
  * name the county.
  */
 export async function listAudit({ app, user, year }: Pick<CommandInput, 'app' | 'user' | 'year'>, query: CountyQuery): Promise<AuditList> {
-  if (user?.role === 'municipality') throw forbidden('Endast länsstyrelsen i länet eller en administratör kan se händelseloggen.');
+  if (user?.role === 'municipality') throw new Forbidden('Endast länsstyrelsen i länet eller en administratör kan se händelseloggen.');
   const county = requireCounty(readableCounty(user, query.county) ?? missingCounty());
   const events = await app.ledgers.events({ year, county });
   return { year, county, events: events.map(presentEvent) };
 }
 
 function missingCounty(): never {
-  throw badRequest('VALIDATION_FAILED', 'Ange länet med ?county=.', [{ path: 'county', message: 'Länskod saknas.' }]);
+  throw new Invalid('VALIDATION_FAILED', 'Ange länet med ?county=.', [{ path: 'county', message: 'Länskod saknas.' }]);
 }

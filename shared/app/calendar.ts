@@ -1,10 +1,10 @@
 import { calendarProblems, defaultCalendar, derivedReminders, toUtcIso, type Calendar } from '../domain/calendar';
-import { badRequest } from '../http/errors';
+import { Invalid } from './errors';
 import type { CalendarPatch } from '../schemas/api';
 import type { AppContext } from './context';
 
 /** The year's calendar as stored by an administrator, or the default one. */
-export async function calendarOf(app: AppContext, year: number): Promise<Calendar> {
+export async function calendarOf(app: Pick<AppContext, 'cycles'>, year: number): Promise<Calendar> {
   return (await app.cycles.get(year))?.calendar ?? defaultCalendar(year);
 }
 
@@ -16,7 +16,7 @@ export async function calendarOf(app: AppContext, year: number): Promise<Calenda
 export const CALENDAR_MAX_AGE_MS = 1_000;
 
 /** calendarOf, as this container read it at most CALENDAR_MAX_AGE_MS ago (commands: no read per request). */
-export async function recentCalendarOf(app: AppContext, year: number): Promise<Calendar> {
+export async function recentCalendarOf(app: Pick<AppContext, 'cycles'>, year: number): Promise<Calendar> {
   return (await app.cycles.recent(year, CALENDAR_MAX_AGE_MS))?.calendar ?? defaultCalendar(year);
 }
 
@@ -27,7 +27,7 @@ export async function recentCalendarOf(app: AppContext, year: number): Promise<C
 export function mergeCalendar(base: Calendar, patch: CalendarPatch = {}): Calendar {
   const merged = { ...base, ...patch };
   const problems = calendarProblems(merged);
-  if (problems.length > 0) throw badRequest('INVALID_CALENDAR', 'Kalendern är ogiltig.', problems);
+  if (problems.length > 0) throw new Invalid('INVALID_CALENDAR', 'Kalendern är ogiltig.', problems);
   return {
     publishAt: toUtcIso(merged.publishAt),
     reminders: merged.reminders.map(toUtcIso),

@@ -2,17 +2,20 @@ import { defaultCalendar } from '../domain/calendar';
 import { passedMilestoneProblems } from '../domain/calendar-change';
 import { cycleMilestones } from '../domain/cycle';
 import { countyReports, phaseOf } from '../domain/phase';
-import { HttpError } from '../http/errors';
 import { log } from '../platform/logger';
 import type { CalendarPatch, CycleView } from '../schemas/api';
 import type { CycleRecord } from '../schemas/cycle';
 import { WorkflowNotConfiguredError } from '../workflow/port';
 import { asAdmin } from './access';
+import { Conflict, Unavailable } from './errors';
 import { CALENDAR_MAX_AGE_MS, patchCalendar } from './calendar';
 import type { CommandInput } from './command';
 import type { AppContext } from './context';
 
-type Input = Pick<CommandInput, 'app' | 'user' | 'year' | 'now'>;
+/** The year's record, its ledgers and its execution. */
+type CycleContext = Pick<AppContext, 'cycles' | 'ledgers' | 'workflow'>;
+
+type Input = Pick<CommandInput<CycleContext>, 'app' | 'user' | 'year' | 'now'>;
 
 /**
  * Where the year stands: phase (from every county's ledger view, the calendar and the clock),
@@ -34,7 +37,7 @@ export async function getCycle({ app, year, now }: Input): Promise<CycleView> {
   };
 }
 
-async function workflowView(app: AppContext, record: CycleRecord | undefined): Promise<CycleView['workflow']> {
+async function workflowView(app: CycleContext, record: CycleRecord | undefined): Promise<CycleView['workflow']> {
   const workflow = record?.workflow;
   if (!workflow) return { status: 'NOT_STARTED', state: null };
   if (!workflow.executionArn) return { status: workflow.status, state: workflow.state };
@@ -68,7 +71,7 @@ export async function startCycle(input: Input, body: { calendar?: CalendarPatch 
   } catch (error) {
     if (!(error instanceof WorkflowNotConfiguredError)) {
       log.error('execution not started', { year, error: describe(error) });
-      throw new HttpError(503, 'WORKFLOW_UNAVAILABLE', 'Året är registrerat som startat, men arbetsflödet kunde inte startas just nu. Försök igen om en stund.', [{ year }]);
+      throw new Unavailable('WORKFLOW_UNAVAILABLE', 'Året är registrerat som startat, men arbetsflödet kunde inte startas just nu. Försök igen om en stund.', [{ year }]);
     }
     // A deployment always sets STATE_MACHINE_ARN; without it (a test, a bare local run) the
     // year is recorded as started, loudly, and a POST once it is configured starts the execution.
@@ -82,12 +85,12 @@ export async function startCycle(input: Input, body: { calendar?: CalendarPatch 
  * record is created with the default calendar if the year has none, marked started, and
  * given the execution's ARN unless a running execution (its plan step) has recorded its own.
  */
-export async function launchYear(app: AppContext, year: number, now: string): Promise<{ executionArn: string; alreadyStarted: boolean }> {
+export async function launchYear(app: CycleContext, year: number, now: string): Promise<{ executionArn: string; alreadyStarted: boolean }> {
   await updateCycleRecord(app, year, (record) => (record.startedAt ? undefined : { ...record, startedAt: now }));
   return startExecution(app, year);
 }
 
-async function startExecution(app: AppContext, year: number): Promise<{ executionArn: string; alreadyStarted: boolean }> {
+async function startExecution(app: CycleContext, year: number): Promise<{ executionArn: string; alreadyStarted: boolean }> {
   const started = await app.workflow.start(year);
   await updateCycleRecord(app, year, (record) =>
     record.workflow?.executionArn
@@ -120,11 +123,11 @@ export async function moveCalendar(input: Input, patch: CalendarPatch): Promise<
     // Instants less than CALENDAR_MAX_AGE_MS ahead count as passed: commands decide on calendars that old.
     const passedBy = new Date(Date.parse(now) + CALENDAR_MAX_AGE_MS).toISOString();
     const passed = passedMilestoneProblems(before, { ...before, ...patch }, passedBy);
-    if (passed.length > 0) throw new HttpError(409, 'MILESTONE_PASSED', 'En tidpunkt som redan har passerats kan inte ändras.', passed);
+    if (passed.length > 0) throw new Conflict('MILESTONE_PASSED', 'En tidpunkt som redan har passerats kan inte ändras.', passed);
     const next = patchCalendar(existing, patch, passedBy);
     // The recomputed reminders keep the sent ones and add only ones ahead; checked all the same.
     const recomputed = passedMilestoneProblems(before, next.calendar, passedBy);
-    if (recomputed.length > 0) throw new HttpError(409, 'MILESTONE_PASSED', 'En tidpunkt som redan har passerats kan inte ändras.', recomputed);
+    if (recomputed.length > 0) throw new Conflict('MILESTONE_PASSED', 'En tidpunkt som redan har passerats kan inte ändras.', recomputed);
     return { ...existing, ...next };
   });
   return getCycle(input);

@@ -1,6 +1,6 @@
 import { log } from '../platform/logger';
 import type { CycleRecord } from '../schemas/cycle';
-import type { AppContext } from './context';
+import type { ActContext } from './context';
 import { pendingDeadlineMove, tellPendingDeadlineMove } from './cycle-acts/deadline-moved';
 
 /** A cycle record as the table's stream delivers it (its new image); `id` names it when asking for redelivery. */
@@ -20,7 +20,7 @@ export interface FollowedCycle {
  * as stored now). Returns the ids to deliver again: for a year that failed, its first record
  * of the batch (and so everything after it).
  */
-export async function followCycles(app: AppContext, changes: readonly FollowedCycle[]): Promise<string[]> {
+export async function followCycles(app: ActContext, changes: readonly FollowedCycle[]): Promise<string[]> {
   const byYear = new Map<number, { first: string; latest: CycleRecord }>();
   for (const { id, record } of changes) {
     const seen = byYear.get(record.year);

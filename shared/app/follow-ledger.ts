@@ -35,7 +35,7 @@ export async function followLedgers(app: Pick<AppContext, 'ledgers' | 'contacts'
   // The year's calendar (stored, or the default), once per year of the batch: the notices say by when.
   const calendars = new Map<number, Promise<Calendar>>();
   const calendarFor = (year: number): Promise<Calendar> => {
-    if (!calendars.has(year)) calendars.set(year, calendarOf(app as AppContext, year));
+    if (!calendars.has(year)) calendars.set(year, calendarOf(app, year));
     return calendars.get(year)!;
   };
   const retry = await Promise.all([...byLedger.values()].map((batch) => followLedger(app, batch, contacts, calendarFor)));

@@ -4,13 +4,14 @@ import { MAIL_PAGE_SIZE } from '../schemas/api';
 import type { SentMailEntry } from '../schemas/mail-log';
 import { asAdmin, requireCounty } from './access';
 import type { CommandInput } from './command';
+import type { AppContext } from './context';
 
 /**
  * The e-mails the year has sent, newest first, a page at a time; with `?county=` only those
  * concerning that county. Administrators only: the list holds every county's mails and the
  * administrators' own (a county board has its copies in its mailbox).
  */
-export async function listMails({ app, user, year }: Pick<CommandInput, 'app' | 'user' | 'year'>, query: MailsQuery): Promise<SentMailList> {
+export async function listMails({ app, user, year }: Pick<CommandInput<Pick<AppContext, 'sentMail'>>, 'app' | 'user' | 'year'>, query: MailsQuery): Promise<SentMailList> {
   asAdmin(user);
   const county = query.county === undefined ? undefined : requireCounty(query.county);
   const page = await app.sentMail.list(year, {

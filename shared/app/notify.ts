@@ -1,4 +1,4 @@
-import type { SentMail } from '../adapters/dynamodb/sent-mail-store';
+import type { SentMail } from './ports';
 import { log } from '../platform/logger';
 import { count } from '../platform/metrics';
 import { MailDeliveryError, recipientKey, type Mail } from '../notifications/mailer';

@@ -1,6 +1,6 @@
 import { refuse } from '../domain/errors';
 import { proposalHistory, seenByReceiver } from '../domain/ledger';
-import { forbidden } from '../http/errors';
+import { Forbidden } from './errors';
 import type { ProposalHistory } from '../schemas/api';
 import { countyOfMunicipality } from './access';
 import type { CommandInput } from './command';
@@ -14,11 +14,11 @@ import { presentHistoryEntry } from './present';
 export async function getProposalHistory({ app, user, year }: Pick<CommandInput, 'app' | 'user' | 'year'>, giver: string): Promise<ProposalHistory> {
   const county = countyOfMunicipality(giver);
   // Outsiders are refused before anything is read, so they cannot probe what exists.
-  if (!user || (user.role !== 'admin' && user.county !== county)) throw forbidden('Du kan bara se förslag i ditt eget län.');
+  if (!user || (user.role !== 'admin' && user.county !== county)) throw new Forbidden('Du kan bara se förslag i ditt eget län.');
   const key = { year, county };
   const steps = proposalHistory(key, await app.ledgers.events(key), giver);
   if (steps.length === 0) refuse('PROPOSAL_NOT_FOUND', undefined, [{ giver }]);
   const entries = user.role === 'municipality' && user.municipality !== giver ? seenByReceiver(steps, user.municipality) : steps.map((s) => s.entry);
-  if (entries.length === 0) throw forbidden('Endast den givande kommunen och de kommuner som förslaget har gällt som mottagare kan se förslagets historik.');
+  if (entries.length === 0) throw new Forbidden('Endast den givande kommunen och de kommuner som förslaget har gällt som mottagare kan se förslagets historik.');
   return { year, county, giver, events: entries.map(presentHistoryEntry) };
 }

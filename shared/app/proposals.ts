@@ -1,7 +1,7 @@
 import { refuse } from '../domain/errors';
 import type { LedgerState, Proposal } from '../domain/ledger';
 import { parsePerMille } from '../domain/per-mille';
-import { forbidden } from '../http/errors';
+import { Forbidden } from './errors';
 import type { AmendProposalBody, ConsentBody, CountyQuery, DecisionBody, ProposalList, ProposalView, SubmitProposalBody } from '../schemas/api';
 import type { Resolution } from '../schemas/ledger';
 import { actorOf, asCountyOf, asGiver, asMunicipality, countyOfMunicipality, readableCounty } from './access';
@@ -88,11 +88,11 @@ type ReadInput = Pick<CommandInput, 'app' | 'user' | 'year'>;
 export async function getProposal({ app, user, year }: ReadInput, giver: string): Promise<ProposalView> {
   const county = countyOfMunicipality(giver);
   // Outsiders are refused before anything is read, so they cannot probe what exists.
-  if (!user || (user.role !== 'admin' && user.county !== county)) throw forbidden('Du kan bara se förslag i ditt eget län.');
+  if (!user || (user.role !== 'admin' && user.county !== county)) throw new Forbidden('Du kan bara se förslag i ditt eget län.');
   const state = await app.ledgers.load({ year, county });
   const proposal = state.proposals[giver] ?? refuse('PROPOSAL_NOT_FOUND', undefined, [{ giver }]);
   if (user.role === 'municipality' && !isParty(user.municipality)(proposal)) {
-    throw forbidden('Endast den givande och den mottagande kommunen kan se förslaget.');
+    throw new Forbidden('Endast den givande och den mottagande kommunen kan se förslaget.');
   }
   return presentProposal(state, proposal);
 }

@@ -1,6 +1,6 @@
 import type { LedgerState } from '../domain/ledger';
 import { countyReport, countyReportCsv } from '../domain/report';
-import { HttpError } from '../http/errors';
+import { NotFound } from './errors';
 import { log } from '../platform/logger';
 import type { ReportView } from '../schemas/api';
 import type { LedgerKey } from '../schemas/ledger';
@@ -15,7 +15,7 @@ import type { AppContext } from './context';
  * the ledger: 409 REPORT_ALREADY_SUBMITTED. Once the report is stored, the workflow waiting
  * for this county is resumed (SendTaskSuccess with the token its wait stored).
  */
-export async function submitCountyReport(input: CommandInput, county: string): Promise<ReportView> {
+export async function submitCountyReport(input: CommandInput<Pick<AppContext, 'ledgers' | 'cycles' | 'reportStore' | 'workflow'>>, county: string): Promise<ReportView> {
   const key = { year: input.year, county: requireCounty(county) };
   asCountyOf(input.user, county);
   const outcome = await runCommand(input, key, { type: 'SubmitCountyReport', auto: false }, actorOf(input.user!));
@@ -32,7 +32,7 @@ export async function submitCountyReport(input: CommandInput, county: string): P
  * finds the report submitted and goes on with it. A wait that stores its token after this
  * read finds the report itself and resumes at once (cycle-acts/await-report).
  */
-export async function resumeWorkflowAfterReport(app: AppContext, key: LedgerKey, state: Pick<LedgerState, 'report'>): Promise<void> {
+export async function resumeWorkflowAfterReport(app: Pick<AppContext, 'reportStore' | 'workflow'>, key: LedgerKey, state: Pick<LedgerState, 'report'>): Promise<void> {
   try {
     const token = await app.reportStore.getToken(key);
     if (!token) return;
@@ -49,7 +49,7 @@ export async function getCountyReport({ app, user, year }: Pick<CommandInput, 'a
   requireCounty(county);
   asCountyOrAdmin(user, county);
   const state = await app.ledgers.load({ year, county });
-  if (!state.report) throw new HttpError(404, 'REPORT_NOT_FOUND', 'Länsrapporten är inte inlämnad ännu.', [{ year, county }]);
+  if (!state.report) throw new NotFound('REPORT_NOT_FOUND', 'Länsrapporten är inte inlämnad ännu.', [{ year, county }]);
   return countyReport({ ...state, report: state.report });
 }
 

@@ -1,4 +1,4 @@
-import { badRequest } from '../http/errors';
+import { Invalid } from './errors';
 
 /** One data row of a shares CSV: the amount is left as text for the domain's exact parser. */
 export interface CsvShare {
@@ -64,4 +64,4 @@ function splitRow(line: string, separator: string): string[] {
   return fields;
 }
 
-const invalidCsv = (message: string, details: unknown[] = []) => badRequest('INVALID_CSV', message, details);
+const invalidCsv = (message: string, details: unknown[] = []) => new Invalid('INVALID_CSV', message, details);

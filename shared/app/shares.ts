@@ -1,7 +1,7 @@
 import { RuleError, refuse } from '../domain/errors';
 import { decide } from '../domain/ledger';
 import { parsePerMille, type Milli } from '../domain/per-mille';
-import { badRequest } from '../http/errors';
+import { Invalid } from './errors';
 import { findCounty, findMunicipality } from '../reference';
 import type { CountyQuery, ImportSharesBody, ShareList } from '../schemas/api';
 import { actorOf, asAdmin, readableCounty } from './access';
@@ -48,7 +48,7 @@ export function sharesByCounty(entries: readonly ShareEntry[]): Map<string, Reco
   const count = new Map<string, number>();
   for (const e of entries) count.set(e.municipality, (count.get(e.municipality) ?? 0) + 1);
   const duplicates = entries.filter((e) => count.get(e.municipality)! > 1);
-  if (duplicates.length > 0) throw badRequest('DUPLICATE_MUNICIPALITY', 'Samma kommun förekommer flera gånger.', duplicates.map(where));
+  if (duplicates.length > 0) throw new Invalid('DUPLICATE_MUNICIPALITY', 'Samma kommun förekommer flera gånger.', duplicates.map(where));
   const unknown = entries.filter((e) => !findMunicipality(e.municipality));
   if (unknown.length > 0) {
     refuse('UNKNOWN_MUNICIPALITY', `Okända kommunkoder: ${unknown.map((e) => e.municipality).join(', ')}.`, unknown.map(where));

@@ -1,12 +1,12 @@
 import type { APIGatewayProxyEventV2WithJWTAuthorizer as ApiEvent, APIGatewayProxyStructuredResultV2 as ApiResult, Context } from 'aws-lambda';
 import type { ZodType } from 'zod';
+import { IdempotencyKeyReusedError, LedgerBusyError, Refusal } from '../app/errors';
 import { RuleError } from '../domain/errors';
-import { IdempotencyKeyReusedError, LedgerBusyError } from '../ledger/execute';
 import { findCounty, findMunicipality } from '../reference';
 import { UserSchema, personFromClaims, type User } from '../schemas/user';
 import { HttpError, STATUS_OF_KIND, badRequest, unauthorized, unsupportedMediaType } from './errors';
 import { IDEMPOTENCY_KEY_MAX_LENGTH, idempotencyScope, isValidIdempotencyKey, normalizeContentType, requestFingerprint } from './idempotency';
-import { appContext, type AppContext } from '../app/context';
+import type { IdempotencyStore } from '../app/ports';
 import { instrumented } from '../platform/invocation';
 import { log, logAbout, type LogSubject } from '../platform/logger';
 import { count } from '../platform/metrics';
@@ -14,7 +14,7 @@ import { swedishErrors, type Place } from './zod-sv';
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
-export interface Request<B, P, Q> {
+export interface Request<B, P, Q, D> {
   body: B;
   params: P;
   query: Q;
@@ -26,7 +26,8 @@ export interface Request<B, P, Q> {
   idempotencyKey?: string;
   /** The use case tells the edge that the ledger replayed the event recorded under the key. */
   onReplay: () => void;
-  app: AppContext;
+  /** The ports the route's use case reaches, as the function gave them (each built on first use). */
+  app: D;
 }
 
 export interface Response {
@@ -37,9 +38,13 @@ export interface Response {
   headers?: Record<string, string>;
 }
 
-interface Spec<B, P, Q> {
-  /** Public routes have no user; every other route requires valid claims. */
-  public?: boolean;
+type Spec<B, P, Q, D> = Shape<B, P, Q> &
+  (
+    | { /** Public routes have no user (and so no Idempotency-Key). */ public: true; app?: D }
+    | { /** Every other route requires valid claims; its keys are kept in `app.idempotency`. */ public?: false; app: D & { idempotency: IdempotencyStore } }
+  );
+
+interface Shape<B, P, Q> {
   body?: ZodType<B>;
   params?: ZodType<P>;
   query?: ZodType<Q>;
@@ -61,21 +66,20 @@ interface Spec<B, P, Q> {
  *   the same request may run again (the ledger then replays what it recorded) and the key
  *   stays bound to it.
  */
-export function httpHandler<B = undefined, P = Record<string, never>, Q = Record<string, never>>(
-  spec: Spec<B, P, Q>,
-  run: (request: Request<B, P, Q>) => Promise<Response>,
+export function httpHandler<B = undefined, P = Record<string, never>, Q = Record<string, never>, D = Record<string, never>>(
+  spec: Spec<B, P, Q, D>,
+  run: (request: Request<B, P, Q, D>) => Promise<Response>,
 ): (event: ApiEvent, context?: Context) => Promise<ApiResult> {
   return instrumented(async (event: ApiEvent) => {
-    let held: { app: AppContext; scope: string; owner: string } | undefined;
+    let held: { store: IdempotencyStore; scope: string; owner: string } | undefined;
     try {
-      const app = appContext();
       const user = spec.public ? null : caller(event);
       logAbout(subjectOf(event, user));
       const method = event.requestContext.http.method;
       const idempotencyKey = user && method !== 'GET' ? idempotencyKeyOf(event) : undefined;
       const raw = rawBody(event);
       let replayed = false;
-      const request: Request<B, P, Q> = {
+      const request: Request<B, P, Q, D> = {
         body: parseBody(event, spec, raw),
         params: parse(spec.params, event.pathParameters ?? {}, 'Sökvägen är ogiltig.', 'path') as P,
         query: parse(spec.query, event.queryStringParameters ?? {}, 'Frågeparametrarna är ogiltiga.', 'query') as Q,
@@ -86,17 +90,18 @@ export function httpHandler<B = undefined, P = Record<string, never>, Q = Record
         onReplay: () => {
           replayed = true;
         },
-        app,
+        app: spec.app as D,
       };
-      if (user && idempotencyKey) {
+      if (user && idempotencyKey && !spec.public) {
         const scope = idempotencyScope(user, idempotencyKey);
         const target = event.rawQueryString ? `${event.rawPath}?${event.rawQueryString}` : event.rawPath;
         const fingerprint = requestFingerprint({ method, target, contentType: header(event, 'content-type'), body: raw });
-        const reservation = await app.idempotency.reserve(scope, fingerprint);
+        const store = spec.app.idempotency;
+        const reservation = await store.reserve(scope, fingerprint);
         if (reservation.kind === 'replay') return asReplay(reservation.response);
         if (reservation.kind === 'mismatch') throw keyReused();
         if (reservation.kind === 'in-flight') throw keyInFlight();
-        held = { app, scope, owner: reservation.owner };
+        held = { store, scope, owner: reservation.owner };
       }
       const result = toResult(await run(request));
       if (held) await settle(held, result);
@@ -124,11 +129,11 @@ function subjectOf(event: ApiEvent, user: User | null): LogSubject {
 }
 
 /** Accepted: keep the response. Refused (4xx, nothing written): free the key. Failed (5xx): never kept, may run again. */
-async function settle({ app, scope, owner }: { app: AppContext; scope: string; owner: string }, result: ApiResult): Promise<void> {
+async function settle({ store, scope, owner }: { store: IdempotencyStore; scope: string; owner: string }, result: ApiResult): Promise<void> {
   const status = result.statusCode ?? 200;
-  if (status < 300) await app.idempotency.complete(scope, owner, result);
-  else if (status < 500) await app.idempotency.release(scope, owner);
-  else await app.idempotency.unlock(scope, owner);
+  if (status < 300) await store.complete(scope, owner, result);
+  else if (status < 500) await store.release(scope, owner);
+  else await store.unlock(scope, owner);
 }
 
 const asReplay = (result: ApiResult): ApiResult => ({ ...result, headers: { ...result.headers, 'idempotent-replayed': 'true' } });
@@ -199,7 +204,7 @@ const CSV_MEDIA = /^text\/csv(;charset="?utf-8"?)?$/;
  * refused with 415. An empty body is an empty object whatever the content type, so routes
  * whose body is optional (POST …/cycle) need neither.
  */
-function parseBody<B>(event: ApiEvent, spec: Spec<B, unknown, unknown>, bytes: Buffer): B {
+function parseBody<B>(event: ApiEvent, spec: Shape<B, unknown, unknown>, bytes: Buffer): B {
   if (!spec.body) return undefined as B;
   if (bytes.length > MAX_BODY_BYTES) throw badRequest('BODY_TOO_LARGE', `Förfrågan är för stor (högst ${MAX_BODY_BYTES / 1024} kB).`);
   if (bytes.length === 0) return parse(spec.body, {}, 'Förfrågan har fel innehåll.', 'body');
@@ -241,7 +246,7 @@ export function errorResult(error: unknown, event: Pick<ApiEvent, 'routeKey'>): 
   const [status, code, message, details, headers] =
     error instanceof HttpError
       ? [error.status, error.code, error.message, error.details, error.headers]
-      : error instanceof RuleError
+      : error instanceof RuleError || error instanceof Refusal
         ? [STATUS_OF_KIND[error.kind], error.code, error.message, error.details, {}]
         : error instanceof IdempotencyKeyReusedError
           ? [422, keyReused().code, keyReused().message, [], {}]

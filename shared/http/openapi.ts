@@ -1,57 +1,16 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31, type ResponseConfig, type RouteConfig } from '@asteasolutions/zod-to-openapi';
-import { z, type ZodObject, type ZodType } from 'zod';
-import {
-  AmendProposalBody,
-  AuditList,
-  ConsentBody,
-  CountyList,
-  CountyParams,
-  CountyQuery,
-  CycleView,
-  DecisionBody,
-  ErrorBody,
-  GiverParams,
-  Health,
-  ImportSharesCsv,
-  ImportSharesJson,
-  MailsQuery,
-  MoveCalendarBody,
-  MunicipalityList,
-  ProposalHistory,
-  ProposalList,
-  ProposalView,
-  ReportView,
-  SentMailList,
-  ShareList,
-  StartCycleBody,
-  SubmitProposalBody,
-  YearParams,
-} from '../schemas/api';
-import { ContactsImportBody, ContactsSchema } from '../schemas/contacts';
+import { z, type ZodType } from 'zod';
+import { REFUSAL_CODES } from '../app/errors';
+import { ERROR_CODES } from '../domain/errors';
+import { EDGE_CODES } from './errors';
 import { IDEMPOTENCY_KEY_MAX_LENGTH, IDEMPOTENCY_KEY_PATTERN } from './idempotency';
-import { ROUTES, type RouteName } from './routes';
+import { ROUTES, type ErrorStatus, type RouteSpec } from './routes';
 
 /**
- * The OpenAPI 3.1 document, generated from ROUTES and the zod schemas the handlers parse
- * with, so it cannot drift from what the API accepts. Each route's operation is declared
- * once below; the Record type makes a new route in ROUTES fail to compile until it is here.
+ * The OpenAPI 3.1 document, generated from ROUTES (each route's method, path, schemas,
+ * summary and refusals are declared there once, beside what its handler parses with), so it
+ * cannot drift from what the API accepts.
  */
-interface Operation {
-  summary: string;
-  description?: string;
-  params?: ZodObject;
-  query?: ZodObject;
-  /** Request body by media type. */
-  body?: Record<string, ZodType>;
-  /** Success status, its schema and any further media types (CSV). */
-  ok: { status: 200 | 201; description: string; schema: ZodType; also?: Record<string, ZodType> };
-  /** A 201 route that answers 200 with the same schema when the thing already existed. */
-  existed?: string;
-  /** Refusals this route may answer with (401 is added for every signed-in route). */
-  errors: ErrorStatus[];
-}
-
-type ErrorStatus = 400 | 403 | 404 | 409 | 415 | 422 | 503;
 
 const ERROR_DESCRIPTIONS: Record<ErrorStatus | 401, string> = {
   400: 'Ogiltig förfrågan (fel format, okända fält, ogiltigt belopp, ogiltig Idempotency-Key).',
@@ -82,183 +41,45 @@ const IdempotencyHeaders = z.strictObject({
     }),
 });
 
-const COMMAND_ERRORS: ErrorStatus[] = [400, 403, 404, 409, 422, 503];
 const json = (schema: ZodType) => ({ 'application/json': schema });
-const CsvText = ImportSharesCsv;
-const OpenApiDocument = z.looseObject({ openapi: z.string() }).meta({ id: 'OpenApiDocument' });
 
-const OPERATIONS: Record<RouteName, Operation> = {
-  health: { summary: 'Hälsokontroll', ok: { status: 200, description: 'Tjänsten svarar.', schema: Health }, errors: [] },
-  openapi: { summary: 'Detta API-dokument (OpenAPI 3.1)', ok: { status: 200, description: 'OpenAPI-dokumentet.', schema: OpenApiDocument }, errors: [] },
-  'list-counties': { summary: 'Alla län', ok: { status: 200, description: 'De 21 länen.', schema: CountyList }, errors: [] },
-  'list-municipalities': {
-    summary: 'Kommuner, alla eller ett läns',
-    query: CountyQuery,
-    ok: { status: 200, description: 'Kommunerna.', schema: MunicipalityList },
-    errors: [400, 404],
-  },
-  'import-shares': {
-    summary: 'Läs in preliminära andelar (administratör)',
-    description: 'JSON eller CSV (`municipality_code,per_mille`). Varje län som finns med ska vara komplett. Allt eller inget.',
-    params: YearParams,
-    body: { ...json(ImportSharesJson), 'text/csv': CsvText },
-    ok: { status: 200, description: 'Andelarna för de inlästa länen.', schema: ShareList },
-    errors: [400, 403, 404, 409],
-  },
-  'list-shares': {
-    summary: 'Andelar per kommun: preliminär, given, mottagen, slutlig',
-    params: YearParams,
-    query: CountyQuery,
-    ok: { status: 200, description: 'Andelarna.', schema: ShareList },
-    errors: [400, 403, 404],
-  },
-  'submit-proposal': {
-    summary: 'Lämna ett förslag om omfördelning (givande kommun)',
-    params: YearParams,
-    body: json(SubmitProposalBody),
-    ok: { status: 201, description: 'Förslaget, som väntar på mottagarens samtycke.', schema: ProposalView },
-    errors: COMMAND_ERRORS,
-  },
-  'list-proposals': {
-    summary: 'Förslag: egna (kommun), länets (länsstyrelse), alla (administratör)',
-    params: YearParams,
-    query: CountyQuery,
-    ok: { status: 200, description: 'Förslagen.', schema: ProposalList },
-    errors: [400, 403, 404],
-  },
-  'get-proposal': {
-    summary: 'Ett förslag',
-    params: GiverParams,
-    ok: { status: 200, description: 'Förslaget.', schema: ProposalView },
-    errors: [400, 403, 404],
-  },
-  'amend-proposal': {
-    summary: 'Ändra förslaget (givande kommun)',
-    params: GiverParams,
-    body: json(AmendProposalBody),
-    ok: { status: 200, description: 'Det ändrade förslaget; mottagaren ska samtycka på nytt.', schema: ProposalView },
-    errors: COMMAND_ERRORS,
-  },
-  'withdraw-proposal': {
-    summary: 'Återkalla förslaget (givande kommun)',
-    params: GiverParams,
-    ok: { status: 200, description: 'Det återkallade förslaget.', schema: ProposalView },
-    errors: COMMAND_ERRORS,
-  },
-  'get-proposal-history': {
-    summary: 'Förslagets historik: när, vem och vad',
-    description:
-      'Händelserna om den givande kommunens förslag i år, de äldsta först, även ett återkallat eller avböjt förslag före det som gäller nu. ' +
-      'Den givande kommunen, länsstyrelsen i länet och administratörer ser allt. En kommun som förslaget har gällt som mottagare ser det som hände medan förslaget gällde den, ' +
-      'och att förslaget sedan ändrades till en annan mottagare (ReceiverReplaced), men inte de nya villkoren. Andra får 403.',
-    params: GiverParams,
-    ok: { status: 200, description: 'Förslagets historik.', schema: ProposalHistory },
-    errors: [400, 403, 404],
-  },
-  'answer-proposal': {
-    summary: 'Samtyck till eller avböj förslaget (mottagande kommun)',
-    params: GiverParams,
-    body: json(ConsentBody),
-    ok: { status: 200, description: 'Förslaget efter svaret.', schema: ProposalView },
-    errors: COMMAND_ERRORS,
-  },
-  'decide-proposal': {
-    summary: 'Bevilja eller avslå förslaget (länsstyrelsen, så snart mottagaren har samtyckt och fram till länsrapporten)',
-    params: GiverParams,
-    body: json(DecisionBody),
-    ok: { status: 200, description: 'Förslaget med beslutet.', schema: ProposalView },
-    errors: COMMAND_ERRORS,
-  },
-  'submit-report': {
-    summary: 'Lämna länsrapporten (länsstyrelsen)',
-    params: CountyParams,
-    ok: { status: 200, description: 'Länsrapporten.', schema: ReportView },
-    errors: COMMAND_ERRORS,
-  },
-  'get-report': {
-    summary: 'Länsrapporten som JSON, eller CSV med `Accept: text/csv`',
-    params: CountyParams,
-    ok: { status: 200, description: 'Länsrapporten.', schema: ReportView, also: { 'text/csv': z.string().meta({ description: 'CSV (UTF-8, kommatecken, decimalpunkt) i avsnitten Länsrapport, Kommuner, Förslag och Fast ersättning.' }) } },
-    errors: [400, 403, 404],
-  },
-  'get-cycle': {
-    summary: 'Årets läge, kalender och arbetsflöde',
-    params: YearParams,
-    ok: { status: 200, description: 'Årets cykel.', schema: CycleView },
-    errors: [400],
-  },
-  'start-cycle': {
-    summary: 'Starta årets arbetsflöde (administratör), med egen kalender om så önskas',
-    description: '201 när året startas, 200 om det redan var startat (att starta två gånger är ofarligt).',
-    params: YearParams,
-    body: json(StartCycleBody),
-    ok: { status: 201, description: 'Årets cykel, nu startad.', schema: CycleView },
-    existed: 'Året var redan startat; cykeln som den är.',
-    errors: [400, 403, 409],
-  },
-  'move-calendar': {
-    summary: 'Flytta tidpunkter som inte har passerats (administratör)',
-    params: YearParams,
-    body: json(MoveCalendarBody),
-    ok: { status: 200, description: 'Årets cykel med den nya kalendern.', schema: CycleView },
-    errors: [400, 403, 409],
-  },
-  'list-audit': {
-    summary: 'Ett läns händelselogg (länsstyrelsen, administratör)',
-    params: YearParams,
-    query: CountyQuery,
-    ok: { status: 200, description: 'Händelserna i ordning.', schema: AuditList },
-    errors: [400, 403, 404],
-  },
-  'list-mails': {
-    summary: 'E-post som året har skickat, den senaste först (administratör)',
-    description:
-      'Ett meddelande per utskick, till de adresser det gick till då. Med `?county=` bara de som gäller länet. ' +
-      'En sida i taget: finns `next` i svaret finns fler, äldre meddelanden, som hämtas med `?after=<next>`.',
-    params: YearParams,
-    query: MailsQuery,
-    ok: { status: 200, description: 'Meddelandena, det senaste först.', schema: SentMailList },
-    errors: [400, 403, 404],
-  },
-  'import-contacts': {
-    summary: 'Läs in kontaktuppgifter för e-post (administratör)',
-    body: json(ContactsImportBody),
-    ok: { status: 200, description: 'Alla kontaktuppgifter efter inläsningen.', schema: ContactsSchema },
-    errors: [400, 403, 404],
-  },
-};
+/** A refusal as every route answers it, with each code the API may give. */
+const ErrorBody = z
+  .object({
+    error: z.object({ code: z.enum([...new Set([...ERROR_CODES, ...REFUSAL_CODES, ...EDGE_CODES])]), message: z.string(), details: z.array(z.unknown()) }),
+  })
+  .meta({ id: 'Error' });
 
 export const BEARER = 'bearerAuth';
 
-function routeConfig(route: (typeof ROUTES)[number]): RouteConfig {
-  const op = OPERATIONS[route.name];
-  const isPublic = 'public' in route && route.public;
+function routeConfig(route: RouteSpec): RouteConfig {
+  const isPublic = route.public === true;
   const idempotent = !isPublic && route.method !== 'GET';
   const errors = [
     ...new Set<ErrorStatus | 401>([
       ...(isPublic ? [] : [401 as const]),
-      ...op.errors,
-      ...(op.body ? [415 as const] : []),
+      ...route.errors,
+      ...(route.body ? [415 as const] : []),
       ...(idempotent ? [409 as const, 422 as const] : []),
     ]),
   ].sort();
   const responses: Record<string, ResponseConfig> = {
-    [op.ok.status]: { description: op.ok.description, content: contentOf({ ...json(op.ok.schema), ...op.ok.also }) },
-    ...(op.existed ? { 200: { description: op.existed, content: contentOf(json(op.ok.schema)) } } : {}),
+    [route.ok.status]: { description: route.ok.description, content: contentOf({ ...json(route.ok.schema), ...route.ok.also }) },
+    ...(route.existed ? { 200: { description: route.existed, content: contentOf(json(route.ok.schema)) } } : {}),
     ...Object.fromEntries(errors.map((s) => [s, { description: ERROR_DESCRIPTIONS[s], content: contentOf(json(ErrorBody)) }])),
   };
   return {
     method: route.method.toLowerCase() as RouteConfig['method'],
     path: route.path,
     operationId: camel(route.name),
-    summary: op.summary,
-    ...(op.description ? { description: op.description } : {}),
+    summary: route.summary,
+    ...(route.description ? { description: route.description } : {}),
     ...(isPublic ? { security: [] } : { security: [{ [BEARER]: [] }] }),
     request: {
-      ...(op.params ? { params: op.params } : {}),
-      ...(op.query ? { query: op.query } : {}),
+      ...(route.params ? { params: route.params } : {}),
+      ...(route.query ? { query: route.query } : {}),
       ...(idempotent ? { headers: IdempotencyHeaders } : {}),
-      ...(op.body ? { body: { required: route.name !== 'start-cycle', content: contentOf(op.body) } } : {}),
+      ...(route.body ? { body: { required: !route.bodyOptional, content: contentOf(route.documentedBody ?? json(route.body)) } } : {}),
     },
     responses,
   };

@@ -31,12 +31,6 @@ export const CountyParams = z.strictObject({ year: YearParam, county: CountyCode
 export const CountyQuery = z.strictObject({ county: CountyCode.optional() });
 export type CountyQuery = z.infer<typeof CountyQuery>;
 
-export const ErrorBody = z
-  .object({
-    error: z.object({ code: z.string(), message: z.string(), details: z.array(z.unknown()) }),
-  })
-  .meta({ id: 'Error' });
-
 export const Health = z.object({ status: z.literal('ok') }).meta({ id: 'Health' });
 
 // --- Reference data ------------------------------------------------------------------

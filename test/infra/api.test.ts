@@ -1,6 +1,6 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { ENTRY_METADATA_KEY } from '../../infra/constructs/function';
+import { ENTRY_METADATA_KEY } from '../../infra/metadata';
 import { synthesizeTemplate } from '../../infra/synth';
 import { ROUTES } from '../../shared/http/routes';
 

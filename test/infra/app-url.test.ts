@@ -13,7 +13,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { buildApp, STACK_NAME } from '../../infra/build';
 import { FOLLOWER_FUNCTION } from '../../infra/constructs/ledger-follower';
 import { APP_URL_ENV } from '../../infra/constructs/notifications';
-import { ENTRY_METADATA_KEY } from '../../infra/constructs/function';
+import { ENTRY_METADATA_KEY } from '../../infra/metadata';
 import { BadContextError } from '../../infra/constructs/web-app';
 import { inProcessContext } from '../../infra/synth';
 import { TASKS } from '../../shared/workflow/contract';

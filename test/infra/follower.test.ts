@@ -1,6 +1,7 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { ENTRY_METADATA_KEY, entryOf } from '../../infra/constructs/function';
+import { entryOf } from '../../infra/constructs/function';
+import { ENTRY_METADATA_KEY } from '../../infra/metadata';
 import { FOLLOWER_FUNCTION } from '../../infra/constructs/ledger-follower';
 import { synthesizeTemplate } from '../../infra/synth';
 import { streamsFromTemplate } from '../../local/emulators/dynamodb/streams';

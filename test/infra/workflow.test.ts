@@ -5,13 +5,14 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { allStates, resolvedDefinition, stateMachineLogicalId, taskEntries } from '../../local/emulators/cloudformation/state-machine';
 import { buildApp, STACK_NAME } from '../../infra/build';
-import { ENTRY_METADATA_KEY, entryOf, REPO_ROOT } from '../../infra/constructs/function';
+import { entryOf, REPO_ROOT } from '../../infra/constructs/function';
+import { ENTRY_METADATA_KEY } from '../../infra/metadata';
 import { FOLLOWER_FUNCTION } from '../../infra/constructs/ledger-follower';
 import { START_NEXT_FUNCTION } from '../../infra/constructs/schedule';
-import { MAX_WAIT_ENV, MAX_WAIT_SECONDS, WORKFLOW_TASKS } from '../../infra/constructs/workflow';
+import { WORKFLOW_TASKS } from '../../infra/constructs/workflow';
 import { inProcessContext, synthesizeTemplate } from '../../infra/synth';
 import { maxWaitSeconds } from '../../shared/app/cycle-acts/check';
-import { STATES, TASKS } from '../../shared/workflow/contract';
+import { MAX_WAIT_ENV, MAX_WAIT_SECONDS, STATES, TASKS } from '../../shared/workflow/contract';
 
 // asl-validator is CommonJS (`module.exports = validator`) and ships no typings.
 type AslValidator = (

@@ -104,7 +104,7 @@ let ses: LocalSes;
 
 beforeAll(async () => {
   [dynamo, ses] = await Promise.all([startLedgerDynamo(), startSes()]);
-  // appContext() is built once per process from these, at the first handler call.
+  // Each handler builds the clients it uses from these at its first call.
   stubHandlerEnv(dynamo, ses);
 });
 afterAll(async () => {

@@ -4,7 +4,9 @@ import { handler as checkHandler } from '../../functions/cycle-check';
 import { handler as startNextHandler } from '../../functions/cycle-start-next';
 import { runCommand } from '../../shared/app/command';
 import { follow } from '../support/follow';
-import { buildContext, setAppContext, type AppContext } from '../../shared/app/context';
+import type { AppContext } from '../../shared/app/context';
+import { buildContext } from '../../shared/composition/context';
+import { setAppContext } from '../../shared/composition/lazy';
 import { autoSubmit } from '../../shared/app/cycle-acts/auto-submit';
 import { awaitReport } from '../../shared/app/cycle-acts/await-report';
 import { check } from '../../shared/app/cycle-acts/check';
@@ -107,9 +109,7 @@ const to = (list: StoredEmail[], address: string) => list.filter((e) => e.destin
 const ledgerEvents = async (year: number) => (await app.ledgers.views(year)).reduce((n, v) => n + v.version, 0);
 
 async function command(year: number, now: string, county: string, cmd: Command, actor: Actor) {
-  const user: User =
-    actor.role === 'municipality' ? { role: 'municipality', municipality: actor.id!, county } : actor.role === 'county' ? { role: 'county', county } : admin;
-  const outcome = await runCommand({ app, user, year, now }, { year, county }, cmd, actor);
+  const outcome = await runCommand({ app, now }, { year, county }, cmd, actor);
   await follow(app, outcome); // what the table's stream does after the command
   return outcome;
 }

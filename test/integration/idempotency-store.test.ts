@@ -7,23 +7,23 @@
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { IdempotencyStore, RECORD_KEPT_MS } from '../../shared/adapters/dynamodb/idempotency-store';
+import { DynamoIdempotencyStore, RECORD_KEPT_MS } from '../../shared/adapters/dynamodb/idempotency-store';
 import { startLedgerDynamo, type LedgerDynamo } from '../../local/tools/ledger-dynamo';
 
 let dynamo: LedgerDynamo;
 let now = 1_000_000;
-let store: IdempotencyStore;
+let store: DynamoIdempotencyStore;
 const response = { statusCode: 201, headers: { 'content-type': 'application/json; charset=utf-8' }, body: '{"ok":true}' };
 
 beforeAll(async () => {
   dynamo = await startLedgerDynamo();
-  store = new IdempotencyStore(dynamo.client, dynamo.tableName, 60_000, () => now);
+  store = new DynamoIdempotencyStore(dynamo.client, dynamo.tableName, 60_000, () => now);
 });
 afterAll(async () => {
   await dynamo?.stop();
 });
 
-describe('IdempotencyStore', () => {
+describe('DynamoIdempotencyStore', () => {
   it('runs a new key, replays it once complete, and refuses another fingerprint', async () => {
     const run = await store.reserve('m:0360:a', 'fp1');
     expect(run.kind).toBe('run');

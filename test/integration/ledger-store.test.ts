@@ -4,7 +4,7 @@ import { DynamoLedgerStore, ledgerPk } from '../../shared/adapters/dynamodb/ledg
 import { defaultCalendar } from '../../shared/domain/calendar';
 import { refusalCode } from '../support/refusal';
 import { fold, type Command, type CommandContext } from '../../shared/domain/ledger';
-import { execute } from '../../shared/ledger/execute';
+import { execute } from '../../shared/app/ledger/execute';
 import { municipalitiesOf } from '../../shared/reference';
 import type { LedgerKey } from '../../shared/schemas/ledger';
 import { startLedgerDynamo, type LedgerDynamo } from '../../local/tools/ledger-dynamo';

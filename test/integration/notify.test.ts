@@ -2,14 +2,15 @@ import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer as ApiEvent, DynamoDBStreamEvent } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { importContacts } from '../../shared/app/contacts';
-import { buildContext, type AppContext } from '../../shared/app/context';
+import type { AppContext } from '../../shared/app/context';
+import { buildContext } from '../../shared/composition/context';
 import { followLedgers, type FollowedEvent } from '../../shared/app/follow-ledger';
 import { sendEachOnce, sendOnce } from '../../shared/app/notify';
 import { defaultCalendar } from '../../shared/domain/calendar';
 import { RuleError } from '../../shared/domain/errors';
 import type { Command, CommandContext } from '../../shared/domain/ledger';
-import { HttpError } from '../../shared/http/errors';
-import { execute, type Outcome } from '../../shared/ledger/execute';
+import type { Refusal } from '../../shared/app/errors';
+import { execute, type Outcome } from '../../shared/app/ledger/execute';
 import { log } from '../../shared/platform/logger';
 import { municipalitiesOf } from '../../shared/reference';
 import { startLedgerDynamo, type LedgerDynamo } from '../../local/tools/ledger-dynamo';
@@ -388,7 +389,7 @@ describe("the year's log of sent mails", () => {
 
 describe('contacts', () => {
   it('refuses non-administrators and unknown codes, writing nothing', async () => {
-    const code = async (promise: Promise<unknown>) => promise.then(() => 'accepted', (e: RuleError | HttpError) => e.code);
+    const code = async (promise: Promise<unknown>) => promise.then(() => 'accepted', (e: RuleError | Refusal) => e.code);
     expect(await code(importContacts(app, { role: 'county', county: COUNTY }, { administrators: { mailbox: 'x@example.se' } }))).toBe('FORBIDDEN');
     expect(await code(importContacts(app, admin, { administrators: { mailbox: 'x@example.se' }, municipalities: { '9999': { email: 'x@example.se' } } }))).toBe(
       'UNKNOWN_MUNICIPALITY',

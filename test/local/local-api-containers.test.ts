@@ -4,7 +4,7 @@
  *
  * That the handlers run in separate containers shows in what they do, not in a test-only
  * route: each container has its own module instances, so its own per-ledger state
- * (shared/ledger/execute.ts). On one thread the commands on a ledger take turns and never
+ * (shared/app/ledger/execute.ts). On one thread the commands on a ledger take turns and never
  * lose a conditional Put; from two containers they race for the same sequence numbers, and
  * the conditional Put (counted by stack.metrics()) decides who wins. The template's stream
  * mapping is removed here, so that every refused conditional write is a ledger race.

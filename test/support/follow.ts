@@ -7,7 +7,7 @@ import { QueryCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { followLedgers } from '../../shared/app/follow-ledger';
 import type { AppContext } from '../../shared/app/context';
-import type { Outcome } from '../../shared/ledger/execute';
+import type { Outcome } from '../../shared/app/ledger/execute';
 import type { LedgerKey } from '../../shared/schemas/ledger';
 
 /** INSERT records (NEW_IMAGE) of every event item of a ledger, in order. */

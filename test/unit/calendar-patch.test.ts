@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { patchCalendar } from '../../shared/app/calendar';
 import { defaultCalendar, stockholmToUtc } from '../../shared/domain/calendar';
-import { HttpError } from '../../shared/http/errors';
+import { Refusal } from '../../shared/app/errors';
 
 // Share year 2028: publish Mon 16 Aug 2027, reminders Tue 19 Oct and Fri 29 Oct (09:00), deadline Tue 2 Nov 23:59:59.
 const base = defaultCalendar(2028);
@@ -45,6 +45,6 @@ describe('patchCalendar: reminders follow the deadline unless set explicitly', (
   it('drops recomputed reminders outside the window (a training calendar), and still refuses a broken calendar', () => {
     const short = { ...base, publishAt: '2027-10-30T07:00:00Z', reminders: [] };
     expect(patchCalendar({ calendar: short }, { deadline: newDeadline }).calendar.reminders).toEqual([at9(2027, 11, 5)]);
-    expect(() => patchCalendar({ calendar: base }, { deadline: '2027-12-20T00:00:00Z' })).toThrow(HttpError);
+    expect(() => patchCalendar({ calendar: base }, { deadline: '2027-12-20T00:00:00Z' })).toThrow(Refusal);
   });
 });

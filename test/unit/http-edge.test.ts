@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { IDEMPOTENCY_KEY_MAX_LENGTH, idempotencyScope, isValidIdempotencyKey, requestFingerprint } from '../../shared/http/idempotency';
 import { openApiDocument } from '../../shared/http/openapi';
 import { fieldName, swedishErrors } from '../../shared/http/zod-sv';
-import { replayMatches } from '../../shared/ledger/replay';
+import { replayMatches } from '../../shared/app/ledger/replay';
 import { wrongStatusMessage } from '../../shared/domain/status-names';
 import { ProposalStatus, type LedgerEvent } from '../../shared/schemas/ledger';
 import { DecisionBody, GiverParams, SubmitProposalBody } from '../../shared/schemas/api';

@@ -5,7 +5,7 @@ import { defaultContacts } from '../../shared/notifications/default-contacts';
 import { formatPerMille, mailsForLedgerEvent } from '../../shared/notifications/messages';
 import { sendOnce, unsentPart, type MailRetry } from '../../shared/app/notify';
 import { isTransient } from '../../shared/adapters/ses/ses-mailer';
-import type { SentMailStore } from '../../shared/adapters/dynamodb/sent-mail-store';
+import type { SentMailStore } from '../../shared/app/ports';
 import { MailDeliveryError, type Mail } from '../../shared/notifications/mailer';
 import type { Contacts } from '../../shared/schemas/contacts';
 import type { EventBody, LedgerEvent, Resolution } from '../../shared/schemas/ledger';

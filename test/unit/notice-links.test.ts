@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { buildContext } from '../../shared/app/context';
+import { buildContext } from '../../shared/composition/context';
 import { defaultCalendar } from '../../shared/domain/calendar';
 import { fold, type Proposal } from '../../shared/domain/ledger';
 import { countyReport, countyReportCsv } from '../../shared/domain/report';

@@ -1,6 +1,9 @@
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { describe, expect, it } from 'vitest';
 import { openApiDocument } from '../../shared/http/openapi';
+import { REFUSAL_CODES } from '../../shared/app/errors';
+import { ERROR_CODES } from '../../shared/domain/errors';
+import { EDGE_CODES } from '../../shared/http/errors';
 import { ROUTES } from '../../shared/http/routes';
 
 const doc = openApiDocument() as any;
@@ -61,5 +64,21 @@ describe('OpenAPI document', () => {
       expect(properties.contact.properties.phone, id).toMatchObject({ pattern: expect.any(String), description: expect.any(String) });
     }
     expect(doc.components.schemas.Decision.properties.reason).toMatchObject({ maxLength: 2000, description: expect.any(String) });
+  });
+
+  it('lists every refusal code the API gives as an enum of the Error schema', () => {
+    const codes = doc.components.schemas.Error.properties.error.properties.code;
+    expect(codes.type).toBe('string');
+    expect([...codes.enum].sort()).toEqual([...new Set([...ERROR_CODES, ...REFUSAL_CODES, ...EDGE_CODES])].sort());
+    expect(codes.enum).toEqual(expect.arrayContaining(['SAME_MUNICIPALITY', 'FORBIDDEN', 'MILESTONE_PASSED', 'IDEMPOTENCY_KEY_REUSED', 'LEDGER_BUSY']));
+  });
+
+  it('takes the optional Idempotency-Key header on every signed-in POST, PUT, PATCH and DELETE, and on no other route', () => {
+    for (const route of ROUTES) {
+      const header = (operation(route).parameters ?? []).find((p: { in: string; name: string }) => p.in === 'header' && p.name === 'Idempotency-Key');
+      const takesKey = !('public' in route && route.public) && route.method !== 'GET';
+      if (takesKey) expect(header, route.name).toMatchObject({ required: false, schema: { type: 'string', minLength: 1, maxLength: 255 } });
+      else expect(header, route.name).toBeUndefined();
+    }
   });
 });

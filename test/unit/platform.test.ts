@@ -10,6 +10,7 @@ import type { Context } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { apiEvent, claims } from '../support/api-event';
+import type { IdempotencyStore } from '../../shared/app/ports';
 
 let lines: Record<string, unknown>[];
 
@@ -54,7 +55,9 @@ describe('Logger', () => {
   it('logs an API invocation with its request id, cold start and what it is about; the next one starts clean', async () => {
     const { httpHandler } = await import('../../shared/http/handler');
     const { log } = await import('../../shared/platform/logger');
-    const handler = httpHandler({ params: z.object({ year: z.string(), giver: z.string().optional() }) }, async () => {
+    // GET requests without an Idempotency-Key never reach the key store.
+    const idempotency = {} as IdempotencyStore;
+    const handler = httpHandler<undefined, { year: string; giver?: string }, Record<string, never>, { idempotency: IdempotencyStore }>({ params: z.object({ year: z.string(), giver: z.string().optional() }), app: { idempotency } }, async () => {
       log.info('looked up', { found: true });
       return { status: 200, body: {} };
     });
@@ -82,12 +85,12 @@ describe('Logger', () => {
   });
 
   it('logs a workflow task with the year and county of its input', async () => {
-    const { taskHandler } = await import('../../shared/workflow/task-handler');
+    const { taskHandler } = await import('../../shared/adapters/sfn/task-handler');
     const { log } = await import('../../shared/platform/logger');
     const handler = taskHandler(z.object({ year: z.number(), county: z.string() }), async function remind() {
       log.info('reminded');
       return { ok: true };
-    });
+    }, {});
     await handler({ year: 2027, county: '03' }, context('req-3'));
     expect(logLines().map((l) => [l.message, l.year, l.county, l.function_request_id])).toEqual([
       ['reminded', 2027, '03', 'req-3'],

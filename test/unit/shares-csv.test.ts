@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseSharesCsv } from '../../shared/app/shares-csv';
-import { HttpError } from '../../shared/http/errors';
+import { Refusal } from '../../shared/app/errors';
 
 const rows = (text: string) => parseSharesCsv(text).map(({ municipality, perMille }) => [municipality, perMille]);
 
@@ -8,7 +8,7 @@ function problem(text: string): [string, unknown[]] {
   try {
     parseSharesCsv(text);
   } catch (error) {
-    if (error instanceof HttpError) return [error.code, error.details];
+    if (error instanceof Refusal) return [error.code, error.details];
     throw error;
   }
   throw new Error('accepted');

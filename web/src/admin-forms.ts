@@ -6,7 +6,7 @@
 import { parseSharesCsv } from '../../shared/app/shares-csv';
 import { RuleError } from '../../shared/domain/errors';
 import { parsePerMille } from '../../shared/domain/per-mille';
-import { HttpError } from '../../shared/http/errors';
+import { Refusal } from '../../shared/app/errors';
 import { findCounty, findMunicipality } from '../../shared/reference';
 import { ContactsImportBody } from '../../shared/schemas/contacts';
 import { ApiError } from './api';
@@ -35,7 +35,7 @@ export function previewShares(fileName: string, text: string): Preview {
   try {
     parsed = parseSharesCsv(text);
   } catch (error) {
-    if (!(error instanceof HttpError)) throw error;
+    if (!(error instanceof Refusal)) throw error;
     const bad = error.details as { line?: number; row?: string }[];
     if (bad.length === 0 || bad[0]!.row === undefined) return { fileName, text, rows: [], fileProblem: error.message };
     // Rows of the right shape are previewed too, so every problem is seen at once.

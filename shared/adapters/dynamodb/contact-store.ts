@@ -1,5 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { ContactStore } from '../../app/ports';
 import { defaultContacts } from '../../notifications/default-contacts';
 import { normaliseContactsImport, type Contacts, type ContactsImport, type NormalisedContactsImport } from '../../schemas/contacts';
 
@@ -23,7 +24,7 @@ type Entry = { sk: string; fields: Fields };
 /** The attribute of the first contract that a list attribute replaces. */
 const REPLACES: Record<string, string> = { emails: 'email', officers: 'officer' };
 
-export class ContactStore {
+export class DynamoContactStore implements ContactStore {
   /** Contacts change a few times a year; every notice reads them (about 310 items). */
   private cached: { at: number; contacts: Promise<Contacts> } | undefined;
 

@@ -1,15 +1,9 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { CountyReportStore, StoredCountyReport } from '../../app/ports';
 import type { ReportView } from '../../schemas/api';
 import type { LedgerKey } from '../../schemas/ledger';
 import { ledgerPk } from './ledger-store';
-
-export interface StoredCountyReport {
-  report: ReportView;
-  /** The report as CSV (countyReportCsv), exactly as e-mailed. */
-  csv: string;
-  storedAt: string;
-}
 
 /**
  * What the workflow keeps per county and year, next to the county's ledger (pk `Y#2028#C#01`,
@@ -17,7 +11,7 @@ export interface StoredCountyReport {
  *   sk `REPORT_TOKEN` {token, storedAt}  the task token of the execution waiting for the report;
  *   sk `REPORT`       {report, csv, storedAt}  the report as sent to Migrationsverket.
  */
-export class CountyReportStore {
+export class DynamoCountyReportStore implements CountyReportStore {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,

@@ -1,10 +1,11 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { CycleStore } from '../../app/ports';
 import { CycleRecordSchema, type CycleRecord } from '../../schemas/cycle';
 import { cycleKey } from './cycle-keys';
 
 /** One item per share year (pk `Y#2028`, sk `CYCLE`), written with a version check. */
-export class CycleStore {
+export class DynamoCycleStore implements CycleStore {
   /** Records this container read, by year, with when (performance.now) they were read. */
   private readonly lastRead = new Map<number, { record: CycleRecord | undefined; at: number }>();
 

@@ -3,6 +3,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyStructuredResultV2 as ApiResult } from 'aws-lambda';
 import { EXPIRES_AT, epochSeconds } from './expiry';
+import type { IdempotencyStore, Reservation } from '../../app/ports';
 
 /**
  * Requests that carried an `Idempotency-Key`, one item per caller and key (not per route):
@@ -26,7 +27,7 @@ import { EXPIRES_AT, epochSeconds } from './expiry';
  * (shared/ledger/replay.ts). DynamoDB deletes expired items only eventually (and dynalite
  * never), so an expired record counts as absent here: the key is free again.
  */
-export class IdempotencyStore {
+export class DynamoIdempotencyStore implements IdempotencyStore {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -122,15 +123,5 @@ export const IN_FLIGHT_LEASE_MS = 60_000;
 
 /** How long a key is remembered from its first request: a day. */
 export const RECORD_KEPT_MS = 24 * 60 * 60 * 1000;
-
-export type Reservation =
-  /** This request holds the key: run it, then complete, release or unlock. */
-  | { kind: 'run'; owner: string }
-  /** The same request was accepted before: answer with its response. */
-  | { kind: 'replay'; response: ApiResult }
-  /** The key belongs to another request (another method, path, content type or body). */
-  | { kind: 'mismatch' }
-  /** The same request is being run right now. */
-  | { kind: 'in-flight' };
 
 const key = (scope: string) => ({ pk: `IDEMPOTENCY#${scope}`, sk: 'REQUEST' });

@@ -2,7 +2,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { emptyLedger, fold, type LedgerState } from '../../domain/ledger';
 import { LedgerEventSchema, type LedgerEvent, type LedgerKey } from '../../schemas/ledger';
-import type { LedgerStore } from '../../ledger/store';
+import type { LedgerStore } from '../../app/ports';
 
 /**
  * Key layout of the county-ledger stream in the one table:

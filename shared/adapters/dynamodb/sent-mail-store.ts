@@ -1,18 +1,7 @@
 import { BatchGetCommand, BatchWriteCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { recipientKey, type Mail } from '../../notifications/mailer';
+import type { SentMail, SentMailPage, SentMailStore } from '../../app/ports';
+import { recipientKey } from '../../notifications/mailer';
 import { SentMailEntry } from '../../schemas/mail-log';
-
-/** A mail as it went out (`to` and `cc` the addresses it was sent to then), and when SES accepted it. */
-export interface SentMail {
-  mail: Pick<Mail, 'dedupeKey' | 'year' | 'kind' | 'addressee' | 'county' | 'subject' | 'to' | 'cc'>;
-  sentAt: string;
-}
-
-/** A page of a year's sent mails, newest first; `next` (opaque) asks for the page after it. */
-export interface SentMailPage {
-  mails: SentMailEntry[];
-  next?: string;
-}
 
 /**
  * Which recipients already got the mail of a dedupe key: one marker item per
@@ -32,7 +21,7 @@ export interface SentMailPage {
  * item is missing only if DynamoDB left it unprocessed through every retry of a write whose
  * markers it took; the write then throws, and the caller's retry skips what is marked.
  */
-export class SentMailStore {
+export class DynamoSentMailStore implements SentMailStore {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,

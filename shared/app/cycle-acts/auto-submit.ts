@@ -4,7 +4,7 @@ import { leftOutNotices } from '../../notifications/calendar-notices';
 import { autoSubmitNotice } from '../../notifications/cycle-messages';
 import type { AutoSubmitResult, CountyItem } from '../../workflow/contract';
 import { calendarOf } from '../calendar';
-import type { AppContext } from '../context';
+import type { ActContext } from '../context';
 import { actKey, sendAll, systemCommand } from './common';
 
 /**
@@ -15,7 +15,7 @@ import { actKey, sendAll, systemCommand } from './common';
  * change their shares. A county that submitted just before is left as it is, and nobody is
  * told anything.
  */
-export async function autoSubmit(app: AppContext, item: CountyItem, now: string): Promise<AutoSubmitResult> {
+export async function autoSubmit(app: ActContext, item: CountyItem, now: string): Promise<AutoSubmitResult> {
   const { year, county } = item;
   const calendar = await calendarOf(app, year);
   if (Date.parse(calendar.countyReportAt) > Date.parse(now)) {

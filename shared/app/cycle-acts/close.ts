@@ -2,7 +2,7 @@ import type { Proposal } from '../../domain/ledger';
 import { countyDeadlineNotice, deadlineNotice, longTime } from '../../notifications/cycle-messages';
 import type { ActInput } from '../../workflow/contract';
 import { calendarOf } from '../calendar';
-import type { AppContext } from '../context';
+import type { ActContext } from '../context';
 import { actKey, participants, recordProgress, sendAll, systemCommand } from './common';
 
 /** Proposals a municipality is told about at the deadline: those still in play or just lapsed. */
@@ -13,7 +13,7 @@ const TOLD_AT_DEADLINE = new Set<Proposal['status']>(['AGREED', 'APPROVED', 'REJ
  * the receiver's consent lapse: EXPIRED), tell every municipality how its proposals ended,
  * and every county what it has to decide before its report.
  */
-export async function close(app: AppContext, { year, milestone }: ActInput, now: string) {
+export async function close(app: ActContext, { year, milestone }: ActInput, now: string) {
   const calendar = await calendarOf(app, year);
   const { taking } = await participants(app, year);
   const closed = [];

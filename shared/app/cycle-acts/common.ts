@@ -2,12 +2,13 @@ import type { Calendar } from '../../domain/calendar';
 import { RuleError, type ErrorCode } from '../../domain/errors';
 import type { Command, LedgerState } from '../../domain/ledger';
 import { log } from '../../platform/logger';
-import { execute, type Outcome } from '../../ledger/execute';
+import { runCommand } from '../command';
+import type { Outcome } from '../ledger/execute';
 import type { Mail } from '../../notifications/mailer';
 import { COUNTIES, findCounty } from '../../reference';
 import type { Actor, LedgerKey } from '../../schemas/ledger';
 import type { CycleRecord } from '../../schemas/cycle';
-import type { AppContext } from '../context';
+import type { ActContext } from '../context';
 import { updateCycleRecord } from '../cycle';
 import { sendOnce } from '../notify';
 
@@ -33,7 +34,7 @@ export interface Participants {
 }
 
 /** Which counties take part in the year: those whose ledger has preliminary shares. */
-export async function participants(app: AppContext, year: number): Promise<Participants> {
+export async function participants(app: ActContext, year: number): Promise<Participants> {
   const ledgers = await app.ledgers.views(year);
   const withShares = new Map(ledgers.filter((l) => l.preliminary !== null).map((l) => [l.county, l]));
   const taking = COUNTIES.filter((c) => withShares.has(c.code)).map((c) => withShares.get(c.code)!);
@@ -41,19 +42,20 @@ export async function participants(app: AppContext, year: number): Promise<Parti
 }
 
 /**
- * Runs a ledger command as the workflow. With the act's idempotency key a replay writes
- * nothing and returns the current ledger; `alreadyDone` refusals (the ledger is already where
- * the act would take it, by another way) are logged and answered with the current ledger.
+ * Runs a ledger command as the workflow, through runCommand as every command. With the act's
+ * idempotency key a replay writes nothing and returns the current ledger; `alreadyDone`
+ * refusals (the ledger is already where the act would take it, by another way) are logged and
+ * answered with the current ledger.
  */
 export async function systemCommand(
-  app: AppContext,
+  app: ActContext,
   key: LedgerKey,
   command: Command,
   at: { now: string; calendar: Calendar; idempotencyKey: string },
   alreadyDone: readonly ErrorCode[] = [],
 ): Promise<{ state: LedgerState; outcome?: Outcome }> {
   try {
-    const outcome = await execute(app.ledgers, key, command, { now: at.now, calendar: at.calendar, actor: SYSTEM }, at.idempotencyKey);
+    const outcome = await runCommand({ app, ...at }, key, command, SYSTEM);
     if (!outcome.replayed) log.info('workflow command', { year: key.year, county: key.county, type: command.type, seq: outcome.event.seq });
     return { state: outcome.state, outcome };
   } catch (error) {
@@ -76,7 +78,7 @@ export const MAIL_CONCURRENCY = 5;
  * tried even if some fail; then the first failure is thrown, so that the act fails, Step
  * Functions retries it, and the retry sends only what is still missing.
  */
-export async function sendAll(app: Pick<AppContext, 'mailer' | 'sentMail'>, mails: readonly Mail[], concurrency = MAIL_CONCURRENCY): Promise<number> {
+export async function sendAll(app: Pick<ActContext, 'mailer' | 'sentMail'>, mails: readonly Mail[], concurrency = MAIL_CONCURRENCY): Promise<number> {
   let next = 0;
   let sent = 0;
   const failures: unknown[] = [];
@@ -107,7 +109,7 @@ export async function sendAll(app: Pick<AppContext, 'mailer' | 'sentMail'>, mail
  * is in), recorded done at the same time unless they are already.
  */
 export async function recordProgress(
-  app: AppContext,
+  app: ActContext,
   year: number,
   progress: { state: string; done?: { id: string; at: string }; status?: string; passedOver?: readonly string[] },
 ): Promise<CycleRecord> {

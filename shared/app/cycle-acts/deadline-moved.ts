@@ -4,7 +4,7 @@ import { countyDeadlineMovedNotice, deadlineMovedNotice, type DeadlineMove } fro
 import { longTime } from '../../notifications/cycle-messages';
 import type { CycleRecord } from '../../schemas/cycle';
 import type { ActInput } from '../../workflow/contract';
-import type { AppContext } from '../context';
+import type { ActContext } from '../context';
 import { updateCycleRecord } from '../cycle';
 import { participants, recordProgress, sendAll } from './common';
 
@@ -64,7 +64,7 @@ export interface TellOptions {
  *
  * Nothing pending (told already, moved back, not published): nothing is sent.
  */
-export async function tellPendingDeadlineMove(app: AppContext, year: number, by: DeadlineTeller, options: TellOptions = {}): Promise<DeadlineTold> {
+export async function tellPendingDeadlineMove(app: ActContext, year: number, by: DeadlineTeller, options: TellOptions = {}): Promise<DeadlineTold> {
   const wallClock = options.wallClock ?? Date.now;
   const leaseMs = options.leaseMs ?? TELL_LEASE_MS[by];
   let move: DeadlineMove | undefined;
@@ -135,7 +135,7 @@ export interface ActOptions extends TellOptions {
  * then the act tells it); if the follower never did (down, failing for good), the act tells
  * it. Moved again meanwhile: the next check sends another notice, from this deadline to the latest.
  */
-export async function tellDeadlineMoved(app: AppContext, { year, milestone }: ActInput, now: string, options: ActOptions = {}) {
+export async function tellDeadlineMoved(app: ActContext, { year, milestone }: ActInput, now: string, options: ActOptions = {}) {
   const wallClock = options.wallClock ?? Date.now;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const giveUpAt = wallClock() + (options.maxWaitMs ?? TELL_LEASE_MS.stream + 30_000);

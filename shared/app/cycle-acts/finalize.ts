@@ -3,7 +3,7 @@ import { log } from '../../platform/logger';
 import { finalNotice, longTime } from '../../notifications/cycle-messages';
 import type { YearActInput } from '../../workflow/contract';
 import { calendarOf } from '../calendar';
-import type { AppContext } from '../context';
+import type { ActContext } from '../context';
 import { actKey, participants, recordProgress, sendAll, systemCommand } from './common';
 
 /**
@@ -12,7 +12,7 @@ import { actKey, participants, recordProgress, sendAll, systemCommand } from './
  * municipality its final share. Counties without shares are skipped (logged). The year's
  * phase is then FINAL.
  */
-export async function finalize(app: AppContext, { year }: YearActInput, now: string) {
+export async function finalize(app: ActContext, { year }: YearActInput, now: string) {
   const calendar = await calendarOf(app, year);
   const { taking, withoutShares } = await participants(app, year);
   if (withoutShares.length > 0) log.warn('counties without shares: no final shares', { year, counties: withoutShares });

@@ -2,7 +2,7 @@ import { checkNext, milestoneLabel } from '../../domain/cycle';
 import { log } from '../../platform/logger';
 import { longTime } from '../../notifications/cycle-messages';
 import type { PlanInput } from '../../workflow/contract';
-import type { AppContext } from '../context';
+import type { ActContext } from '../context';
 import { updateCycleRecord } from '../cycle';
 
 /**
@@ -11,7 +11,7 @@ import { updateCycleRecord } from '../cycle';
  * record gets this execution's ARN, status RUNNING, and loses the failure of an earlier
  * execution (a restart after a failure plans again; the milestones done stay done).
  */
-export async function plan(app: AppContext, { year, executionId }: PlanInput, now: string): Promise<{ year: number; next: string }> {
+export async function plan(app: ActContext, { year, executionId }: PlanInput, now: string): Promise<{ year: number; next: string }> {
   const record = await updateCycleRecord(app, year, (current) => {
     const next = checkNext(current.calendar, current.done ?? {}, now, undefined, current.toldDeadline);
     const state =

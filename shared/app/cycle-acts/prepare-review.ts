@@ -3,7 +3,7 @@ import { log } from '../../platform/logger';
 import { longTime } from '../../notifications/cycle-messages';
 import type { PrepareReviewResult, YearActInput } from '../../workflow/contract';
 import { calendarOf } from '../calendar';
-import type { AppContext } from '../context';
+import type { ActContext } from '../context';
 import { participants, recordProgress } from './common';
 
 /**
@@ -11,7 +11,7 @@ import { participants, recordProgress } from './common';
  * has agreed proposals to decide on (only those counties are waited for), each first waiting
  * until the county warning (`next` countyWarning, the seconds left until it as the timeout).
  */
-export async function prepareReview(app: AppContext, { year }: YearActInput, now: string): Promise<PrepareReviewResult> {
+export async function prepareReview(app: ActContext, { year }: YearActInput, now: string): Promise<PrepareReviewResult> {
   const calendar = await calendarOf(app, year);
   const { taking, withoutShares } = await participants(app, year);
   const counties = reviewItems(year, taking, now, calendar);

@@ -2,7 +2,7 @@ import { log } from '../../platform/logger';
 import { longTime, publishNotice } from '../../notifications/cycle-messages';
 import type { ActInput } from '../../workflow/contract';
 import { calendarOf } from '../calendar';
-import type { AppContext } from '../context';
+import type { ActContext } from '../context';
 import { CycleError, actKey, countyList, participants, recordProgress, sendAll, systemCommand } from './common';
 import { updateCycleRecord } from '../cycle';
 
@@ -17,7 +17,7 @@ import { updateCycleRecord } from '../cycle';
  * one, so everybody was told one deadline; if the calendar's differs by the time publication
  * is done, the next check sends the "deadline moved" notice.
  */
-export async function publish(app: AppContext, { year, milestone }: ActInput, now: string) {
+export async function publish(app: ActContext, { year, milestone }: ActInput, now: string) {
   const calendar = await calendarOf(app, year);
   const { taking, withoutShares } = await participants(app, year);
   if (taking.length === 0) {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { log } from '../../platform/logger';
 import { failureNotice } from '../../notifications/cycle-messages';
 import type { FailureInput } from '../../workflow/contract';
-import type { AppContext } from '../context';
+import type { ActContext } from '../context';
 import { updateCycleRecord } from '../cycle';
 import { sendAll } from './common';
 
@@ -13,7 +13,7 @@ const MAX_CAUSE = 8_000;
  * FAILED, and the administrators' mailbox is told, once per failure. The execution then ends
  * in "Year failed". Run twice for the same failure, it writes and sends nothing more.
  */
-export async function recordFailure(app: AppContext, { year, error }: FailureInput, now: string) {
+export async function recordFailure(app: ActContext, { year, error }: FailureInput, now: string) {
   const name = error.Error ?? 'Okänt fel';
   const cause = (error.Cause ?? '').slice(0, MAX_CAUSE);
   const before = await app.cycles.get(year);

@@ -3,7 +3,7 @@ import type { Proposal } from '../../domain/ledger';
 import { countyReminderNotice, longTime, reminderNotice } from '../../notifications/cycle-messages';
 import type { ActInput } from '../../workflow/contract';
 import { calendarOf } from '../calendar';
-import type { AppContext } from '../context';
+import type { ActContext } from '../context';
 import { participants, recordProgress, sendAll } from './common';
 
 /**
@@ -12,7 +12,7 @@ import { participants, recordProgress, sendAll } from './common';
  * still awaiting the receiver's consent is also named to the county. Nothing is written to the ledgers; each notice goes once per
  * (reminder, recipient).
  */
-export async function remind(app: AppContext, { year, milestone }: ActInput, now: string) {
+export async function remind(app: ActContext, { year, milestone }: ActInput, now: string) {
   const calendar = await calendarOf(app, year);
   const { taking } = await participants(app, year);
   const contacts = await app.contacts.load();

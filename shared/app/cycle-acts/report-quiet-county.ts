@@ -1,6 +1,6 @@
 import type { CountyItem } from '../../workflow/contract';
 import { calendarOf } from '../calendar';
-import type { AppContext } from '../context';
+import type { ActContext } from '../context';
 import { actKey, systemCommand } from './common';
 
 /**
@@ -8,7 +8,7 @@ import { actKey, systemCommand } from './common';
  * (AUTO_SUBMITTED), unless the county has submitted it already. Its report goes to
  * Migrationsverket, and to the county, with all the others (send-reports).
  */
-export async function reportQuietCounty(app: AppContext, item: CountyItem, now: string) {
+export async function reportQuietCounty(app: ActContext, item: CountyItem, now: string) {
   const calendar = await calendarOf(app, item.year);
   const key = { year: item.year, county: item.county };
   const { state } = await systemCommand(app, key, { type: 'SubmitCountyReport', auto: true }, { now, calendar, idempotencyKey: actKey('countyReports') }, [

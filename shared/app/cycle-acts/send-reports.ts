@@ -2,7 +2,7 @@ import { countyReport, countyReportCsv } from '../../domain/report';
 import { longTime, reportMails } from '../../notifications/cycle-messages';
 import type { YearActInput } from '../../workflow/contract';
 import { calendarOf } from '../calendar';
-import type { AppContext } from '../context';
+import type { ActContext } from '../context';
 import { CycleError, countyList, participants, recordProgress, sendAll } from './common';
 
 /**
@@ -10,7 +10,7 @@ import { CycleError, countyList, participants, recordProgress, sendAll } from '.
  * to Migrationsverket's mailbox and to the county (officers in copy), the CSV attached.
  * Every county taking part must have reported by now (the review's Map saw to it).
  */
-export async function sendReports(app: AppContext, { year }: YearActInput, now: string) {
+export async function sendReports(app: ActContext, { year }: YearActInput, now: string) {
   const { taking } = await participants(app, year);
   const missing = taking.filter((s) => !s.report).map((s) => s.county);
   if (missing.length > 0) throw new CycleError(`Länsrapporten saknas för ${countyList(missing)}; rapporterna kan inte skickas till Migrationsverket.`);

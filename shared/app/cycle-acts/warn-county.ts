@@ -4,7 +4,7 @@ import { countyWarningNotice } from '../../notifications/calendar-notices';
 import { longTime } from '../../notifications/cycle-messages';
 import type { CountyItem, WarnCountyResult } from '../../workflow/contract';
 import { calendarOf } from '../calendar';
-import type { AppContext } from '../context';
+import type { ActContext } from '../context';
 import { recordProgress, sendAll } from './common';
 
 /**
@@ -15,7 +15,7 @@ import { recordProgress, sendAll } from './common';
  * the warning with it, the county waits again until the new warning. Idempotent: run again
  * (a retry, a restarted execution) it sends nothing more.
  */
-export async function warnCounty(app: AppContext, item: CountyItem, now: string): Promise<WarnCountyResult> {
+export async function warnCounty(app: ActContext, item: CountyItem, now: string): Promise<WarnCountyResult> {
   const { year, county } = item;
   const calendar = await calendarOf(app, year);
   const warningAt = countyWarningInstant(calendar);

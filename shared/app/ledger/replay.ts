@@ -1,5 +1,5 @@
-import type { Command, CommandType } from '../domain/ledger';
-import { EventBodySchema, type EventBody, type EventType, type LedgerEvent } from '../schemas/ledger';
+import type { Command, CommandType } from '../../domain/ledger';
+import { EventBodySchema, type EventBody, type EventType, type LedgerEvent } from '../../schemas/ledger';
 
 /**
  * Whether an event recorded under an idempotency key is what the command would have

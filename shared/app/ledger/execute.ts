@@ -1,8 +1,9 @@
-import { decide, evolve, idempotencyScope, type Command, type CommandContext, type LedgerState } from '../domain/ledger';
-import { count } from '../platform/metrics';
-import type { LedgerEvent, LedgerKey } from '../schemas/ledger';
+import { decide, evolve, idempotencyScope, type Command, type CommandContext, type LedgerState } from '../../domain/ledger';
+import { count } from '../../platform/metrics';
+import type { LedgerEvent, LedgerKey } from '../../schemas/ledger';
+import { IdempotencyKeyReusedError, LedgerBusyError } from '../errors';
 import { replayMatches } from './replay';
-import type { LedgerStore } from './store';
+import type { LedgerStore } from '../ports';
 
 export interface Outcome {
   event: LedgerEvent;
@@ -27,26 +28,6 @@ export const defaultRetry: RetryPolicy = {
   random: Math.random,
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 };
-
-/** Too many writers raced for the same ledger; the command was not applied. */
-export class LedgerBusyError extends Error {
-  constructor(readonly attempts: number) {
-    super(`Ledger still contended after ${attempts} attempts`);
-    this.name = 'LedgerBusyError';
-  }
-}
-
-/**
- * The idempotency key was recorded with another command by the same actor: nothing is
- * replayed and nothing is written (the HTTP layer refuses such a reuse before the command
- * runs; this is the ledger's own check for when the HTTP record of the key is gone).
- */
-export class IdempotencyKeyReusedError extends Error {
-  constructor(readonly idempotencyKey: string, readonly seq: number) {
-    super(`Idempotency key already recorded with another command (event ${seq})`);
-    this.name = 'IdempotencyKeyReusedError';
-  }
-}
 
 /**
  * Commands of this process on one ledger take turns: they never race each other for the

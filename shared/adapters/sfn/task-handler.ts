@@ -1,21 +1,21 @@
 import type { Context } from 'aws-lambda';
 import type { ZodType } from 'zod';
-import { appContext, type AppContext } from '../app/context';
-import { currentTime } from '../app/clock';
-import { instrumented } from '../platform/invocation';
-import { log, logAbout } from '../platform/logger';
+import { currentTime } from '../../app/clock';
+import { instrumented } from '../../platform/invocation';
+import { log, logAbout } from '../../platform/logger';
 
 /** One act of the yearly workflow: idempotent, so Step Functions may run it again after any failure. */
-export type Act<I, R> = (app: AppContext, input: I, now: string) => Promise<R>;
+export type Act<A, I, R> = (app: A, input: I, now: string) => Promise<R>;
 
 /**
  * The one way a workflow task Lambda runs: parse the state input with the contract's zod
  * schema (extra keys are dropped), run the act at the current time (currentTime(): the
  * local stack's virtual clock, real time in AWS) and return its result. Any failure is
  * logged and thrown, so that the task's Retry runs the act again and, failing that, its
- * Catch records the failure. Its log lines carry the year and county of the input, where it has them.
+ * Catch records the failure. `app`: the ports the act reaches, as the function gives them. Its
+ * log lines carry the year and county of the input, where it has them.
  */
-export function taskHandler<I, R>(schema: ZodType<I>, act: Act<I, R>): (event: unknown, context?: Context) => Promise<R> {
+export function taskHandler<A, I, R>(schema: ZodType<I>, act: Act<A, I, R>, app: A): (event: unknown, context?: Context) => Promise<R> {
   return instrumented(async (event: unknown) => {
     const parsed = schema.safeParse(event);
     if (!parsed.success) {
@@ -26,7 +26,7 @@ export function taskHandler<I, R>(schema: ZodType<I>, act: Act<I, R>): (event: u
     const { year, county } = (parsed.data ?? {}) as { year?: unknown; county?: unknown };
     logAbout({ ...(typeof year === 'number' && { year }), ...(typeof county === 'string' && { county }) });
     try {
-      const result = await act(appContext(), parsed.data, currentTime());
+      const result = await act(app, parsed.data, currentTime());
       // A waiting year is checked again and again: those results are debug noise.
       const waiting = (result as { status?: unknown } | undefined)?.status === 'WAIT';
       (waiting ? log.debug : log.info)('task done', { act: act.name, result: result as unknown });

@@ -1,0 +1,9 @@
+import type { AppContext } from '../app/context';
+import { buildMailing } from './mailing';
+import { buildTables } from './tables';
+import { buildWorkflow } from './workflow';
+
+/** Every port at once, from `env` (the tests and the local tools; a function takes only the groups it uses). */
+export function buildContext(env: NodeJS.ProcessEnv): AppContext {
+  return { ...buildTables(env), ...buildMailing(env), ...buildWorkflow(env) };
+}

@@ -1,0 +1,69 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ROUTES } from '../../shared/http/routes';
+
+/**
+ * The layers point one way: domain ← app ← adapters ← functions. Read from every file's own
+ * import statements (direct imports; what those import is checked where they live).
+ */
+const ROOT = resolve(__dirname, '../..');
+
+function sources(dir: string): string[] {
+  return readdirSync(join(ROOT, dir), { withFileTypes: true, recursive: true })
+    .filter((e) => e.isFile() && /\.tsx?$/.test(e.name))
+    .map((e) => relative(ROOT, join(e.parentPath, e.name)));
+}
+
+/** Every module specifier a file imports or re-exports, statically or with import(). */
+function importsOf(file: string): string[] {
+  const text = readFileSync(join(ROOT, file), 'utf8');
+  const found = [
+    ...text.matchAll(/^\s*(?:import|export)\b[^'"]*?\bfrom\s*['"]([^'"]+)['"]/gm),
+    ...text.matchAll(/^\s*import\s*['"]([^'"]+)['"]/gm),
+    ...text.matchAll(/\bimport\(\s*['"]([^'"]+)['"]\s*\)/g),
+  ];
+  return found.map((m) => m[1]!);
+}
+
+/** Where a relative import lands, from the project's root (packages stay as written). */
+const target = (file: string, specifier: string): string => (specifier.startsWith('.') ? relative(ROOT, resolve(ROOT, dirname(file), specifier)) : specifier);
+
+const FORBIDDEN_BELOW_ADAPTERS = [/^shared\/adapters(\/|$)/, /^shared\/http(\/|$)/, /^shared\/composition(\/|$)/, /^local(\/|$)/, /^functions(\/|$)/, /^@aws-sdk\//];
+
+describe('the layers', () => {
+  for (const layer of ['shared/domain', 'shared/app']) {
+    it(`${layer} imports no adapter, no HTTP, no composition root, no emulator and no AWS SDK`, () => {
+      const files = sources(layer);
+      expect(files.length).toBeGreaterThan(0);
+      const offending = files.flatMap((file) =>
+        importsOf(file)
+          .map((specifier) => target(file, specifier))
+          .filter((to) => FORBIDDEN_BELOW_ADAPTERS.some((pattern) => pattern.test(to)))
+          .map((to) => `${file} → ${to}`),
+      );
+      expect(offending).toEqual([]);
+    });
+  }
+
+  it('sees the imports it looks for (the check would catch an adapter import)', () => {
+    const file = 'shared/app/x.ts';
+    expect(target(file, '../adapters/dynamodb/client')).toBe('shared/adapters/dynamodb/client');
+    expect(importsOf('shared/composition/tables.ts').map((s) => target('shared/composition/tables.ts', s))).toContain('shared/adapters/dynamodb/client');
+  });
+});
+
+describe('the routes', () => {
+  it.each(ROUTES.map((r) => r.name))('functions/%s takes its schemas from its own declaration in ROUTES', (name) => {
+    const text = readFileSync(join(ROOT, 'functions', name, 'index.ts'), 'utf8');
+    expect(text.match(/\broute\('([\w-]+)'\)/g)).toEqual([`route('${name}')`]);
+  });
+});
+
+describe('the ledger', () => {
+  it('is entered one way: only runCommand (shared/app/command.ts) runs the ledger service', () => {
+    const importsExecute = /import\s*\{[^}]*(?<!type )\bexecute\b[^}]*\}\s*from\s*'[./]*(app\/)?ledger\/execute'/;
+    const callers = ['shared', 'functions'].flatMap(sources).filter((file) => importsExecute.test(readFileSync(join(ROOT, file), 'utf8')));
+    expect(callers).toEqual(['shared/app/command.ts']);
+  });
+});

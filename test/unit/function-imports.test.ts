@@ -1,0 +1,48 @@
+import { resolve } from 'node:path';
+import { build } from 'esbuild';
+import { describe, expect, it } from 'vitest';
+import { entryOf } from '../../infra/constructs/function';
+
+/**
+ * A function loads only the clients it calls: each handler is bundled as it is deployed
+ * (esbuild, everything inlined) and the AWS SDK packages in its module graph are read from the
+ * metafile. The routes that read nothing stored load no SDK at all.
+ */
+const ROOT = resolve(__dirname, '../..');
+
+async function sdkPackagesOf(name: string): Promise<string[]> {
+  const result = await build({
+    entryPoints: [resolve(ROOT, entryOf(name))],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    write: false,
+    metafile: true,
+    logLevel: 'silent',
+  });
+  const packages = Object.keys(result.metafile.inputs)
+    .map((input) => /node_modules\/(@aws-sdk\/[^/]+)\//.exec(input)?.[1])
+    .filter((p): p is string => p !== undefined);
+  return [...new Set(packages)].sort();
+}
+
+describe('the clients a function loads', () => {
+  it.each(['health', 'openapi', 'list-counties', 'list-municipalities'])('%s loads no AWS SDK', async (name) => {
+    expect(await sdkPackagesOf(name)).toEqual([]);
+  });
+
+  it('a route on the ledger loads DynamoDB, not SES or Step Functions', async () => {
+    const packages = await sdkPackagesOf('submit-proposal');
+    expect(packages).toContain('@aws-sdk/client-dynamodb');
+    expect(packages.filter((p) => /client-(ses|sfn)/.test(p))).toEqual([]);
+  });
+
+  it('the follower loads DynamoDB and SES, not Step Functions; get-cycle DynamoDB and Step Functions, not SES', async () => {
+    const follower = await sdkPackagesOf('follow-ledger');
+    expect(follower).toEqual(expect.arrayContaining(['@aws-sdk/client-dynamodb', '@aws-sdk/client-ses']));
+    expect(follower).not.toContain('@aws-sdk/client-sfn');
+    const cycle = await sdkPackagesOf('get-cycle');
+    expect(cycle).toEqual(expect.arrayContaining(['@aws-sdk/client-dynamodb', '@aws-sdk/client-sfn']));
+    expect(cycle).not.toContain('@aws-sdk/client-ses');
+  });
+});
