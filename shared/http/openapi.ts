@@ -1,5 +1,6 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31, type ResponseConfig, type RouteConfig } from '@asteasolutions/zod-to-openapi';
-import { z, type ZodObject, type ZodType } from 'zod';
+import * as z from 'zod';
+import type { ZodObject, ZodType } from 'zod';
 import {
   AmendProposalBody,
   AuditList,
