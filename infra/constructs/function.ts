@@ -4,10 +4,11 @@ import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogLevel, NodejsFunction, OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { ENTRY_METADATA_KEY } from '../metadata';
+import { LAMBDA_BUNDLING } from '../bundling';
 
 /** Absolute path of the repository root (this file lives in infra/constructs/). */
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -36,7 +37,7 @@ export interface DomainFunctionProps {
 
 /**
  * One Lambda handler with the project's defaults: Node.js 22 on arm64 (cheaper per ms),
- * X-Ray tracing, structured JSON logs kept a month, ESM bundle with source maps.
+ * X-Ray tracing, structured JSON logs kept a month, bundled as LAMBDA_BUNDLING says.
  */
 export class DomainFunction extends Construct {
   readonly handler: NodejsFunction;
@@ -81,16 +82,7 @@ export class DomainFunction extends Construct {
         NODE_OPTIONS: '--enable-source-maps',
         ...props.environment,
       },
-      bundling: {
-        format: OutputFormat.ESM,
-        target: 'node22',
-        sourceMap: true,
-        minify: true,
-        // Prefer ESM builds of dependencies (tree-shaking), fall back to CommonJS.
-        mainFields: ['module', 'main'],
-        // CommonJS dependencies bundled into ESM still call require(); give them one.
-        banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
-      },
+      bundling: cdkBundling(),
     });
 
     const cfn = this.handler.node.defaultChild as lambda.CfnFunction;
@@ -108,4 +100,26 @@ export class DomainFunction extends Construct {
       },
     );
   }
+}
+
+/**
+ * LAMBDA_BUNDLING in NodejsFunction's terms. NodejsFunction always bundles, tree-shakes and
+ * runs on platform node; `bundleAwsSDK` stops it from making `@aws-sdk/*` external by default,
+ * so the externals are exactly LAMBDA_BUNDLING's.
+ */
+export function cdkBundling(): BundlingOptions {
+  const b = LAMBDA_BUNDLING;
+  return {
+    format: { esm: OutputFormat.ESM, cjs: OutputFormat.CJS }[b.format],
+    target: b.target,
+    mainFields: [...b.mainFields],
+    minify: b.minify,
+    keepNames: b.keepNames,
+    sourceMap: b.sourcemap,
+    sourcesContent: b.sourcesContent,
+    bundleAwsSDK: true,
+    externalModules: [...b.external],
+    banner: b.banner.js,
+    logLevel: { warning: LogLevel.WARNING }[b.logLevel],
+  };
 }

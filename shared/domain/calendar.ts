@@ -3,7 +3,7 @@
  * Pure: no I/O, no clock. All instants are UTC ISO strings ending in 'Z' with whole seconds;
  * local times are Europe/Stockholm, converted via the platform's tz database (Intl).
  *
- * Working days (working-days.ts, from date-holidays): the default publication moves to the
+ * Working days (working-days.ts, Sweden's holidays): the default publication moves to the
  * next working day, the reminders derived from a deadline to the working day before, and the
  * county warning lies 3 working days before the county report date. The deadline itself stays
  * the date set (2 November 23:59:59), also on a weekend. Instants an administrator sets are
@@ -58,7 +58,7 @@ const defaults = new Map<number, Calendar>();
 
 /**
  * The statutory calendar of a share year, computed once per year and process (Intl's time-zone
- * lookups and date-holidays' rules are slow): a copy of the memoised one.
+ * lookups are slow): a copy of the memoised one.
  */
 export function defaultCalendar(shareYear: number): Calendar {
   let calendar = defaults.get(shareYear);

@@ -1,5 +1,6 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31, type ResponseConfig, type RouteConfig } from '@asteasolutions/zod-to-openapi';
-import { z, type ZodType } from 'zod';
+import * as z from 'zod';
+import type { ZodType } from 'zod';
 import { REFUSAL_CODES } from '../app/errors';
 import { ERROR_CODES } from '../domain/errors';
 import { EDGE_CODES } from './errors';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ActorSchema, DecisionOutcome, PersonSchema, ProposalStatus, ReportMode, ResolutionSchema } from './ledger';
 import { MailKind } from './mail-log';
 import { CountyCode, MunicipalityCode } from './reference';

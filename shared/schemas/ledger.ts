@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { CountyCode, MunicipalityCode } from './reference';
 
 /** Amounts inside the ledger: integer thousandths of a per mille (see domain/per-mille). */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** A county code exactly as in the reference data: two digits, `03` (not `3`, not `003`). */
 export const CountyCode = z.string().regex(/^\d{2}$/, 'Länskoden ska vara två siffror, till exempel 03.');

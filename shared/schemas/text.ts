@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Characters free text may not hold: control characters other than line breaks (CR, LF),

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Person } from './ledger';
 import { CountyCode, MunicipalityCode } from './reference';
 import { hasForbiddenCharacters } from './text';

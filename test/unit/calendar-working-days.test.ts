@@ -1,8 +1,10 @@
+import Holidays from 'date-holidays';
 import { describe, expect, it } from 'vitest';
 import { countyWarningAt, derivedReminders, stockholmDate, stockholmToUtc } from '../../shared/domain/calendar';
 import {
   addDays,
   holidayNames,
+  swedishHolidays,
   isWorkingDay,
   nonWorkingHolidays,
   weekday,
@@ -16,7 +18,7 @@ const deadline = (y: number, m: number, d: number) => stockholmToUtc(y, m, d, 23
 const at9 = (y: number, m: number, d: number) => stockholmToUtc(y, m, d, 9, 0, 0);
 const report = (y: number, m: number, d: number) => ({ countyReportAt: at9(y, m, d) });
 
-describe('Swedish working days (date-holidays, SE)', () => {
+describe('Swedish working days', () => {
   it('Saturday and Sunday are not working days; an ordinary weekday is', () => {
     expect(isWorkingDay([2027, 10, 30])).toBe(false); // Saturday
     expect(isWorkingDay([2027, 10, 31])).toBe(false); // Sunday
@@ -45,7 +47,7 @@ describe('Swedish working days (date-holidays, SE)', () => {
     expect(isWorkingDay([2027, 6, 25])).toBe(false); // Friday
     expect(isWorkingDay([2027, 12, 24])).toBe(false); // julafton, Friday
     expect(isWorkingDay([2027, 12, 31])).toBe(false); // nyårsafton, Friday
-    // date-holidays' 'bank' days in Sweden are exactly these three, every year.
+    // The de facto days off are exactly these three, every year.
     for (let year = 2020; year <= 2040; year++) {
       const nonWorking = [...nonWorkingHolidays(year)];
       expect(nonWorking.filter((d) => holidayNames(toDate(d)).some((n) => /afton$/.test(n))).map((d) => holidayNames(toDate(d)).find((n) => /afton$/.test(n)))).toEqual([
@@ -53,6 +55,20 @@ describe('Swedish working days (date-holidays, SE)', () => {
         'julafton',
         'nyårsafton',
       ]);
+    }
+  });
+
+  // The rules are written out in working-days.ts; date-holidays (a dev dependency, for this
+  // test alone) is the reference: its public and bank holidays and its half days ('optional').
+  it("agree with date-holidays' calendar for Sweden, every year from 2005 to 2200", () => {
+    const reference = new Holidays('SE');
+    const TYPE = { public: 'public', bank: 'bank', optional: 'half' } as Record<string, string>;
+    for (let year = 2005; year <= 2200; year++) {
+      const expected = reference
+        .getHolidays(year)
+        .filter((h) => h.type in TYPE)
+        .map((h) => `${h.date.slice(0, 10)} ${TYPE[h.type]} ${h.name}`);
+      expect(swedishHolidays(year).map((h) => `${h.date} ${h.type} ${h.name}`).sort(), String(year)).toEqual(expected.sort());
     }
   });
 
