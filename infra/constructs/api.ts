@@ -20,7 +20,7 @@ export interface ApiProps {
 }
 
 /**
- * The public HTTP API (DESIGN §3): one route and one Lambda per entry of ROUTES, behind a
+ * The public HTTP API (docs/DESIGN.md "Requests"): one route and one Lambda per entry of ROUTES, behind a
  * JWT authorizer trusting the Cognito pool. Each function gets only the access its use case
  * needs: reads for GET, read-write otherwise. No route sends e-mail: commands append ledger
  * events, and the ledger follower (ledger-follower.ts) sends their notices from the stream.
@@ -97,7 +97,7 @@ export class Api extends Construct {
       if (isPublic) {
         Validations.of(httpRoute).acknowledge({
           id: 'AwsSolutions-APIG4',
-          reason: 'Public by design (DESIGN §3): health, reference data and the OpenAPI document.',
+          reason: 'Public by design (README "Roles and tokens"): health, reference data and the OpenAPI document.',
         });
       }
       functions[route.name] = fn;

@@ -18,7 +18,7 @@ export interface IdentityProps {
 
 /**
  * Who may call the API: a Cognito user pool whose ID tokens carry the claims the handlers
- * authorize on (DESIGN §3): `custom:role`, `custom:municipality`, `custom:county`.
+ * authorize on (README "Roles and tokens"): `custom:role`, `custom:municipality`, `custom:county`.
  * Users are created by administrators; nobody signs up. Two app clients: one for scripts
  * (`ApiClient`, SRP/password, no OAuth) and one for the web app (`WebClient`, authorization
  * code with PKCE through the pool's Cognito domain).

@@ -15,7 +15,7 @@ import { acknowledgeExecutionWildcard, acknowledgeTableIndexes } from './workflo
 export const START_NEXT_FUNCTION = TASKS.startNext;
 
 /**
- * The yearly calendar is in Swedish time (DESIGN §1). aws-cdk-lib 2.276 has no
+ * The yearly calendar is in Swedish time (docs/DESIGN.md "Calendar"). aws-cdk-lib 2.276 has no
  * TimeZone.EUROPE_STOCKHOLM (tzdb made Stockholm a link to Berlin), but the IANA name is
  * valid for EventBridge Scheduler and is what an administrator expects to read.
  */

@@ -55,7 +55,7 @@ export interface WorkflowApiFunctions {
 }
 
 /**
- * The yearly workflow (DESIGN §2): one Standard execution per share year, named
+ * The yearly workflow (docs/workflow.md "The state machine"): one Standard execution per share year, named
  * `cycle-<year>`, shaped exactly as the header of shared/workflow/contract.ts says, with
  * one Lambda per entry of TASKS. Logs every event with its data and traces with X-Ray.
  */

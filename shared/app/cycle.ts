@@ -109,7 +109,7 @@ async function startExecution(app: CycleContext, year: number): Promise<{ execut
  * Reminders that follow the deadline (not set explicitly) are recomputed when it moves; those
  * sent stay (patchCalendar). Once publication has told everyone the deadline, moving it leaves
  * the stored calendar differing from the record's `toldDeadline`. No route sends e-mail
- * (DESIGN §2): the record's write reaches the table's stream, whose follower sends the
+ * (docs/workflow.md "The moved deadline"): the record's write reaches the table's stream, whose follower sends the
  * "deadline moved" notice within seconds (shared/app/follow-cycle.ts); the workflow's next
  * check sends it if the follower has not (the safety net), so a move answered here is never
  * lost, even if the follower or the execution is down. The two claim the move on the record,

@@ -10,7 +10,7 @@ export interface FollowedCycle {
 }
 
 /**
- * Follows the years' cycle records (DESIGN.md "E-mail"): when a record's new image shows a
+ * Follows the years' cycle records (docs/workflow.md "The moved deadline"): when a record's new image shows a
  * published year whose calendar deadline is not the one the parties were told (an
  * administrator moved it), the "deadline moved" notice goes out now, not at the workflow's
  * next check (up to four hours later). The same function as the workflow's act, claimed per

@@ -16,7 +16,7 @@ export interface FollowedEvent {
 }
 
 /**
- * Follows the ledgers' new events (DESIGN.md "Data", "E-mail"): brings each ledger's view up
+ * Follows the ledgers' new events (docs/ledger.md "The stream and the follower", docs/DESIGN.md "E-mail"): brings each ledger's view up
  * to its newest event and sends each event's notices (linking the web app's pages under
  * `app.appUrl`), each recipient once. Returns the ids
  * of the events to deliver again: for a ledger whose view or notices failed, its first such

@@ -2,7 +2,7 @@ import { isWithinWindow, windowClosesAt, type Calendar } from './calendar';
 import type { LedgerState } from './ledger/state';
 import { COUNTIES } from '../reference';
 
-/** Where a share year stands, as the API shows it (DESIGN.md §3, cycle). */
+/** Where a share year stands, as the API shows it (GET …/cycle: docs/workflow.md "What an administrator sees"). */
 export type Phase = 'PLANNED' | 'OPEN' | 'CLOSED' | 'REPORTED' | 'FINAL';
 export type CountyReportStatus = 'PENDING' | 'SUBMITTED' | 'AUTO_SUBMITTED';
 

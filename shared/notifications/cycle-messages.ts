@@ -13,7 +13,7 @@ export { LOG_IN, SERVICE, body, countyName, formatPerMille, longDate, longTime, 
 /**
  * The e-mail notices of the yearly workflow, in Swedish. Pure: each function gets the facts
  * and the contacts and returns the mail(s), with a dedupe key that names the event, so that
- * an act run again sends nobody the same notice twice (DESIGN.md "E-mail (SES)"):
+ * an act run again sends nobody the same notice twice (docs/DESIGN.md "E-mail"):
  *   publish       → every municipality: its preliminary share and the deadline
  *   reminder-i    → every municipality: the state of each of its proposals, as giver or
  *                   receiver, and what it still may or must do by the deadline;

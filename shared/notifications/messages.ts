@@ -10,7 +10,7 @@ export { formatPerMille };
 /**
  * The e-mail notices of the county ledger, in Swedish. Pure: who gets what follows from the
  * event, the ledger just before and right after it, the year's calendar (for "by when")
- * and the contacts (DESIGN.md "E-mail (SES)"):
+ * and the contacts (docs/DESIGN.md "E-mail"):
  *   ProposalSubmitted  → receiver (consent asked), giver (receipt), county
  *   ProposalAmended    → receiver (consent asked again), previous receiver if it changed
  *                        (no longer concerned), giver (receipt), county

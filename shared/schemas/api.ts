@@ -5,7 +5,7 @@ import { CountyCode, MunicipalityCode } from './reference';
 import { freeText } from './text';
 
 /**
- * The HTTP contract (DESIGN.md §3). Request schemas are strict: unknown fields are
+ * The HTTP contract (docs/DESIGN.md "Requests"). Request schemas are strict: unknown fields are
  * refused. The OpenAPI document is generated from these schemas (`.meta({ id })`).
  */
 

@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { CountyCode, MunicipalityCode } from './reference';
 
 /**
- * Who receives the e-mail notices. Contacts are data (DESIGN.md "E-mail"): stored in the
+ * Who receives the e-mail notices. Contacts are data (docs/DESIGN.md "E-mail"): stored in the
  * table, imported by an administrator, with example defaults for every missing entry.
  * A municipality has one or more addresses (for example its registry and the person
  * handling the matter), all of which receive every mail to it; a county has one functional

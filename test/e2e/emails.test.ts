@@ -1,6 +1,6 @@
 /**
  * E-mail notices end to end: after each proposal event, the local SES (aws-ses-v2-local)
- * holds exactly the expected mails: recipient, copy and Swedish subject (DESIGN.md "E-mail"):
+ * holds exactly the expected mails: recipient, copy and Swedish subject (docs/DESIGN.md "E-mail"):
  *   submitted, amended → receiver (consent asked), on a new receiver also the previous one, giver (receipt)
  *   consented, declined → giver, receiver (receipt) · decided → giver and receiver (one mail each)
  *   withdrawn → receiver, giver (receipt)

@@ -1,5 +1,5 @@
 /**
- * Property tests for the county ledger (DESIGN.md §1, R1–R9).
+ * Property tests for the county ledger (docs/DESIGN.md "Rules", R1–R9).
  *
  * A scenario is a random county (any of the 21, Gotland included), random preliminary shares
  * for its municipalities (integer milli, 0..50 000) and a random list of command descriptors,

@@ -848,7 +848,7 @@ describe('lifecycle', () => {
     expectRefused(when(given(imported(), closed()), importShares({ ...SHARES }), ctx(DURING, ADMIN)), 'SHARES_LOCKED');
   });
 
-  // DESIGN §1/§3: the window follows the calendar until the workflow acts, and the catalog says
+  // docs/DESIGN.md "Rules" (R6): the window follows the calendar until the workflow acts, and the catalog says
   // shares cannot change once "perioden har stängt". A county with no proposals that reported
   // and was finalized after the calendar deadline must not get new preliminary shares (that would
   // break R9: final ≠ preliminary − given + received).
@@ -1033,10 +1033,10 @@ describe('state transitions', () => {
 });
 
 // ---------------------------------------------------------------------------------------
-// Error kinds (§3 maps them to HTTP statuses) and coverage of the catalog
+// Error kinds (the HTTP edge maps them to statuses: shared/http/errors.ts) and coverage of the catalog
 // ---------------------------------------------------------------------------------------
 
-it('refusals carry the kinds §3 maps to HTTP statuses (409 conflicts with state, 422 broken rules)', () => {
+it('refusals carry the kinds the HTTP edge maps to statuses (409 conflicts with state, 422 broken rules)', () => {
   const kinds: Partial<Record<ErrorCode, ErrorKind>> = {
     SUBMISSION_WINDOW_CLOSED: 'conflict',
     GIVER_HAS_PROPOSAL: 'conflict',
