@@ -38,7 +38,7 @@ import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from './emulators/account';
 import { Router, type LocalRoute } from './emulators/api-gateway/router';
 import { close, createLocalServer, listen, type LocalServerOptions } from './emulators/api-gateway/server';
 import { WARM_UP_HEADER, warmUp } from './emulators/api-gateway/warm-up';
-import { ClockError, createClock, exportClockOffset, type Clock } from './emulators/clock';
+import { type ClockError, createClock, exportClockOffset, type Clock } from './emulators/clock';
 import { environmentOf } from './emulators/cloudformation/functions';
 import { Resolver } from './emulators/cloudformation/resolver';
 import { routesFromTemplate } from './emulators/cloudformation/routes';
@@ -269,7 +269,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     };
     const sample = { year: String(new Date(clock.now()).getUTCFullYear() + 1), giver: '0180', county: '01', municipality: '0180' };
     await warmUp(apiPort, functions.routes, await mintToken(keys, { 'custom:role': 'admin' }), sample, Math.max(1, apiContainers));
-    serving = { ...base, ...(options.accessLog && { accessLog: options.log ?? ((line: string) => process.stdout.write(line + '\n')) }) };
+    serving = { ...base, ...(options.accessLog && { accessLog: options.log ?? ((line: string) => process.stdout.write(`${line}\n`)) }) };
     start.phase('warm-up');
 
     // 7. Executions that were running when the stack last stopped start again.

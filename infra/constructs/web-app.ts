@@ -48,7 +48,7 @@ export function appUrlFromContext(value: unknown): string | undefined {
   } catch {
     url = undefined;
   }
-  if (!url || url.protocol !== 'https:' || url.pathname !== '/' || url.search || url.hash || url.username) {
+  if (url?.protocol !== 'https:' || url.pathname !== '/' || url.search || url.hash || url.username) {
     throw new BadContextError(`appUrl must be the web app's address, https://<host> without a path (for example https://omfordelning.example.se), not ${String(value)}.`);
   }
   return url.origin;

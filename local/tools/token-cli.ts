@@ -41,13 +41,13 @@ async function main(argv: string[]): Promise<void> {
     throw new LocalStackError('BAD_ARGUMENT', `${(error as Error).message}. ${USAGE}`);
   }
   if (values.help) {
-    process.stdout.write(USAGE + '\n');
+    process.stdout.write(`${USAGE}\n`);
     return;
   }
   const claims = claimsFor(values);
   const keys = await loadOrCreateKeys(values['data-dir'] ?? '.data');
   if (keys.created) process.stderr.write(`Skapade en ny signeringsnyckel i ${keys.path} (npm start använder samma).\n`);
-  process.stdout.write((await mintToken(keys, claims)) + '\n');
+  process.stdout.write(`${await mintToken(keys, claims)}\n`);
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {

@@ -83,7 +83,7 @@ async function createKeyFile(path: string): Promise<boolean> {
   };
   const tmp = `${path}.${process.pid}.${randomUUID()}.tmp`;
   try {
-    writeFileSync(tmp, JSON.stringify(file, null, 2) + '\n', { mode: 0o600 });
+    writeFileSync(tmp, `${JSON.stringify(file, null, 2)}\n`, { mode: 0o600 });
     linkSync(tmp, path); // atomic, and fails if the file appeared meanwhile
     return true;
   } catch (error) {

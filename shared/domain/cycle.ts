@@ -51,6 +51,7 @@ export function cycleMilestones(calendar: Calendar): Milestone[] {
 export function countyWarningInstant(calendar: Calendar): string {
   const warning = countyWarningAt(calendar);
   const review = windowClosesAt(calendar);
+  // biome-ignore lint/complexity/useMathMinMax: ISO instants (strings), compared as text
   return warning > review ? warning : review;
 }
 
@@ -169,10 +170,10 @@ function instantMs(instant: string): number {
 
 /** Whole-second UTC ISO string, rounded down. */
 function utcFloor(ms: number): string {
-  return new Date(Math.floor(ms / SECOND) * SECOND).toISOString().slice(0, 19) + 'Z';
+  return `${new Date(Math.floor(ms / SECOND) * SECOND).toISOString().slice(0, 19)}Z`;
 }
 
 /** Whole-second UTC ISO string, rounded up. */
 function utcCeil(ms: number): string {
-  return new Date(Math.ceil(ms / SECOND) * SECOND).toISOString().slice(0, 19) + 'Z';
+  return `${new Date(Math.ceil(ms / SECOND) * SECOND).toISOString().slice(0, 19)}Z`;
 }

@@ -48,7 +48,7 @@ export function isValidDateTime(y: number, mo: number, d: number, h: number, mi:
 export function formatUtc(ms: number): string {
   const iso = new Date(Math.floor(ms / SECOND) * SECOND).toISOString();
   if (!/^\d{4}-/.test(iso)) throw new RangeError(`Instant out of range: ${iso}`);
-  return iso.slice(0, 19) + 'Z';
+  return `${iso.slice(0, 19)}Z`;
 }
 
 export function stockholmToUtc(year: number, month: number, day: number, hour: number, minute: number, second: number): string {

@@ -58,7 +58,7 @@ export function body(paragraphs: readonly string[], county?: string): string {
   const signature = county
     ? `Med vänlig hälsning\nLänsstyrelsen i ${countyName(county)}\n\n${SENT_BY}. Svarar ni på meddelandet går svaret till länsstyrelsen.\n(Det här är ett automatiskt meddelande.)`
     : 'Med vänlig hälsning\nTjänsten Omfördelning (omfördelning av anvisningsandelar för ensamkommande barn)\n(Det här är ett automatiskt meddelande.)';
-  return ['Hej!', ...paragraphs, signature].join('\n\n') + '\n';
+  return `${['Hej!', ...paragraphs, signature].join('\n\n')}\n`;
 }
 
 /** "Uppsala (0380)". */

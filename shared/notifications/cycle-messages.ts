@@ -174,7 +174,7 @@ export function deadlineNotice(year: number, municipality: string, preliminary: 
       ...(own.length === 0
         ? [`${name(municipality)} har inga förslag. Er andel är oförändrad ${formatPerMille(preliminary)}. Ni behöver inte göra något.`]
         : [
-            'Era förslag:\n' + own.map((p) => `- ${proposalLine(p)}: ${CLOSED_STATUS[p.status]}`).join('\n'),
+            `Era förslag:\n${own.map((p) => `- ${proposalLine(p)}: ${CLOSED_STATUS[p.status]}`).join('\n')}`,
             `Länsstyrelsen beslutar om de överenskomna förslagen och rapporterar till Migrationsverket senast ${longTime(calendar.countyReportAt)}; ` +
               `de slutliga andelarna fastställs ${longDate(calendar.finalizeAt)}. Ni får ett meddelande om varje beslut och om er slutliga andel. Ni behöver inte göra något.`,
           ]),

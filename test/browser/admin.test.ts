@@ -78,7 +78,7 @@ describe('the administrator in the browser', () => {
     badLines[3] = `${lines[3]!.split(',')[0]},1,2345`; // a decimal comma with four decimals
     badLines[5] = '9999,0.5'; // no such municipality
     const bad = join(dir, 'andelar-fel.csv');
-    writeFileSync(bad, badLines.join('\n') + '\n');
+    writeFileSync(bad, `${badLines.join('\n')}\n`);
     await page.getByLabel('CSV-fil med andelarna').setInputFiles(bad);
     const summary = page.getByRole('alert');
     await summary.getByText(/^Rad 4: /).waitFor();
@@ -97,7 +97,7 @@ describe('the administrator in the browser', () => {
     const fixed = [...lines];
     fixed[3] = `${lines[3]!.split(',')[0]},"${lines[3]!.split(',')[1]!.replace('.', ',')}"`;
     const file = join(dir, 'andelar.csv');
-    writeFileSync(file, fixed.join('\n') + '\n');
+    writeFileSync(file, `${fixed.join('\n')}\n`);
     await page.getByLabel('CSV-fil med andelarna').setInputFiles(file);
     await page.getByText(`${lines.length - 1} rader, 21 län. Inga fel.`).waitFor();
     expect(await page.getByRole('alert').count()).toBe(0);

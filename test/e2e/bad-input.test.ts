@@ -209,7 +209,7 @@ const GROUPS: Record<string, Case[]> = {
       method: 'PUT',
       path: `${year}/shares`,
       as: 'admin',
-      raw: 'municipality_code,per_mille\n' + '0980,1\n'.repeat(15_000),
+      raw: `municipality_code,per_mille\n${'0980,1\n'.repeat(15_000)}`,
       headers: { 'content-type': 'text/csv' },
       status: 400,
       code: 'BODY_TOO_LARGE',

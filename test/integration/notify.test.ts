@@ -7,7 +7,7 @@ import { buildContext } from '../../shared/composition/context';
 import { followLedgers, type FollowedEvent } from '../../shared/app/follow-ledger';
 import { sendEachOnce, sendOnce } from '../../shared/app/notify';
 import { defaultCalendar } from '../../shared/domain/calendar';
-import { RuleError } from '../../shared/domain/errors';
+import type { RuleError } from '../../shared/domain/errors';
 import type { Command, CommandContext } from '../../shared/domain/ledger';
 import type { Refusal } from '../../shared/app/errors';
 import { execute, type Outcome } from '../../shared/app/ledger/execute';

@@ -38,6 +38,7 @@ export interface RecordedInvocation {
   threw: boolean;
 }
 
+// biome-ignore lint/suspicious/noConfusingVoidType: a stream handler may resolve to nothing (no failures to report)
 type Answer = DynamoDBBatchResponse | void | typeof CRASH;
 
 export interface StreamRecorder {

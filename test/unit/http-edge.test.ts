@@ -137,7 +137,7 @@ describe('the request fingerprint', () => {
 describe('the Idempotency-Key contract', () => {
   it('is 1–255 printable ASCII characters without spaces', () => {
     expect(IDEMPOTENCY_KEY_MAX_LENGTH).toBe(255);
-    for (const key of ['a', '7f1c2d9e-5b1a-4c53-9d0e-2a6f0c1b8e47', '!~'.repeat(127) + 'k', 'A:b/c?d=e']) expect(isValidIdempotencyKey(key), key).toBe(true);
+    for (const key of ['a', '7f1c2d9e-5b1a-4c53-9d0e-2a6f0c1b8e47', `${'!~'.repeat(127)}k`, 'A:b/c?d=e']) expect(isValidIdempotencyKey(key), key).toBe(true);
     for (const key of ['', 'k'.repeat(256), 'k'.repeat(2000), 'två', 'a b', 'a\tb', 'a\u0000', 'a\u007f', 'ключ']) expect(isValidIdempotencyKey(key), key).toBe(false);
   });
 

@@ -9,7 +9,7 @@ import type { SentMailStore } from '../../shared/app/ports';
 import { MailDeliveryError, type Mail } from '../../shared/notifications/mailer';
 import type { Contacts } from '../../shared/schemas/contacts';
 import type { EventBody, LedgerEvent, Resolution } from '../../shared/schemas/ledger';
-import { expectNextStep, expectPlainSwedish, expectSignedBy } from '../support/notices';
+import { expectNextStep, expectSignedBy } from '../support/notices';
 
 // Uppsala län (03), share year 2028: Uppsala (0380) gives to Enköping (0381).
 const KEY = { year: 2028, county: '03' };

@@ -14,7 +14,7 @@ const store = new Map<string, string>();
 };
 
 const base64url = (text: string) => btoa(String.fromCharCode(...new TextEncoder().encode(text))).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-const jwt = (claims: Record<string, unknown>) => ['{"alg":"ES256"}', JSON.stringify(claims)].map(base64url).join('.') + '.c2ln';
+const jwt = (claims: Record<string, unknown>) => `${['{"alg":"ES256"}', JSON.stringify(claims)].map(base64url).join('.')}.c2ln`;
 
 beforeEach(() => store.clear());
 

@@ -54,7 +54,7 @@ export async function api<T>(method: string, path: string, body?: unknown, conte
   const json = text && (res.headers.get('content-type') ?? '').includes('json') ? JSON.parse(text) : undefined;
   if (!res.ok) {
     const error = json?.error;
-    throw new ApiError(res.status, error?.code ?? 'HTTP_' + res.status, error?.message ?? 'Något gick fel. Försök igen om en stund.', error?.details ?? []);
+    throw new ApiError(res.status, error?.code ?? `HTTP_${res.status}`, error?.message ?? 'Något gick fel. Försök igen om en stund.', error?.details ?? []);
   }
   return json as T;
 }

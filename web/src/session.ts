@@ -66,5 +66,5 @@ const SIGN_IN_PAGES = ['/logga-in', '/inloggad'];
 export function takeReturn(): string {
   const path = sessionStorage.getItem(RETURN_KEY);
   sessionStorage.removeItem(RETURN_KEY);
-  return path && path.startsWith('/') && !path.startsWith('//') ? path : '/';
+  return path?.startsWith('/') && !path.startsWith('//') ? path : '/';
 }

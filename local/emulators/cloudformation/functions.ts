@@ -3,7 +3,7 @@
  * stream mapping or a Task state invokes, its handler source (the `omfordelning:entry`
  * metadata) and its environment, resolved by the one Resolver. Pure: no I/O.
  */
-import { ENTRY_METADATA, Resolver, describeIntrinsic } from './resolver';
+import { ENTRY_METADATA, type Resolver, describeIntrinsic } from './resolver';
 
 /** How one non-literal environment value was turned into a local one (for the start-up log). */
 export interface EnvResolution {

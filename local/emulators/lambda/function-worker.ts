@@ -303,12 +303,16 @@ class Instance {
     } else if (message?.type === 'result') {
       const pending = this.pending.get(message.id);
       if (!pending) return; // timed out meanwhile
-      if (message.error) return this.settle(message.id, pending, revive(message.error));
+      if (message.error) {
+        this.settle(message.id, pending, revive(message.error));
+        return;
+      }
       let value: unknown;
       try {
         value = message.json === undefined ? null : JSON.parse(message.json);
       } catch (error) {
-        return this.settle(message.id, pending, error as Error);
+        this.settle(message.id, pending, error as Error);
+        return;
       }
       this.settle(message.id, pending, undefined, value);
     }

@@ -53,7 +53,7 @@ export class ExecutionsFile {
     mkdirSync(dirname(this.path), { recursive: true });
     const tmp = `${this.path}.tmp`;
     const shape: FileShape = { version: 1, executions: [...executions] };
-    writeFileSync(tmp, JSON.stringify(shape, null, 1) + '\n');
+    writeFileSync(tmp, `${JSON.stringify(shape, null, 1)}\n`);
     renameSync(tmp, this.path);
   }
 }

@@ -10,7 +10,7 @@ import type { CycleView, SentMailList, SentMailView, ShareList } from '../../../
 import { parsePerMille } from '../../../shared/domain/per-mille';
 import { COUNTIES, findCounty, findMunicipality } from '../../../shared/reference';
 import { ApiError, SessionExpired, api } from '../api';
-import { ErrorSummary, Loading, PageHeading, Panel, Problem, Select, StatusTag, SummaryList, TextInput, errorFor, type FieldError } from '../components';
+import { ErrorSummary, Loading, PageHeading, Panel, Problem, Select, StatusTag, SummaryList, TextInput, type FieldError } from '../components';
 import { formatInstant, formatPerMille } from '../format';
 import { clearStored, readStored, useLoad, useStored, useTitle } from '../hooks';
 import { loadYear, type YearInfo } from '../year';
@@ -286,6 +286,7 @@ export function ImportShares() {
             <p class="body" role="status">
               {preview.rows.length} rader, {counties.size} län. {preview.rows.filter((r) => r.problem).length === 0 ? 'Inga fel.' : `${preview.rows.filter((r) => r.problem).length} rader med fel.`}
             </p>
+            {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region must be reachable by keyboard (WCAG 2.1.1; axe scrollable-region-focusable) */}
             <div class="table-wrapper" tabIndex={0} role="region" aria-label="Förhandsgranskning">
               <table class="table">
                 <caption class="visually-hidden">Andelarna i filen, rad för rad</caption>
@@ -811,6 +812,7 @@ export function SentMails() {
         <p class="body">Inga e-postmeddelanden{where} har skickats för andelsår {first.year} än.</p>
       ) : (
         <>
+          {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region must be reachable by keyboard (WCAG 2.1.1; axe scrollable-region-focusable) */}
           <div class="table-wrap" tabIndex={0} role="region" aria-labelledby="mails-caption">
             <table class="table">
               <caption id="mails-caption" class="table__caption">
