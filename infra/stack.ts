@@ -13,7 +13,7 @@ import { WebApp, appUrlFromContext } from './constructs/web-app';
 import { YearlyWorkflow } from './constructs/workflow';
 
 /** Where the web app's build (`npm run build:web`) puts its files; context `webDist` overrides. */
-export const DEFAULT_WEB_DIST = fileURLToPath(new URL('../web/dist', import.meta.url));
+const DEFAULT_WEB_DIST = fileURLToPath(new URL('../web/dist', import.meta.url));
 
 export class OmfordelningStack extends Stack {
   readonly storage: Storage;

@@ -9,7 +9,7 @@ import { buildApp, STACK_NAME } from './build';
  * reads the template and never deploys it, so it needs no `npm run build:web`. The CDK CLI
  * (infra/app.ts) takes `web/dist` or context `webDist`, and fails without it.
  */
-export const WEB_DIST_FIXTURE = fileURLToPath(new URL('../test/infra/fixtures/web', import.meta.url));
+const WEB_DIST_FIXTURE = fileURLToPath(new URL('../test/infra/fixtures/web', import.meta.url));
 
 /** Context of in-process synthesis: cdk.json's flags, no esbuild, the site fixture. */
 export function inProcessContext(extra: Record<string, unknown> = {}): Record<string, unknown> {
@@ -19,7 +19,7 @@ export function inProcessContext(extra: Record<string, unknown> = {}): Record<st
 let cached: Record<string, any> | undefined;
 
 // The CLI injects cdk.json's context (feature flags); do the same so tests see the deployed template.
-export function cdkJsonContext(): Record<string, unknown> {
+function cdkJsonContext(): Record<string, unknown> {
   const cdkJson = JSON.parse(readFileSync(new URL('../cdk.json', import.meta.url), 'utf8'));
   return cdkJson.context ?? {};
 }

@@ -110,7 +110,7 @@ export interface LocalStackOptions {
 }
 
 /** The template's state machine, running locally (local/emulators/step-functions). */
-export interface LocalStepFunctions {
+interface LocalStepFunctions {
   /** The thin Step Functions endpoint (AWS_ENDPOINT_URL_SFN of the handlers). */
   endpoint: string;
   stateMachineArn: string;
@@ -125,7 +125,7 @@ export interface LocalStepFunctions {
 }
 
 /** aws-ses-v2-local, which tests may stop for a while (an outage) and start again on the same port. */
-export interface LocalSesControl {
+interface LocalSesControl {
   endpoint: string;
   port: number;
   readonly running: boolean;

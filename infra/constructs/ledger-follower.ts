@@ -14,7 +14,7 @@ import { acknowledgeTableIndexes } from './workflow';
 export const FOLLOWER_FUNCTION = 'follow-ledger';
 
 /** Sort-key prefix of a ledger event item (`E#000000001`, ...). */
-export const LEDGER_EVENT_SK_PREFIX = 'E#';
+const LEDGER_EVENT_SK_PREFIX = 'E#';
 
 export interface LedgerFollowerProps {
   /** The ledger table; its stream must carry new images (see storage.ts). */

@@ -5,7 +5,7 @@ import * as ses from 'aws-cdk-lib/aws-ses';
 import { Construct } from 'constructs';
 
 /** Sender used when the `mailFrom` context is not given. */
-export const DEFAULT_MAIL_FROM = 'omfordelning@example.se';
+const DEFAULT_MAIL_FROM = 'omfordelning@example.se';
 
 /** The variable that tells a function sending notices the web app's address (shared/composition/mailing.ts). */
 export const APP_URL_ENV = 'APP_BASE_URL';

@@ -19,7 +19,7 @@ export const START_NEXT_FUNCTION = TASKS.startNext;
  * TimeZone.EUROPE_STOCKHOLM (tzdb made Stockholm a link to Berlin), but the IANA name is
  * valid for EventBridge Scheduler and is what an administrator expects to read.
  */
-export const SCHEDULE_TIME_ZONE = TimeZone.of('Europe/Stockholm');
+const SCHEDULE_TIME_ZONE = TimeZone.of('Europe/Stockholm');
 
 export interface YearlyScheduleProps {
   stateMachine: sfn.StateMachine;

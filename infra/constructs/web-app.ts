@@ -55,9 +55,9 @@ export function appUrlFromContext(value: unknown): string | undefined {
 }
 
 /** Path of the sign-in callback in the web app (the Cognito web client's callback URL). */
-export const SIGN_IN_CALLBACK_PATH = '/inloggad';
+const SIGN_IN_CALLBACK_PATH = '/inloggad';
 /** What the web app fetches at start to find its sign-in settings. */
-export const CONFIG_KEY = 'config.json';
+const CONFIG_KEY = 'config.json';
 
 /**
  * The web app on AWS: its files in a private bucket, served with the API by one CloudFront

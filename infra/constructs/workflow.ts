@@ -304,7 +304,7 @@ export class YearlyWorkflow extends Construct {
 }
 
 /** SendTaskSuccess/SendTaskFailure for a county's waiting task (not SendTaskHeartbeat: the wait has none). */
-export function grantTaskResponse(sm: sfn.IStateMachine, grantee: iam.IGrantable): iam.Grant {
+function grantTaskResponse(sm: sfn.IStateMachine, grantee: iam.IGrantable): iam.Grant {
   return iam.Grant.addToPrincipal({
     grantee,
     actions: ['states:SendTaskSuccess', 'states:SendTaskFailure'],

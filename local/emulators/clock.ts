@@ -8,7 +8,7 @@
  */
 
 /** The variable the task Lambdas read the virtual clock from (shared/app/clock.ts). */
-export const CLOCK_OFFSET_ENV = 'CLOCK_OFFSET_MS';
+const CLOCK_OFFSET_ENV = 'CLOCK_OFFSET_MS';
 
 export class ClockError extends Error {
   constructor(

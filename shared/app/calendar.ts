@@ -24,7 +24,7 @@ export async function recentCalendarOf(app: Pick<AppContext, 'cycles'>, year: nu
  * A calendar with some fields replaced, checked (400 INVALID_CALENDAR with every problem
  * in Swedish) and normalised to whole-second UTC instants, as the workflow waits on them.
  */
-export function mergeCalendar(base: Calendar, patch: CalendarPatch = {}): Calendar {
+function mergeCalendar(base: Calendar, patch: CalendarPatch = {}): Calendar {
   const merged = { ...base, ...patch };
   const problems = calendarProblems(merged);
   if (problems.length > 0) throw new Invalid('INVALID_CALENDAR', 'Kalendern är ogiltig.', problems);

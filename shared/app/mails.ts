@@ -23,7 +23,7 @@ export async function listMails({ app, user, year }: Pick<CommandInput<Pick<AppC
 }
 
 /** The mail with its addressee named as a person reads it. Pure. */
-export function presentMail(entry: SentMailEntry): SentMailView {
+function presentMail(entry: SentMailEntry): SentMailView {
   const { addressee } = entry;
   const named =
     addressee.organisation === 'municipality'

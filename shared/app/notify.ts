@@ -13,7 +13,7 @@ export interface MailRetry {
 }
 
 /** A few quick tries; what still fails is retried by the caller's own retry (the stream, a workflow task). */
-export const defaultMailRetry: MailRetry = {
+const defaultMailRetry: MailRetry = {
   attempts: 3,
   baseDelayMs: 200,
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),

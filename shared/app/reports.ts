@@ -32,7 +32,7 @@ export async function submitCountyReport(input: CommandInput<Pick<AppContext, 'l
  * finds the report submitted and goes on with it. A wait that stores its token after this
  * read finds the report itself and resumes at once (cycle-acts/await-report).
  */
-export async function resumeWorkflowAfterReport(app: Pick<AppContext, 'reportStore' | 'workflow'>, key: LedgerKey, state: Pick<LedgerState, 'report'>): Promise<void> {
+async function resumeWorkflowAfterReport(app: Pick<AppContext, 'reportStore' | 'workflow'>, key: LedgerKey, state: Pick<LedgerState, 'report'>): Promise<void> {
   try {
     const token = await app.reportStore.getToken(key);
     if (!token) return;

@@ -43,7 +43,7 @@ export async function listShares({ app, user, year }: Pick<CommandInput, 'app' |
 }
 
 /** Checks the rows (no duplicates, known codes, exact amounts) and groups them per county ledger. */
-export function sharesByCounty(entries: readonly ShareEntry[]): Map<string, Record<string, Milli>> {
+function sharesByCounty(entries: readonly ShareEntry[]): Map<string, Record<string, Milli>> {
   const where = (e: ShareEntry) => ({ municipality: e.municipality, ...(e.line ? { line: e.line } : {}) });
   const count = new Map<string, number>();
   for (const e of entries) count.set(e.municipality, (count.get(e.municipality) ?? 0) + 1);

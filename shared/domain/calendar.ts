@@ -36,9 +36,9 @@ export function stockholmDate(instant: string): LocalDate {
 const at9 = (date: LocalDate): string => stockholmToUtc(date[0], date[1], date[2], 9, 0, 0);
 
 /** Days before the deadline's date on which the reminders go out, at 09:00 (docs/DESIGN.md "Calendar"). */
-export const REMINDER_DAYS_BEFORE_DEADLINE: readonly number[] = [14, 3];
+const REMINDER_DAYS_BEFORE_DEADLINE: readonly number[] = [14, 3];
 /** Working days before the county report date on which a county with undecided proposals is warned, at 09:00. */
-export const COUNTY_WARNING_WORKING_DAYS = 3;
+const COUNTY_WARNING_WORKING_DAYS = 3;
 
 /**
  * The reminders that follow a deadline: 14 and 3 days before its (Stockholm) date at 09:00,

@@ -90,7 +90,7 @@ export function checkNext(calendar: Calendar, done: DoneMilestones, now: string,
 }
 
 /** The "deadline moved" notice due, if the parties were told another deadline than the calendar's. */
-export function deadlineMoved(calendar: Calendar, done: DoneMilestones, told: ToldDeadline | undefined, now: string): Milestone | undefined {
+function deadlineMoved(calendar: Calendar, done: DoneMilestones, told: ToldDeadline | undefined, now: string): Milestone | undefined {
   if (!told || done.publish === undefined || toUtcIso(told.deadline) === toUtcIso(calendar.deadline)) return undefined;
   return { kind: 'deadlineMoved', id: `deadline-moved-${told.moves + 1}`, at: utcFloor(instantMs(now)) };
 }
@@ -116,7 +116,7 @@ export function countyWait(calendar: Calendar, now: string, stage: 'start' | 'wa
 /** A county has something to review when a proposal reached both parties' consent (R7, R8). */
 const REVIEWABLE = new Set(['AGREED', 'APPROVED', 'REJECTED']);
 
-export function hasProposalsToReview(state: LedgerState): boolean {
+function hasProposalsToReview(state: LedgerState): boolean {
   return Object.values(state.proposals).some((p) => REVIEWABLE.has(p.status));
 }
 

@@ -9,7 +9,7 @@ export function displayOf(actor: Actor): string {
   return displayPerson(actor.person) ?? actor.id ?? actor.role;
 }
 
-export function displayPerson(person: Person | undefined): string | undefined {
+function displayPerson(person: Person | undefined): string | undefined {
   if (!person) return undefined;
   return person.name || person.email || person.sub || undefined;
 }

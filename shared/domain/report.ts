@@ -8,7 +8,7 @@ import { displayOf } from './person';
 import { sum, toPerMille } from './per-mille';
 
 /** R10: the fixed compensation per municipality, which no redistribution touches. */
-export const FIXED_COMPENSATION_SEK = 500_000;
+const FIXED_COMPENSATION_SEK = 500_000;
 export const FIXED_COMPENSATION_STATEMENT =
   'Den fasta ersättningen på 500 000 kr per kommun påverkas inte av omfördelningen: ' +
   'varje kommun behåller sin rätt till den, även en kommun som har omfördelat hela sin andel.';
@@ -177,4 +177,4 @@ function resolutionCells(resolution: Resolution | undefined): CsvCell[] {
 const CSV_TIME = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Stockholm', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
 
 /** "2027-11-10 14:03": Stockholm time, as a spreadsheet with Swedish settings reads a date and time. */
-export const csvTime = (instant: string): string => CSV_TIME.format(new Date(instant));
+const csvTime = (instant: string): string => CSV_TIME.format(new Date(instant));

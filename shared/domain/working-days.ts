@@ -25,7 +25,7 @@ export interface Holiday {
   type: 'public' | 'bank' | 'half';
 }
 
-export const NON_WORKING_HOLIDAY_TYPES: readonly Holiday['type'][] = ['public', 'bank'];
+const NON_WORKING_HOLIDAY_TYPES: readonly Holiday['type'][] = ['public', 'bank'];
 
 /** The holidays of a year, computed once per year. */
 const holidaysByYear = new Map<number, readonly Holiday[]>();
@@ -107,7 +107,7 @@ function easterSunday(year: number): LocalDate {
   return [year, month, day];
 }
 
-export function isoDate([year, month, day]: LocalDate): string {
+function isoDate([year, month, day]: LocalDate): string {
   return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
 }
 

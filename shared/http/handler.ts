@@ -12,7 +12,7 @@ import { log, logAbout, type LogSubject } from '../platform/logger';
 import { count } from '../platform/metrics';
 import { swedishErrors, type Place } from './zod-sv';
 
-export const MAX_BODY_BYTES = 64 * 1024;
+const MAX_BODY_BYTES = 64 * 1024;
 
 export interface Request<B, P, Q, D> {
   body: B;
@@ -242,7 +242,7 @@ function toResult(response: Response): ApiResult {
   };
 }
 
-export function errorResult(error: unknown, event: Pick<ApiEvent, 'routeKey'>): ApiResult {
+function errorResult(error: unknown, event: Pick<ApiEvent, 'routeKey'>): ApiResult {
   const [status, code, message, details, headers] =
     error instanceof HttpError
       ? [error.status, error.code, error.message, error.details, error.headers]

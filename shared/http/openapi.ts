@@ -51,7 +51,7 @@ const ErrorBody = z
   })
   .meta({ id: 'Error' });
 
-export const BEARER = 'bearerAuth';
+const BEARER = 'bearerAuth';
 
 function routeConfig(route: RouteSpec): RouteConfig {
   const isPublic = route.public === true;

@@ -54,7 +54,7 @@ const shown = (value: unknown): string => (typeof value === 'string' ? value : J
 const number = (n: number | bigint): string => String(n).replace('.', ',');
 
 /** The message for one issue, as a whole sentence. */
-export function swedishMessage(issue: Issue, place: Place = 'body'): string {
+function swedishMessage(issue: Issue, place: Place = 'body'): string {
   const path = issue.path ?? [];
   const { text: s, neuter } = subject(place, path);
   switch (issue.code) {

@@ -8,7 +8,7 @@ import { LOG_IN, PAGE, SERVICE, body, countyMailbox, countyName, countyOf, forma
 import type { Mail } from './mailer';
 
 // The shared helpers, for other notice modules (for example the calendar's notices).
-export { LOG_IN, SERVICE, body, countyName, formatPerMille, longDate, longTime, name, resolutionLines, subject, toCounty, toMunicipality, toService } from './common';
+export { SERVICE, body, countyName, longTime, name, subject, toCounty, toMunicipality, toService } from './common';
 
 /**
  * The e-mail notices of the yearly workflow, in Swedish. Pure: each function gets the facts

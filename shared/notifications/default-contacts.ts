@@ -13,8 +13,8 @@ export const defaultCountyContact = (code: string): CountyContact => ({
   officers: [`handlaggare-${code}@lst.example.se`],
 });
 
-export const DEFAULT_MIGRATIONSVERKET = { mailbox: 'ensamkommande@migrationsverket.example.se' } as const;
-export const DEFAULT_ADMINISTRATORS = { mailbox: 'admin@omfordelning.example.se' } as const;
+const DEFAULT_MIGRATIONSVERKET = { mailbox: 'ensamkommande@migrationsverket.example.se' } as const;
+const DEFAULT_ADMINISTRATORS = { mailbox: 'admin@omfordelning.example.se' } as const;
 
 export function defaultContacts(): Contacts {
   return {

@@ -1,7 +1,7 @@
 import type { Addressee, MailKind } from '../schemas/mail-log';
 
 /** A file sent with a mail (the county report's CSV). */
-export interface Attachment {
+interface Attachment {
   /** As the recipient sees it, for example `lansrapport-2028-03-uppsala-lan.csv`. */
   filename: string;
   /** A MIME type, for example `text/csv; charset=utf-8`. */

@@ -59,7 +59,7 @@ export function mailsForLedgerEvent(
   }));
 }
 
-export const ledgerDedupeKey = ({ year, county }: LedgerKey, seq: number): string => `${year}#${county}#${seq}`;
+const ledgerDedupeKey = ({ year, county }: LedgerKey, seq: number): string => `${year}#${county}#${seq}`;
 
 type Audience = 'giver' | 'receiver' | 'previousReceiver' | 'county';
 

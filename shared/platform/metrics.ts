@@ -2,7 +2,7 @@ import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logger } from './logger';
 
 /** CloudWatch namespace of the business metrics (EMF; CloudWatch makes metrics of the log lines). */
-export const METRICS_NAMESPACE = 'Omfordelning';
+const METRICS_NAMESPACE = 'Omfordelning';
 
 /** A count of one thing, by at most one dimension. */
 interface Count {

@@ -10,14 +10,14 @@ import { freeText } from './text';
  */
 
 /** A per-mille amount as JSON: a number with at most 3 decimals (parsed exactly by the domain). */
-export const PerMilleAmount = z.number().meta({ id: 'PerMille', description: 'Promille, högst tre decimaler', example: 1.25 });
+const PerMilleAmount = z.number().meta({ id: 'PerMille', description: 'Promille, högst tre decimaler', example: 1.25 });
 const Instant = z.string().meta({ description: 'Tidpunkt (ISO 8601, UTC)', example: '2027-08-15T07:00:00Z' });
 
 /**
  * A share year in a path: exactly four digits, 2000–2999. Not coerced: `02028`, `0x7EC`,
  * `2.028e3`, ` 2028` and `2028.0` are refused, not read as 2028.
  */
-export const YearParam = z
+const YearParam = z
   .string()
   .regex(/^\d{4}$/, 'Året ska skrivas med fyra siffror, till exempel 2028.')
   .transform(Number)
@@ -35,14 +35,14 @@ export const Health = z.object({ status: z.literal('ok') }).meta({ id: 'Health' 
 
 // --- Reference data ------------------------------------------------------------------
 
-export const CountyView = z.object({ code: CountyCode, name: z.string() }).meta({ id: 'County' });
+const CountyView = z.object({ code: CountyCode, name: z.string() }).meta({ id: 'County' });
 export const CountyList = z.object({ counties: z.array(CountyView) }).meta({ id: 'CountyList' });
-export const MunicipalityView = z.object({ code: MunicipalityCode, name: z.string(), county: CountyCode }).meta({ id: 'Municipality' });
+const MunicipalityView = z.object({ code: MunicipalityCode, name: z.string(), county: CountyCode }).meta({ id: 'Municipality' });
 export const MunicipalityList = z.object({ municipalities: z.array(MunicipalityView) }).meta({ id: 'MunicipalityList' });
 
 // --- Shares --------------------------------------------------------------------------
 
-export const ShareInput = z.strictObject({ municipality: MunicipalityCode, perMille: PerMilleAmount });
+const ShareInput = z.strictObject({ municipality: MunicipalityCode, perMille: PerMilleAmount });
 export const ImportSharesJson = z.strictObject({ shares: z.array(ShareInput).min(1) }).meta({ id: 'ImportShares' });
 /** CSV text `municipality_code,per_mille` (the handler passes text/* bodies as a string). */
 export const ImportSharesCsv = z.string().meta({
@@ -70,14 +70,14 @@ export type ShareList = z.infer<typeof ShareList>;
 // --- Proposals -----------------------------------------------------------------------
 
 /** A telephone number as people write it: digits, spaces, parentheses and hyphens, optionally a leading +. */
-export const PHONE_PATTERN = /^\+?[0-9 ()-]{5,30}$/;
+const PHONE_PATTERN = /^\+?[0-9 ()-]{5,30}$/;
 
 /**
  * What the municipality's leadership decided, sent with a proposal, an amendment or an
  * answer. Every field is optional; the ledger records only the fields given (trimmed, empty
  * ones left out).
  */
-export const ResolutionFields = {
+const ResolutionFields = {
   decisionReference: freeText(200)
     .optional()
     .meta({ description: 'Beslutets diarienummer eller paragraf, till exempel KS 2027/123 § 45.', example: 'KS 2027/123 § 45' }),
@@ -237,7 +237,7 @@ const CalendarFields = {
   countyReportAt: z.string(),
   finalizeAt: z.string(),
 };
-export const CalendarView = z
+const CalendarView = z
   .object({ publishAt: Instant, reminders: z.array(Instant), deadline: Instant, countyReportAt: Instant, finalizeAt: Instant })
   .meta({ id: 'Calendar' });
 /** Any of the calendar's fields, as ISO 8601 instants with an offset ('Z' or ±HH:MM). */
@@ -248,8 +248,8 @@ export const MoveCalendarBody = CalendarPatch.refine((b) => Object.keys(b).lengt
 });
 export type CalendarPatch = z.infer<typeof CalendarPatch>;
 
-export const Phase = z.enum(['PLANNED', 'OPEN', 'CLOSED', 'REPORTED', 'FINAL']).meta({ id: 'Phase' });
-export const CountyReportStatus = z.enum(['PENDING', 'SUBMITTED', 'AUTO_SUBMITTED']);
+const Phase = z.enum(['PLANNED', 'OPEN', 'CLOSED', 'REPORTED', 'FINAL']).meta({ id: 'Phase' });
+const CountyReportStatus = z.enum(['PENDING', 'SUBMITTED', 'AUTO_SUBMITTED']);
 export const CycleView = z
   .object({
     year: z.number().int(),

@@ -9,10 +9,10 @@ import { CountyCode, MunicipalityCode } from './reference';
  * mailbox (the mails' Reply-To, and their main recipient when sent to the county) and any
  * number of officers, copied on every mail to the county.
  */
-export const EmailAddress = z.email().max(254).meta({ example: 'registrator@kommun.se' });
+const EmailAddress = z.email().max(254).meta({ example: 'registrator@kommun.se' });
 
 /** At most this many addresses per list: enough for a registry and a few officers. */
-export const MAX_ADDRESSES = 10;
+const MAX_ADDRESSES = 10;
 const Addresses = (min: number) => z.array(EmailAddress).min(min).max(MAX_ADDRESSES);
 
 export const MunicipalityContact = z.object({
@@ -25,7 +25,7 @@ export const CountyContact = z.object({
   /** The officers handling redistribution, copied on every mail to the county (may be none). */
   officers: Addresses(0),
 });
-export const MailboxContact = z.object({ mailbox: EmailAddress });
+const MailboxContact = z.object({ mailbox: EmailAddress });
 
 export const ContactsSchema = z
   .object({

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 
-export const CalendarSchema = z.object({
+const CalendarSchema = z.object({
   publishAt: z.string(),
   reminders: z.array(z.string()),
   deadline: z.string(),
@@ -9,7 +9,7 @@ export const CalendarSchema = z.object({
 });
 
 /** Why the year's workflow failed, as its Catch handed it over (Step Functions' Error and Cause). */
-export const CycleFailureSchema = z.object({
+const CycleFailureSchema = z.object({
   /** Identifies the failure (execution, Error, Cause): recording it again changes nothing. */
   id: z.string(),
   at: z.string(),
@@ -72,4 +72,3 @@ export const CycleRecordSchema = z.object({
 });
 
 export type CycleRecord = z.infer<typeof CycleRecordSchema>;
-export type CycleFailure = z.infer<typeof CycleFailureSchema>;

@@ -54,7 +54,7 @@ export const LedgerEventSchema = z.intersection(
   EventBodySchema,
 );
 
-export const LedgerKeySchema = z.object({ year: z.number().int(), county: CountyCode });
+const LedgerKeySchema = z.object({ year: z.number().int(), county: CountyCode });
 
 export type ProposalStatus = z.infer<typeof ProposalStatus>;
 export type DecisionOutcome = z.infer<typeof DecisionOutcome>;

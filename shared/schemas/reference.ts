@@ -5,13 +5,13 @@ export const CountyCode = z.string().regex(/^\d{2}$/, 'Länskoden ska vara två 
 /** A municipality code exactly as in the reference data: four digits, `0180` (not `180`, `01800` or `0x0B4`). */
 export const MunicipalityCode = z.string().regex(/^\d{4}$/, 'Kommunkoden ska vara fyra siffror, till exempel 0180.');
 
-export const CountySchema = z.object({
+const CountySchema = z.object({
   code: CountyCode,
   name: z.string(),
   shortName: z.string(),
 });
 
-export const MunicipalitySchema = z.object({
+const MunicipalitySchema = z.object({
   code: MunicipalityCode,
   name: z.string(),
   county: CountyCode,

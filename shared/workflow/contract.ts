@@ -108,7 +108,7 @@ export type TaskName = (typeof TASKS)[keyof typeof TASKS];
  * deadlineMoved is not in the calendar: it is DUE when the deadline the parties were told
  * differs from the stored one.
  */
-export const MilestoneKind = z.enum(['publish', 'reminder', 'deadlineMoved', 'deadline', 'countyReports', 'countyWarning', 'finalize']);
+const MilestoneKind = z.enum(['publish', 'reminder', 'deadlineMoved', 'deadline', 'countyReports', 'countyWarning', 'finalize']);
 export const Milestone = z.object({
   kind: MilestoneKind,
   /**
@@ -142,7 +142,7 @@ export const CheckResult = z.discriminatedUnion('status', [
  * One Map item per county: `next` is the county date its wait runs until ('countyWarning':
  * the county warning, 'countyReport': the report date), `timeoutSeconds` the seconds until then.
  */
-export const CountyStep = z.enum(['countyWarning', 'countyReport']);
+const CountyStep = z.enum(['countyWarning', 'countyReport']);
 export const CountyItem = z.object({
   year: z.number().int(),
   county: CountyCode,
@@ -176,7 +176,6 @@ export type CheckResult = z.infer<typeof CheckResult>;
 export type CountyItem = z.infer<typeof CountyItem>;
 export type AutoSubmitResult = z.infer<typeof AutoSubmitResult>;
 export type WarnCountyResult = z.infer<typeof WarnCountyResult>;
-export type CountyStep = z.infer<typeof CountyStep>;
 export type AwaitReportInput = z.infer<typeof AwaitReportInput>;
 export type ActInput = z.infer<typeof ActInput>;
 export type YearActInput = z.infer<typeof YearActInput>;

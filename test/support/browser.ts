@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 
-export const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
-export const CHROMIUM_ARGS = [
+const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
   '--disable-gpu',
@@ -21,7 +21,7 @@ export const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
-export const HOW_TO_GET_CHROMIUM = `Chromium saknas (${CHROMIUM}). Installera Debians paket: sudo apt-get install -y chromium (eller ange sökvägen i CHROMIUM).`;
+const HOW_TO_GET_CHROMIUM = `Chromium saknas (${CHROMIUM}). Installera Debians paket: sudo apt-get install -y chromium (eller ange sökvägen i CHROMIUM).`;
 
 export interface TestBrowser {
   context: BrowserContext;

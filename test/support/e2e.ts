@@ -27,9 +27,6 @@ export function shareOf(code: string): number {
   return toPerMille(exampleShares()[code]!);
 }
 
-/** "Tierp (0360)", as the notices name a municipality. */
-export const named = (code: string): string => `${findMunicipality(code)!.name} (${code})`;
-export const countyName = (code: string): string => findCounty(code)!.name;
 
 /** Hands out distinct municipalities of a county, so each scenario has parties of its own. */
 export class MunicipalityPool {
@@ -83,10 +80,8 @@ export function expectError(res: TestResponse, status: number, code: string, con
   expect(res.body.error.message, where).toMatch(SWEDISH);
 }
 
-export const SWEDISH = /[åäöÅÄÖ]|\b(inte|är|och|för|kan|ska|har|finns|saknar|ogiltigt?|ange)\b/i;
+const SWEDISH = /[åäöÅÄÖ]|\b(inte|är|och|för|kan|ska|har|finns|saknar|ogiltigt?|ange)\b/i;
 
-/** Status and error code of a response, for compact assertions (`[201, undefined]`, `[409, 'ROLE_CONFLICT']`). */
-export const outcome = (res: TestResponse): [number, string | undefined] => [res.status, res.body?.error?.code];
 
 /**
  * What the ledgers hold: every event of the given counties (admin audit), all proposals and

@@ -35,7 +35,7 @@ export interface TestResponse<T = any> {
   text: string;
 }
 
-export interface RequestOptions {
+interface RequestOptions {
   token?: string;
   /** Sent as JSON with content-type application/json. */
   json?: unknown;

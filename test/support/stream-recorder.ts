@@ -26,7 +26,7 @@ export const STREAM_RECORDER_ENTRY = 'test/support/stream-recorder.ts';
 /** A `behaviour` answer that makes the handler crash its worker (an uncaught exception there). */
 export const CRASH = 'crash the worker' as const;
 
-export interface RecordedInvocation {
+interface RecordedInvocation {
   records: DynamoDBRecord[];
   /** The thread the handler ran on, and whether it was the process's main thread. */
   threadId: number;

@@ -23,7 +23,7 @@ export function clearSession(): void {
   sessionStorage.removeItem(TOKEN_KEY);
 }
 
-export function claims(jwt: string): Record<string, unknown> | undefined {
+function claims(jwt: string): Record<string, unknown> | undefined {
   try {
     const part = jwt.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/');
     const json = decodeURIComponent(

@@ -16,9 +16,9 @@ import type { LambdaContextLike } from '../lambda/context';
 import type { Verification } from './jwt-authorizer';
 import type { LocalRoute, Router } from './router';
 
-export const MAX_REQUEST_BYTES = 1024 * 1024;
+const MAX_REQUEST_BYTES = 1024 * 1024;
 /** API Gateway's integration timeout for HTTP APIs. */
-export const INTEGRATION_TIMEOUT_MS = 30_000;
+const INTEGRATION_TIMEOUT_MS = 30_000;
 
 export interface LocalServerOptions {
   router: Router;
@@ -42,12 +42,12 @@ export interface LocalServerOptions {
 const JSON_TYPE = 'application/json; charset=utf-8';
 
 /** `Metoden PUT stöds inte här. Tillåtna metoder är GET och POST.` */
-export function methodNotAllowed(method: string, allowed: readonly string[]): string {
+function methodNotAllowed(method: string, allowed: readonly string[]): string {
   const list = allowed.length <= 1 ? (allowed[0] ?? '') : `${allowed.slice(0, -1).join(', ')} och ${allowed.at(-1)}`;
   return `Metoden ${method} stöds inte här. ${allowed.length === 1 ? `Den enda tillåtna metoden är ${list}` : `Tillåtna metoder är ${list}`}.`;
 }
 
-export function errorBody(code: string, message: string, details: unknown[] = []): string {
+function errorBody(code: string, message: string, details: unknown[] = []): string {
   return JSON.stringify({ error: { code, message, details } });
 }
 

@@ -17,7 +17,7 @@ export const ENTRY_METADATA = 'omfordelning:entry';
 export const TABLE_TYPES: ReadonlySet<string> = new Set(['AWS::DynamoDB::Table', 'AWS::DynamoDB::GlobalTable']);
 
 /** Values for pseudo parameters, when none are given. */
-export const LOCAL_PSEUDO_PARAMETERS: Readonly<Record<string, string>> = {
+const LOCAL_PSEUDO_PARAMETERS: Readonly<Record<string, string>> = {
   'AWS::Partition': 'aws',
   'AWS::Region': LOCAL_REGION,
   'AWS::AccountId': LOCAL_ACCOUNT_ID,

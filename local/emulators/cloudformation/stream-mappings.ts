@@ -10,7 +10,7 @@ import { FilterPatternError, compileFilterCriteria, type RecordFilter } from '..
 import { entryOf, lambdaFunctionOf } from './functions';
 import { ENTRY_METADATA, TABLE_TYPES, type Template } from './resolver';
 
-export type StreamViewType = 'KEYS_ONLY' | 'NEW_IMAGE' | 'OLD_IMAGE' | 'NEW_AND_OLD_IMAGES';
+type StreamViewType = 'KEYS_ONLY' | 'NEW_IMAGE' | 'OLD_IMAGE' | 'NEW_AND_OLD_IMAGES';
 
 const VIEW_TYPES = new Set<string>(['KEYS_ONLY', 'NEW_IMAGE', 'OLD_IMAGE', 'NEW_AND_OLD_IMAGES']);
 
@@ -51,7 +51,7 @@ export interface StreamMapping {
   onFailure: string | undefined;
 }
 
-export interface TableStream {
+interface TableStream {
   tableId: string;
   viewType: StreamViewType;
 }

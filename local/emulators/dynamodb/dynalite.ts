@@ -11,7 +11,7 @@ import { emptyDynamoMetrics, type DynamoMetrics } from '../metrics';
 import { bundledWorker } from '../typescript-worker';
 import type { DynaliteMessage, DynaliteRequest, DynaliteWorkerData } from './worker';
 
-export type StreamViewType = 'KEYS_ONLY' | 'NEW_IMAGE' | 'OLD_IMAGE' | 'NEW_AND_OLD_IMAGES';
+type StreamViewType = 'KEYS_ONLY' | 'NEW_IMAGE' | 'OLD_IMAGE' | 'NEW_AND_OLD_IMAGES';
 
 export interface LocalDynamo {
   endpoint: string;

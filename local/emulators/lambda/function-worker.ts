@@ -36,7 +36,7 @@ import { SHARE_ENV, Worker } from 'node:worker_threads';
 import { tsxEsmApiUrl } from '../typescript-worker';
 import type { LambdaContextLike } from './context';
 
-export interface FunctionContainerOptions {
+interface FunctionContainerOptions {
   /** The container's name (function logical ids, or what it hosts), for messages. */
   name: string;
   /** Where entries are relative to (the project root: the stack passes it). */
@@ -63,7 +63,7 @@ export interface FunctionWorkerOptions extends Omit<FunctionContainerOptions, 'p
   name: string;
 }
 
-export interface FunctionContainer {
+interface FunctionContainer {
   readonly name: string;
   /** Invokes the entry's handler in the worker (starting one if none runs, importing the module on first use); rejects with the handler's error. */
   invoke(entry: string, event: unknown, context: LambdaContextLike): Promise<unknown>;
@@ -351,7 +351,7 @@ function revive(serialized: SerializedError, prefix = ''): Error {
  * worker, as they did on one thread). A worker that crashed, timed out or failed its init is
  * replaced by the next invocation.
  */
-export function startFunctionContainer(options: FunctionContainerOptions): FunctionContainer {
+function startFunctionContainer(options: FunctionContainerOptions): FunctionContainer {
   const { name } = options;
   const root = options.root;
   const stopTimeoutMs = options.stopTimeoutMs ?? 10_000;

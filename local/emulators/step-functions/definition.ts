@@ -30,11 +30,11 @@ export const TASK_TOKEN_PLACEHOLDER = 'local-task-token-placeholder';
 /** The longest setTimeout Node accepts, in whole seconds (2^31 − 1 ms): deviation 2. */
 export const EMULATOR_TIMEOUT_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
 /** AWS's TimeoutSeconds when a state names none (ASL: 99999999). */
-export const AWS_DEFAULT_TIMEOUT_SECONDS = 99_999_999;
+const AWS_DEFAULT_TIMEOUT_SECONDS = 99_999_999;
 /** Lambda's default Timeout when the function resource names none. */
 const LAMBDA_DEFAULT_TIMEOUT_SECONDS = 3;
 
-export type Integration = 'function' | 'invoke' | 'waitForTaskToken';
+type Integration = 'function' | 'invoke' | 'waitForTaskToken';
 
 export interface LocalTask {
   state: string;

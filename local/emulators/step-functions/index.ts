@@ -13,7 +13,7 @@ import type { TaskHandler } from './lambda';
 import type { InvocationStats, StepFunctionsMetrics } from '../metrics';
 import { WorkflowRunner, type ExecutionInfo, type LogLevel } from './runner';
 
-export { localDefinition, type LocalDefinition } from './definition';
+export type { LocalDefinition } from './definition';
 export { hasStateMachine } from '../cloudformation/state-machine';
 export { loadEmulator } from './runner';
 export type { ExecutionInfo } from './runner';

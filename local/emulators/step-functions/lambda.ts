@@ -12,7 +12,7 @@ import type { LambdaContextLike } from '../lambda/context';
 export type TaskHandler = (event: unknown, context: LambdaContextLike) => unknown;
 
 /** A task error as Step Functions sees a failed Lambda invocation: Error = errorType, Cause = Lambda's JSON. */
-export class LambdaTaskError extends Error {
+class LambdaTaskError extends Error {
   constructor(
     readonly errorType: string,
     readonly errorMessage: string,

@@ -119,7 +119,7 @@ async function ignoringLostLease(send: () => Promise<unknown>): Promise<void> {
 }
 
 /** Longer than any API Lambda may run (10 s) and API Gateway waits (30 s). */
-export const IN_FLIGHT_LEASE_MS = 60_000;
+const IN_FLIGHT_LEASE_MS = 60_000;
 
 /** How long a key is remembered from its first request: a day. */
 export const RECORD_KEPT_MS = 24 * 60 * 60 * 1000;

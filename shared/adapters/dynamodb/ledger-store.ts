@@ -11,7 +11,7 @@ import type { LedgerStore } from '../../app/ports';
  *   indexed by `byYear` (gsi1pk `Y#2028#LEDGERS`) so a year's counties read in one query.
  */
 export const ledgerPk = ({ year, county }: LedgerKey): string => `Y#${year}#C#${county}`;
-export const eventSk = (seq: number): string => `E#${String(seq).padStart(9, '0')}`;
+const eventSk = (seq: number): string => `E#${String(seq).padStart(9, '0')}`;
 const VIEW_SK = 'VIEW';
 const yearIndexPk = (year: number): string => `Y#${year}#LEDGERS`;
 

@@ -38,7 +38,7 @@ export function taskHandler<A, I, R>(schema: ZodType<I>, act: Act<A, I, R>, app:
   });
 }
 
-export class TaskInputError extends Error {
+class TaskInputError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'TaskInputError';

@@ -13,7 +13,7 @@ import { updateCycleRecord } from '../cycle';
 import { sendOnce } from '../notify';
 
 /** Who the ledger records for the workflow's commands. */
-export const SYSTEM: Actor = { role: 'system' };
+const SYSTEM: Actor = { role: 'system' };
 
 /** The idempotency key of a milestone's ledger command: a replay of the act writes nothing. */
 export const actKey = (milestoneId: string): string => `cycle:${milestoneId}`;
@@ -71,7 +71,7 @@ export async function systemCommand(
 }
 
 /** How many mails are sent at a time: gentle on SES's send rate, still quick for 290 notices. */
-export const MAIL_CONCURRENCY = 5;
+const MAIL_CONCURRENCY = 5;
 
 /**
  * Sends every mail once per recipient (sendOnce: already sent ones are skipped). Every mail is
@@ -127,7 +127,7 @@ export async function recordProgress(
   });
 }
 
-export const countyName = (code: string): string => findCounty(code)?.name ?? `Län ${code}`;
+const countyName = (code: string): string => findCounty(code)?.name ?? `Län ${code}`;
 
 /** "Stockholms län (01), Uppsala län (03)". */
 export const countyList = (codes: readonly string[]): string => codes.map((c) => `${countyName(c)} (${c})`).join(', ');

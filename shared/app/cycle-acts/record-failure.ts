@@ -42,7 +42,7 @@ export async function recordFailure(app: ActContext, { year, error }: FailureInp
 }
 
 /** The message of a Lambda error's Cause (`{"errorType", "errorMessage", "trace"}`), or the Cause as it is. */
-export function messageOf(name: string, cause: string): string {
+function messageOf(name: string, cause: string): string {
   try {
     const parsed = JSON.parse(cause) as { errorMessage?: unknown };
     if (typeof parsed?.errorMessage === 'string') return parsed.errorMessage;

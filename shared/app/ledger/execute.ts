@@ -21,7 +21,7 @@ export interface RetryPolicy {
   sleep: (ms: number) => Promise<void>;
 }
 
-export const defaultRetry: RetryPolicy = {
+const defaultRetry: RetryPolicy = {
   maxAttempts: 60,
   baseDelayMs: 2,
   maxDelayMs: 50,

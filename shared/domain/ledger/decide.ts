@@ -165,16 +165,16 @@ function checkPair(state: LedgerState, giver: string, receiver: string): void {
  * receives once it has consented (a proposal to it that is AGREED or APPROVED). A proposal
  * that merely awaits its answer commits the receiver to nothing.
  */
-export function givesLive(state: LedgerState, municipality: string): boolean {
+function givesLive(state: LedgerState, municipality: string): boolean {
   return liveProposals(state).some((p) => p.giver === municipality);
 }
 
-export function receivesCommitted(state: LedgerState, municipality: string): boolean {
+function receivesCommitted(state: LedgerState, municipality: string): boolean {
   return Object.values(state.proposals).some((p) => p.receiver === municipality && COMMITTED_STATUSES.includes(p.status));
 }
 
 /** Statuses in which the receiver has consented and the proposal still stands. */
-export const COMMITTED_STATUSES: readonly Proposal['status'][] = ['AGREED', 'APPROVED'];
+const COMMITTED_STATUSES: readonly Proposal['status'][] = ['AGREED', 'APPROVED'];
 
 /** A giver that has consented to receive cannot give. */
 function checkGiverRole(state: LedgerState, giver: string): void {
@@ -202,7 +202,7 @@ function checkReceiverRole(state: LedgerState, giver: string, receiver: string):
  * What a leadership stated, tidied: text trimmed, empty fields left out, no `resolution`
  * at all when nothing is left.
  */
-export function cleanResolution(resolution: Resolution | undefined): Resolution | undefined {
+function cleanResolution(resolution: Resolution | undefined): Resolution | undefined {
   if (!resolution) return undefined;
   const text = (value: string | undefined) => value?.trim() || undefined;
   const contact = {

@@ -43,7 +43,7 @@ export interface LedgerState extends LedgerKey {
   idempotency: Record<string, number>;
 }
 
-export const LIVE_STATUSES: readonly ProposalStatus[] = ['AWAITING_RECEIVER', 'AGREED', 'APPROVED'];
+const LIVE_STATUSES: readonly ProposalStatus[] = ['AWAITING_RECEIVER', 'AGREED', 'APPROVED'];
 
 export function emptyLedger(key: LedgerKey): LedgerState {
   return {

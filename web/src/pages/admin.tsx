@@ -68,7 +68,7 @@ async function loadOverview(): Promise<Overview> {
 }
 
 /** Whether the year's workflow has been started (GET cycle answers before that too, with the default calendar). */
-export const started = (cycle: CycleView | undefined): boolean => cycle !== undefined && cycle.workflow.status !== 'NOT_STARTED';
+const started = (cycle: CycleView | undefined): boolean => cycle !== undefined && cycle.workflow.status !== 'NOT_STARTED';
 
 interface TimelineItem {
   id: string;
@@ -120,7 +120,7 @@ function Timeline({ cycle }: { cycle: CycleView }) {
   );
 }
 
-export function AdminYear() {
+function AdminYear() {
   const data = useLoad(loadOverview);
   useTitle('Året');
   const heading = <PageHeading caption="Administratör">Året</PageHeading>;
@@ -210,7 +210,7 @@ function importRefusal(error: unknown): FieldError[] {
   return [{ field: 'file', message: error.message }, ...rows.map((d) => ({ field: 'file', message: `${d.line ? `Rad ${d.line}` : `Kommun ${d.municipality}`}: ${error.message}` }))];
 }
 
-export function ImportShares() {
+function ImportShares() {
   const { route } = useLocation();
   const data = useLoad(loadYear);
   const [preview, setPreview] = useState<Preview>();
@@ -320,7 +320,7 @@ export function ImportShares() {
   );
 }
 
-export function SharesImported() {
+function SharesImported() {
   const done = readStored<{ year?: number; count?: number; fileName?: string }>('omf.imported', {});
   useTitle('Andelarna är inlästa');
   return (
@@ -341,7 +341,7 @@ export function SharesImported() {
 
 // --- Start the year -------------------------------------------------------------------
 
-export function StartYear() {
+function StartYear() {
   const { route } = useLocation();
   const data = useLoad(loadOverview);
   const [errors, setErrors] = useState<FieldError[]>([]);
@@ -395,7 +395,7 @@ export function StartYear() {
   );
 }
 
-export function YearStarted() {
+function YearStarted() {
   const done = readStored<{ year?: number }>('omf.started', {});
   useTitle('Året är startat');
   return (
@@ -480,7 +480,7 @@ const allErrorsAt = (errors: FieldError[], field: string) =>
     .map((e) => e.message)
     .join(' ') || undefined;
 
-export function MoveForm() {
+function MoveForm() {
   const { route } = useLocation();
   const data = useLoad(loadYear);
   const [draft, setDraft] = useStored<MoveDraft>(MOVE_KEY, emptyMove);
@@ -532,7 +532,7 @@ export function MoveForm() {
   );
 }
 
-export function MoveCheck() {
+function MoveCheck() {
   const { route } = useLocation();
   const data = useLoad(loadYear);
   const draft = readStored<MoveDraft>(MOVE_KEY, emptyMove);
@@ -591,7 +591,7 @@ export function MoveCheck() {
   );
 }
 
-export function Moved() {
+function Moved() {
   const done = readStored<{ label?: string; from?: string; to?: string; calendar?: CycleView['calendar'] }>('omf.moved', {});
   useTitle('Tidpunkten är flyttad');
   return (
@@ -647,7 +647,7 @@ function FileInput({ id, label, hint, error, accept, onFile }: { id: string; lab
   );
 }
 
-export function ImportContacts() {
+function ImportContacts() {
   const { route } = useLocation();
   const [preview, setPreview] = useState<ContactsPreview>();
   const [errors, setErrors] = useState<FieldError[]>([]);
@@ -706,7 +706,7 @@ export function ImportContacts() {
   );
 }
 
-export function ContactsImported() {
+function ContactsImported() {
   const done = readStored<{ count?: number }>('omf.contacts', {});
   useTitle('Kontakterna är inlästa');
   return (
@@ -752,7 +752,7 @@ function Recipients({ mail }: { mail: SentMailView }) {
 }
 
 /** The year's mails, newest first, with a county filter (`?lan=03`) and more on request. */
-export function SentMails() {
+function SentMails() {
   const { query, route } = useLocation();
   const county = findCounty(query.lan ?? '') ? query.lan! : '';
   const data = useLoad(() => loadMails(county), [county]);

@@ -144,7 +144,7 @@ const DECISION_KEY = (giver: string) => `omf.draft.decision.${giver}`;
 const DECISION_ERRORS_KEY = 'omf.errors.decision';
 
 /** The decision's body, checked with the API's own schema (a rejection needs a reason, as the API says). */
-export function decisionBody(d: DecisionDraft): { body?: DecisionBody; errors: FieldError[] } {
+function decisionBody(d: DecisionDraft): { body?: DecisionBody; errors: FieldError[] } {
   const errors: FieldError[] = [];
   if (d.outcome === '') errors.push({ field: 'outcome', message: 'Välj om länsstyrelsen godkänner eller avslår förslaget.' });
   const reason = d.reason.trim();
@@ -540,7 +540,7 @@ const amount = (e: AuditEvent): string => (typeof e.perMille === 'number' ? form
 const name = (code: unknown): string => (typeof code === 'string' ? municipalityName(code) : 'kommunen');
 
 /** What happened, in Swedish. */
-export function eventPhrase(e: AuditEvent): string {
+function eventPhrase(e: AuditEvent): string {
   switch (e.type) {
     case 'SharesImported': return 'De preliminära andelarna lästes in';
     case 'WindowOpened': return 'Perioden för förslag öppnade';

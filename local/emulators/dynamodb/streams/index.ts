@@ -11,9 +11,9 @@ import type { InvocationStats } from '../../metrics';
 import { MappingRunner, type MappingMetrics, type StreamHandler, type StreamLog } from './runner';
 import type { StreamMapping, TemplateStreams } from '../../cloudformation/stream-mappings';
 
-export { FilterPatternError, compileFilterCriteria, compilePattern, type RecordFilter } from './filter';
-export { StreamTemplateError, streamsFromTemplate, type StreamMapping, type StreamViewType, type TableStream, type TemplateStreams } from '../../cloudformation/stream-mappings';
-export { MappingRunner, type MappingMetrics, type StreamHandler, type StreamLog } from './runner';
+export { FilterPatternError, compileFilterCriteria, compilePattern } from './filter';
+export { streamsFromTemplate, type StreamMapping, type TemplateStreams } from '../../cloudformation/stream-mappings';
+export { MappingRunner, type StreamHandler, type StreamLog } from './runner';
 
 /**
  * The mappings' counters summed (records: every record the table's stream produced, before
