@@ -37,8 +37,8 @@ function headings(file: string): Set<string> {
 }
 
 const REFERENCE = /\b(docs\/[\w-]+\.md|README(?:\.md)?) "([^"\n]+)"/g;
-/** Backticked paths in a document that start in one of the project's source folders. */
-const SOURCE_PATH = /`((?:shared|functions|infra|local|test|scripts|web\/src)\/[^`\s]*)`/g;
+/** Backticked paths in a document that start in one of the project's folders (docs/ too: the documents name each other). */
+const SOURCE_PATH = /`((?:shared|functions|infra|local|test|scripts|web\/src|docs)\/[^`\s]*)`/g;
 
 const files = textFiles().filter((file) => file !== THIS_FILE);
 const read = (file: string) => readFileSync(join(ROOT, file), 'utf8');
