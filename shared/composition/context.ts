@@ -3,7 +3,7 @@ import { buildMailing } from './mailing';
 import { buildTables } from './tables';
 import { buildWorkflow } from './workflow';
 
-/** Every port at once, from `env` (the tests and the local tools; a function takes only the groups it uses). */
+/** Every port at once, from `env` (for the tests; a function takes only the groups it uses). */
 export function buildContext(env: NodeJS.ProcessEnv): AppContext {
   return { ...buildTables(env), ...buildMailing(env), ...buildWorkflow(env) };
 }
