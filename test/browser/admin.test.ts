@@ -16,7 +16,7 @@ import { exampleShares } from '../../local/tools/example-data';
 import { toPerMille } from '../../shared/domain/per-mille';
 import { IMPORT_CSV, writeCsv } from '../../shared/format/csv';
 import { YEAR } from '../support/e2e';
-import { startBrowser, seriousViolations, type TestBrowser } from '../support/browser';
+import { accessibilityChecks, startBrowser, type TestBrowser } from '../support/browser';
 import { startTestStack, type TestStack } from '../support/local-stack';
 import { waitFor } from '../support/workflow';
 
@@ -27,9 +27,7 @@ let stack: TestStack;
 let browser: TestBrowser;
 let dir: string;
 
-async function expectAccessible(page: Page, state: string): Promise<void> {
-  expect(await seriousViolations(page), `axe on "${state}"`).toEqual([]);
-}
+const expectAccessible = (page: Page, state: string) => accessibilityChecks().check(page, state);
 
 /** The example shares as `npm run -s example-shares` prints them (decimal point). */
 function exampleCsv(): string {

@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { CLOSED_NOW, OPEN_NOW, YEAR, shareOf, shareRows } from '../support/e2e';
-import { startBrowser, seriousViolations, type TestBrowser } from '../support/browser';
+import { accessibilityChecks, startBrowser, type TestBrowser } from '../support/browser';
 import { startTestStack, type TestStack } from '../support/local-stack';
 import { ALVKARLEBY, ENKOPING, HABO, HEBY, KNIVSTA, OSTHAMMAR, TIERP, UPPSALA } from '../support/places';
 import { waitFor } from '../support/workflow';
@@ -20,13 +20,8 @@ import { formatPerMille } from '../../web/src/format';
 let stack: TestStack;
 let browser: TestBrowser;
 let page: Page;
-const checked: string[] = [];
-
-async function expectAccessible(state: string): Promise<void> {
-  const violations = await seriousViolations(page);
-  checked.push(state);
-  expect(violations, `axe on "${state}"`).toEqual([]);
-}
+const axe = accessibilityChecks();
+const expectAccessible = (state: string) => axe.check(page, state);
 
 const main = () => page.locator('main').innerText();
 const round3 = (n: number) => Math.round(n * 1000) / 1000;
@@ -233,6 +228,6 @@ describe('the county in the browser', () => {
   });
 
   it('ran axe on every page and state', () => {
-    expect(checked.length).toBeGreaterThanOrEqual(13);
+    expect(axe.states.length).toBeGreaterThanOrEqual(13);
   });
 });

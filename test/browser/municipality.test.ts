@@ -9,7 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page, Route } from 'playwright-core';
 import { OPEN_NOW, YEAR, shareOf, shareRows } from '../support/e2e';
-import { startBrowser, seriousViolations, type TestBrowser } from '../support/browser';
+import { accessibilityChecks, startBrowser, type TestBrowser } from '../support/browser';
 import { startTestStack, type TestStack } from '../support/local-stack';
 import { municipalitiesOf } from '../../shared/reference';
 import { formatInstant } from '../../web/src/format';
@@ -26,14 +26,8 @@ const HABO = code('03', 'Håbo');
 
 let stack: TestStack;
 let browser: TestBrowser;
-const checked: string[] = [];
-
-/** axe on the page as it stands; collected and asserted per state. */
-async function expectAccessible(page: Page, state: string): Promise<void> {
-  const violations = await seriousViolations(page);
-  checked.push(state);
-  expect(violations, `axe on "${state}"`).toEqual([]);
-}
+const axe = accessibilityChecks();
+const expectAccessible = (page: Page, state: string) => axe.check(page, state);
 
 async function signIn(page: Page, organisation: string): Promise<void> {
   await page.goto(`${stack.apiUrl}/`);
@@ -339,7 +333,7 @@ describe('the municipality in the browser', () => {
   });
 
   it('ran axe on every page and state', () => {
-    expect(checked.length).toBeGreaterThanOrEqual(22);
+    expect(axe.states.length).toBeGreaterThanOrEqual(22);
   });
 });
 

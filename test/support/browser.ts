@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
@@ -61,9 +62,26 @@ export async function startBrowser(): Promise<TestBrowser> {
 }
 
 /** axe-core on the page as it is now: the violations of impact serious or critical, as readable lines. */
-export async function seriousViolations(page: Page): Promise<string[]> {
+async function seriousViolations(page: Page): Promise<string[]> {
   const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
   return result.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+/**
+ * axe on pages as a test passes through them: `check` asserts no serious or critical
+ * violation on the page as it stands, and `states` lists every state checked, so a test
+ * can say it covered them all.
+ */
+export function accessibilityChecks(): { states: string[]; check(page: Page, state: string): Promise<void> } {
+  const states: string[] = [];
+  return {
+    states,
+    async check(page, state) {
+      const violations = await seriousViolations(page);
+      states.push(state);
+      expect(violations, `axe on "${state}"`).toEqual([]);
+    },
+  };
 }
