@@ -6,7 +6,7 @@
 import { expect } from 'vitest';
 import { exampleShares } from '../../local/tools/example-data';
 import { toPerMille } from '../../shared/domain/per-mille';
-import { findCounty, findMunicipality, municipalitiesOf } from '../../shared/reference';
+import { municipalitiesOf } from '../../shared/reference';
 import type { TestResponse, TestStack } from './local-stack';
 
 /** Share year of the tests, and instants inside and after its default submission window. */

@@ -87,6 +87,27 @@ function LabelledField({ id, label, hint, error, children }: Pick<FieldProps, 'i
   );
 }
 
+/** A file chooser in a form group; `onFile` gets the chosen file (read it in the browser). */
+export function FileInput({ id, label, hint, error, accept, onFile }: Pick<FieldProps, 'id' | 'label' | 'hint' | 'error'> & { accept: string; onFile(file: File): void }) {
+  return (
+    <LabelledField id={id} label={label} hint={hint} error={error}>
+      <input
+        id={id}
+        name={id}
+        type="file"
+        class={`file-upload${error ? ' input--error' : ''}`}
+        accept={accept}
+        aria-describedby={describedBy(id, hint, error)}
+        aria-invalid={error ? true : undefined}
+        onChange={(e) => {
+          const file = (e.target as HTMLInputElement).files?.[0];
+          if (file) onFile(file);
+        }}
+      />
+    </LabelledField>
+  );
+}
+
 export function TextInput(props: FieldProps & { inputMode?: JSX.HTMLAttributes['inputMode']; autoComplete?: string; type?: string; width?: 'short' | 'full' }) {
   const { id, label, hint, error, value, onInput } = props;
   return (

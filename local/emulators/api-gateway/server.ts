@@ -166,14 +166,9 @@ async function handleLocal(options: LocalServerOptions, req: IncomingMessage, re
   if (rawPath === '/_local/clock') {
     if (method === 'GET') return sendJson(res, 200, { now: options.clock.nowIso(), virtual: options.clock.virtual });
     if (method !== 'POST') return sendError(res, 405, 'METHOD_NOT_ALLOWED', methodNotAllowed(method, ['GET', 'POST']), { headers: { allow: 'GET, POST' } });
-    const body = await readBody(req);
-    if (body === 'too-large') return tooLarge(res, req);
-    let input: unknown;
-    try {
-      input = JSON.parse(body.toString('utf8') || 'null');
-    } catch {
-      return sendError(res, 400, 'MALFORMED_JSON', 'Förfrågan är inte giltig JSON.');
-    }
+    const parsed = await jsonBody(req, res);
+    if (!parsed) return;
+    const { input } = parsed;
     const now = (input as { now?: unknown } | null)?.now;
     if (typeof now !== 'string') {
       return sendError(res, 400, 'VALIDATION_FAILED', 'Ange den nya tiden som {"now": "…"} med en tidpunkt enligt ISO 8601 med tidszon.', {
@@ -194,14 +189,9 @@ async function handleLocal(options: LocalServerOptions, req: IncomingMessage, re
   }
   if (rawPath === '/_local/sign-in' && options.signIn) {
     if (method !== 'POST') return sendError(res, 405, 'METHOD_NOT_ALLOWED', methodNotAllowed(method, ['POST']), { headers: { allow: 'POST' } });
-    const body = await readBody(req);
-    if (body === 'too-large') return tooLarge(res, req);
-    let input: unknown;
-    try {
-      input = JSON.parse(body.toString('utf8') || 'null');
-    } catch {
-      return sendError(res, 400, 'MALFORMED_JSON', 'Förfrågan är inte giltig JSON.');
-    }
+    const parsed = await jsonBody(req, res);
+    if (!parsed) return;
+    const { input } = parsed;
     try {
       return sendJson(res, 200, { token: await options.signIn.signIn(input) }, { 'cache-control': 'no-store' });
     } catch (error) {
@@ -261,6 +251,21 @@ function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
     req.on('end', onEnd);
     req.on('error', onError);
   });
+}
+
+/** The request's JSON body, or undefined once its 413 or 400 has been sent. */
+async function jsonBody(req: IncomingMessage, res: ServerResponse): Promise<{ input: unknown } | undefined> {
+  const body = await readBody(req);
+  if (body === 'too-large') {
+    tooLarge(res, req);
+    return undefined;
+  }
+  try {
+    return { input: JSON.parse(body.toString('utf8') || 'null') };
+  } catch {
+    sendError(res, 400, 'MALFORMED_JSON', 'Förfrågan är inte giltig JSON.');
+    return undefined;
+  }
 }
 
 function tooLarge(res: ServerResponse, req: IncomingMessage): void {

@@ -10,7 +10,7 @@ import type { CycleView, SentMailList, SentMailView, ShareList } from '../../../
 import { parsePerMille } from '../../../shared/domain/per-mille';
 import { COUNTIES, findCounty, findMunicipality } from '../../../shared/reference';
 import { ApiError, SessionExpired, api } from '../api';
-import { ErrorSummary, Loading, PageHeading, Panel, Problem, Select, StatusTag, SummaryList, TextInput, type FieldError } from '../components';
+import { ErrorSummary, FileInput, Loading, PageHeading, Panel, Problem, Select, StatusTag, SummaryList, TextInput, type FieldError } from '../components';
 import { formatInstant, formatPerMille } from '../format';
 import { clearStored, readStored, useLoad, useStored, useTitle } from '../hooks';
 import { loadYear, type YearInfo } from '../year';
@@ -615,38 +615,6 @@ function Moved() {
 // --- Import contacts -------------------------------------------------------------------
 
 /** A file input with its label, hint and error (GOV.UK file upload). */
-function FileInput({ id, label, hint, error, accept, onFile }: { id: string; label: string; hint: string; error: string | undefined; accept: string; onFile(file: File): void }) {
-  return (
-    <div class={`form-group${error ? ' form-group--error' : ''}`}>
-      <label class="label" for={id}>
-        {label}
-      </label>
-      <div id={`${id}-hint`} class="hint">
-        {hint}
-      </div>
-      {error && (
-        <p id={`${id}-error`} class="error-message">
-          <span class="visually-hidden">Fel: </span>
-          {error}
-        </p>
-      )}
-      <input
-        id={id}
-        name={id}
-        type="file"
-        class={`file-upload${error ? ' input--error' : ''}`}
-        accept={accept}
-        aria-describedby={`${id}-hint${error ? ` ${id}-error` : ''}`}
-        aria-invalid={error ? true : undefined}
-        onChange={(e) => {
-          const file = (e.target as HTMLInputElement).files?.[0];
-          if (file) onFile(file);
-        }}
-      />
-    </div>
-  );
-}
-
 function ImportContacts() {
   const { route } = useLocation();
   const [preview, setPreview] = useState<ContactsPreview>();

@@ -1,4 +1,5 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useCheckPage } from '../check-page';
+import { useState } from 'preact/hooks';
 import { useLocation, useRoute } from 'preact-iso';
 import { findCounty } from '../../../shared/reference';
 import { DecisionBody, type AuditEvent, type AuditList, type ProposalHistory, type ProposalList, type ProposalView, type ReportView, type ShareList } from '../../../shared/schemas/api';
@@ -263,37 +264,24 @@ export function DecideCheck({ county }: { county: string }) {
   const { route } = useLocation();
   const { params } = useRoute();
   const giver = params.giver ?? '';
-  const draft = readStored<DecisionDraft>(DECISION_KEY(giver), emptyDecision);
-  const [errors, setErrors] = useState<FieldError[]>([]);
-  const [sending, setSending] = useState(false);
-  useTitle('Kontrollera beslutet', errors.length > 0);
-  const checked = decisionBody(draft);
-  useEffect(() => {
-    if (!checked.body) route(`/beslut/${giver}`, true);
-  }, []);
-  if (!checked.body) return null;
-  const body = checked.body;
   const href = `/beslut/${giver}`;
-  const send = async (event: Event) => {
-    event.preventDefault();
-    if (sending) return;
-    setSending(true);
-    try {
+  const { body, errors, sending, send } = useCheckPage({
+    title: 'Kontrollera beslutet',
+    draftKey: DECISION_KEY(giver),
+    empty: emptyDecision,
+    check: decisionBody,
+    formHref: href,
+    errorsKey: DECISION_ERRORS_KEY,
+    toErrors: decisionErrors,
+    async submit(body) {
       const info = await loadYear();
       const p = await api<ProposalView>('POST', `/v1/years/${info.year}/proposals/${giver}/decision`, body);
       clearStored(DECISION_KEY(giver));
       sessionStorage.setItem('omf.decided', JSON.stringify({ giver, receiver: p?.receiver ?? '', outcome: body.outcome }));
       route(`/beslut/${giver}/skickat`);
-    } catch (error) {
-      if (error instanceof SessionExpired) return;
-      setSending(false);
-      const list = decisionErrors(error);
-      if (list.some((e) => e.field)) {
-        sessionStorage.setItem(DECISION_ERRORS_KEY, JSON.stringify({ list }));
-        route(href);
-      } else setErrors(list);
-    }
-  };
+    },
+  });
+  if (!body) return null;
   return (
     <>
       <a class="back-link" href={href}>Tillbaka</a>

@@ -1,3 +1,4 @@
+import { useCheckPage } from '../check-page';
 import { useEffect, useState } from 'preact/hooks';
 import { useLocation, useRoute } from 'preact-iso';
 import type { ProposalHistory, ProposalList, ProposalView, ShareList } from '../../../shared/schemas/api';
@@ -247,37 +248,25 @@ export function ProposeForm({ me, mode }: { me: string; mode: 'new' | 'amend' })
 
 export function ProposeCheck({ me, mode }: { me: string; mode: 'new' | 'amend' }) {
   const { route } = useLocation();
-  const draft = readStored<ProposalDraft>(DRAFT_KEY[mode], emptyProposal);
-  const [errors, setErrors] = useState<FieldError[]>([]);
-  const [sending, setSending] = useState(false);
-  useTitle('Kontrollera ert förslag', errors.length > 0);
-  const checked = proposalBody(draft, mode);
-  useEffect(() => {
-    if (!checked.body) route(base(mode), true);
-  }, []);
-  if (!checked.body) return null;
-  const body = checked.body;
-  const send = async (event: Event) => {
-    event.preventDefault();
-    if (sending) return;
-    setSending(true);
-    try {
+  const href = base(mode);
+  const { draft, body, errors, sending, send } = useCheckPage({
+    title: 'Kontrollera ert förslag',
+    draftKey: DRAFT_KEY[mode],
+    empty: emptyProposal,
+    check: (d: ProposalDraft) => proposalBody(d, mode),
+    formHref: href,
+    errorsKey: ERRORS_KEY,
+    toErrors: apiErrors,
+    async submit(body) {
       const info = await loadYear();
       if (mode === 'new') await api('POST', `/v1/years/${info.year}/proposals`, body);
       else await api('PATCH', `/v1/years/${info.year}/proposals/${me}`, body);
       clearStored(DRAFT_KEY[mode]);
       sessionStorage.setItem('omf.sent', JSON.stringify({ receiver: body.receiver, perMille: body.perMille }));
-      route(`${base(mode)}/skickat`);
-    } catch (error) {
-      setSending(false);
-      const list = apiErrors(error);
-      if (list.some((e) => e.field)) {
-        sessionStorage.setItem(ERRORS_KEY, JSON.stringify({ list }));
-        route(base(mode));
-      } else setErrors(list);
-    }
-  };
-  const href = base(mode);
+      route(`${href}/skickat`);
+    },
+  });
+  if (!body) return null;
   return (
     <>
       <a class="back-link" href={href}>Tillbaka</a>
@@ -451,36 +440,24 @@ export function AnswerCheck({ me }: { me: string }) {
   const { route } = useLocation();
   const { params } = useRoute();
   const giver = params.giver ?? '';
-  const draft = readStored<AnswerDraft>(ANSWER_KEY(giver), emptyAnswer);
-  const [errors, setErrors] = useState<FieldError[]>([]);
-  const [sending, setSending] = useState(false);
-  useTitle('Kontrollera ert svar', errors.length > 0);
-  const checked = answerBody(draft);
-  useEffect(() => {
-    if (!checked.body) route(`/forslag/${giver}/svara`, true);
-  }, []);
-  if (!checked.body) return null;
-  const body = checked.body;
   const href = `/forslag/${giver}/svara`;
-  const send = async (event: Event) => {
-    event.preventDefault();
-    if (sending) return;
-    setSending(true);
-    try {
+  const { draft, body, errors, sending, send } = useCheckPage({
+    title: 'Kontrollera ert svar',
+    draftKey: ANSWER_KEY(giver),
+    empty: emptyAnswer,
+    check: answerBody,
+    formHref: href,
+    errorsKey: ERRORS_KEY,
+    toErrors: apiErrors,
+    async submit(body) {
       const info = await loadYear();
       await api('POST', `/v1/years/${info.year}/proposals/${giver}/consent`, body);
       clearStored(ANSWER_KEY(giver));
       sessionStorage.setItem('omf.answered', JSON.stringify({ giver, accept: body.accept }));
       route(`/forslag/${giver}/svara/skickat`);
-    } catch (error) {
-      setSending(false);
-      const list = apiErrors(error);
-      if (list.some((e) => e.field)) {
-        sessionStorage.setItem(ERRORS_KEY, JSON.stringify({ list }));
-        route(href);
-      } else setErrors(list);
-    }
-  };
+    },
+  });
+  if (!body) return null;
   return (
     <>
       <a class="back-link" href={href}>Tillbaka</a>
