@@ -60,7 +60,7 @@ describe('the administrator in the browser', () => {
     await page.getByRole('button', { name: /^Administratör/ }).click();
 
     // The year before it has started.
-    await page.getByRole('heading', { name: /Året/ }).waitFor();
+    await page.getByRole('heading', { name: /Året/, level: 1 }).waitFor();
     await page.getByText('Andelsår 2028').waitFor();
     expect(await main.innerText()).toContain('Inga andelar har lästs in för året.');
     await page.getByRole('heading', { name: 'Året har inte startat' }).waitFor();
@@ -68,7 +68,7 @@ describe('the administrator in the browser', () => {
 
     // A file with a bad row: shown in the preview, and nothing is written.
     await page.getByRole('link', { name: 'Läs in andelar från en fil' }).click();
-    await page.getByRole('heading', { name: /Läs in preliminära andelar/ }).waitFor();
+    await page.getByRole('heading', { name: /Läs in preliminära andelar/, level: 1 }).waitFor();
     await expectAccessible(page, 'läs in andelar');
     const good = exampleCsv();
     const lines = good.trimEnd().split('\n');
@@ -109,9 +109,9 @@ describe('the administrator in the browser', () => {
 
     // Start the year, with a confirmation step.
     await page.getByRole('link', { name: 'Tillbaka till året' }).click();
-    await page.getByRole('heading', { name: /Året/ }).waitFor();
+    await page.getByRole('heading', { name: /Året/, level: 1 }).waitFor();
     await page.getByRole('button', { name: 'Starta året' }).click();
-    await page.getByRole('heading', { name: /Starta året/ }).waitFor();
+    await page.getByRole('heading', { name: /Starta året/, level: 1 }).waitFor();
     await page.getByRole('button', { name: 'Starta året' }).waitFor();
     text = await main.innerText();
     expect(text).toContain(`${lines.length - 1} kommuner`);
@@ -145,7 +145,7 @@ describe('the administrator in the browser', () => {
 
     // Move the deadline a week later: consequences, confirm, the new deadline and reminders.
     await page.getByRole('link', { name: 'Flytta en tidpunkt' }).click();
-    await page.getByRole('heading', { name: /Flytta en tidpunkt/ }).waitFor();
+    await page.getByRole('heading', { name: /Flytta en tidpunkt/, level: 1 }).waitFor();
     await page.getByLabel('Vilken tidpunkt ska flyttas?').waitFor();
     await expectAccessible(page, 'flytta en tidpunkt');
     await page.getByLabel('Vilken tidpunkt ska flyttas?').selectOption('deadline');
@@ -153,7 +153,7 @@ describe('the administrator in the browser', () => {
     expect(await page.getByLabel('Ny tid').inputValue()).toBe('23:59');
     await page.getByLabel('Nytt datum').fill('2027-11-09');
     await page.getByRole('button', { name: 'Fortsätt' }).click();
-    await page.getByRole('heading', { name: /Kontrollera flytten/ }).waitFor();
+    await page.getByRole('heading', { name: /Kontrollera flytten/, level: 1 }).waitFor();
     await page.getByRole('button', { name: 'Flytta tidpunkten' }).waitFor();
     text = await main.innerText();
     expect(text).toContain('2 november 2027 kl. 23:59');
@@ -181,14 +181,14 @@ describe('the administrator in the browser', () => {
 
     // A time already passed: the API's Swedish refusal at the date field.
     await page.getByRole('link', { name: 'Flytta en tidpunkt' }).click();
-    await page.getByRole('heading', { name: /Flytta en tidpunkt/ }).waitFor();
+    await page.getByRole('heading', { name: /Flytta en tidpunkt/, level: 1 }).waitFor();
     await page.getByLabel('Vilken tidpunkt ska flyttas?').selectOption('deadline');
     await page.getByLabel('Nytt datum').fill('2027-06-01');
     await page.getByLabel('Ny tid').fill('12:00');
     await page.getByRole('button', { name: 'Fortsätt' }).click();
-    await page.getByRole('heading', { name: /Kontrollera flytten/ }).waitFor();
+    await page.getByRole('heading', { name: /Kontrollera flytten/, level: 1 }).waitFor();
     await page.getByRole('button', { name: 'Flytta tidpunkten' }).click();
-    await page.getByRole('heading', { name: /Flytta en tidpunkt/ }).waitFor();
+    await page.getByRole('heading', { name: /Flytta en tidpunkt/, level: 1 }).waitFor();
     const message = 'Sista svarsdag kan inte flyttas till en tidpunkt som redan har passerats.';
     await page.locator('#date-error').getByText(message, { exact: false }).waitFor();
     await page.getByRole('alert').getByRole('link', { name: message }).waitFor();
@@ -212,7 +212,7 @@ describe('the administrator in the browser', () => {
     await page.goto(`${stack.apiUrl}/kontakter`);
     await page.getByRole('heading', { name: 'Logga in' }).waitFor();
     await page.getByRole('button', { name: /^Administratör/ }).click();
-    await page.getByRole('heading', { name: /Läs in e-postkontakter/ }).waitFor();
+    await page.getByRole('heading', { name: /Läs in e-postkontakter/, level: 1 }).waitFor();
     await expectAccessible(page, 'läs in kontakter');
 
     const bad = join(dir, 'kontakter-fel.json');
@@ -245,7 +245,7 @@ describe('the administrator in the browser', () => {
     await page.getByRole('heading', { name: 'Logga in' }).waitFor();
     await page.getByRole('button', { name: /^Administratör/ }).click();
     await page.getByRole('link', { name: 'Skickade e-postmeddelanden' }).click();
-    await page.getByRole('heading', { name: /Skickade e-postmeddelanden/ }).waitFor();
+    await page.getByRole('heading', { name: /Skickade e-postmeddelanden/, level: 1 }).waitFor();
     await page.getByText('Inga e-postmeddelanden har skickats för andelsår 2028 än.').waitFor();
     expect(await page.getByRole('table').count()).toBe(0);
     await expectAccessible(page, 'skickad e-post, ingen');

@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { CLOSED_NOW, OPEN_NOW, YEAR, shareOf, shareRows } from '../support/e2e';
-import { accessibilityChecks, startBrowser, type TestBrowser } from '../support/browser';
+import { accessibilityChecks, arrive, startBrowser, tabTo, type TestBrowser } from '../support/browser';
 import { startTestStack, type TestStack } from '../support/local-stack';
 import { ALVKARLEBY, ENKOPING, HABO, HEBY, KNIVSTA, OSTHAMMAR, TIERP, UPPSALA } from '../support/places';
 import { waitFor } from '../support/workflow';
@@ -61,7 +61,7 @@ describe('the county in the browser', () => {
     await page.goto(`${stack.apiUrl}/`);
     await page.getByRole('heading', { name: 'Logga in' }).waitFor();
     await page.getByRole('button', { name: /^Länsstyrelsen i Uppsala län/ }).click();
-    await page.getByRole('heading', { name: /Länets förslag/ }).waitFor();
+    await page.getByRole('heading', { name: /Länets förslag/, level: 1 }).waitFor();
     await page.getByRole('heading', { name: 'Att besluta (2)' }).waitFor();
     const text = await main();
     const order = ['Att besluta (2)', 'Beslutade (0)', 'Väntar på mottagaren (1)', 'Avslutade (1)'].map((h) => text.indexOf(h));
@@ -78,7 +78,7 @@ describe('the county in the browser', () => {
 
   it('rejects Tierp → Uppsala: without a reason the message is at the reason field; with one, the confirmation', async () => {
     await page.getByRole('link', { name: 'Besluta om förslaget från Tierp' }).click();
-    await page.getByRole('heading', { name: /Besluta om förslaget från Tierp till Uppsala/ }).waitFor();
+    await page.getByRole('heading', { name: /Besluta om förslaget från Tierp till Uppsala/, level: 1 }).waitFor();
     await expectAccessible('beslutsformuläret');
     await page.getByRole('button', { name: 'Fortsätt' }).click();
     await page.getByRole('alert').getByText('Välj om länsstyrelsen godkänner eller avslår förslaget.').waitFor();
@@ -92,7 +92,7 @@ describe('the county in the browser', () => {
     await expectAccessible('beslutsformuläret, avslag utan motivering');
     await page.getByLabel('Motivering').fill('Uppsala saknar platser under året.');
     await page.getByRole('button', { name: 'Fortsätt' }).click();
-    await page.getByRole('heading', { name: /Kontrollera beslutet/ }).waitFor();
+    await page.getByRole('heading', { name: /Kontrollera beslutet/, level: 1 }).waitFor();
     expect(await main()).toContain('Uppsala saknar platser under året.');
     await expectAccessible('kontrollera beslutet');
     await page.getByRole('button', { name: 'Skicka beslutet' }).click();
@@ -105,24 +105,17 @@ describe('the county in the browser', () => {
   it('approves Heby → Enköping with the keyboard alone: Tab, Space and Enter', async () => {
     await page.getByRole('link', { name: 'Tillbaka till länets förslag' }).click();
     await page.getByRole('heading', { name: 'Att besluta (1)' }).waitFor();
-    const tabTo = async (predicate: string) => {
-      for (let i = 0; i < 60; i++) {
-        await page.keyboard.press('Tab');
-        if (await page.evaluate(predicate)) return;
-      }
-      throw new Error(`Tab never reached ${predicate}`);
-    };
-    await tabTo(`document.activeElement?.textContent === 'Besluta om förslaget från Heby'`);
+    await arrive(page, /Länets förslag/);
+    await tabTo(page, `document.activeElement?.textContent === 'Besluta om förslaget från Heby'`);
     await page.keyboard.press('Enter');
-    await page.getByRole('heading', { name: /Besluta om förslaget från Heby/ }).waitFor();
-    await expect.poll(() => page.evaluate('document.activeElement?.tagName')).toBe('H1');
-    await tabTo(`document.activeElement?.id === 'outcome'`);
+    await arrive(page, /Besluta om förslaget från Heby/);
+    await tabTo(page, `document.activeElement?.id === 'outcome'`);
     await page.keyboard.press('Space');
     expect(await page.isChecked('#outcome')).toBe(true);
-    await tabTo(`document.activeElement?.textContent === 'Fortsätt'`);
+    await tabTo(page, `document.activeElement?.textContent === 'Fortsätt'`);
     await page.keyboard.press('Enter');
-    await page.getByRole('heading', { name: /Kontrollera beslutet/ }).waitFor();
-    await tabTo(`document.activeElement?.textContent === 'Skicka beslutet'`);
+    await arrive(page, /Kontrollera beslutet/);
+    await tabTo(page, `document.activeElement?.textContent === 'Skicka beslutet'`);
     await page.keyboard.press('Space');
     await page.getByRole('heading', { name: 'Förslaget är godkänt' }).waitFor();
     expect((await stored(HEBY)).status).toBe('APPROVED');
@@ -132,7 +125,7 @@ describe('the county in the browser', () => {
     await page.getByRole('link', { name: 'Tillbaka till länets förslag' }).click();
     await page.getByRole('heading', { name: 'Beslutade (2)' }).waitFor();
     await page.getByRole('link', { name: 'Ändra beslutet om förslaget från Tierp' }).click();
-    await page.getByRole('heading', { name: /Besluta om förslaget från Tierp/ }).waitFor();
+    await page.getByRole('heading', { name: /Besluta om förslaget från Tierp/, level: 1 }).waitFor();
     expect(await main()).toContain('Nuvarande beslut');
     expect(await main()).toContain('Ett nytt beslut ersätter det nuvarande.');
     // The proposal's history, as the municipalities read it: the proposal, the consent and the rejection.
@@ -155,7 +148,7 @@ describe('the county in the browser', () => {
 
   it('refuses the report in Swedish while the window is open', async () => {
     await page.goto(`${stack.apiUrl}/rapport`);
-    await page.getByRole('heading', { name: /Förhandsgranska länsrapporten/ }).waitFor();
+    await page.getByRole('heading', { name: /Förhandsgranska länsrapporten/, level: 1 }).waitFor();
     await page.getByRole('button', { name: 'Lämna länsrapporten' }).click();
     await page.getByRole('alert').getByText('Perioden för förslag har inte stängt ännu.').waitFor();
     await expectAccessible('länsrapporten vägrad');
@@ -166,7 +159,7 @@ describe('the county in the browser', () => {
     const admin = await stack.tokenFor({ role: 'admin' });
     await waitFor('the window to close', async () => (await stack.request('GET', `/v1/years/${YEAR}/cycle`, { token: admin })).body.phase === 'CLOSED');
     await page.goto(`${stack.apiUrl}/rapport`);
-    await page.getByRole('heading', { name: /Förhandsgranska länsrapporten/ }).waitFor();
+    await page.getByRole('heading', { name: /Förhandsgranska länsrapporten/, level: 1 }).waitFor();
     await page.locator('#share-table').waitFor();
     const rows = page.locator('#share-table tbody tr');
     expect(await rows.count()).toBe(municipalitiesOf('03').length);
@@ -190,7 +183,7 @@ describe('the county in the browser', () => {
     await page.getByRole('heading', { name: 'Länsrapporten är inlämnad' }).waitFor();
     await expectAccessible('kvitto på länsrapporten');
     await page.getByRole('link', { name: 'Visa länsrapporten' }).click();
-    await page.getByRole('heading', { name: / Länsrapporten$/ }).waitFor();
+    await page.getByRole('heading', { name: / Länsrapporten$/, level: 1 }).waitFor();
     expect(await main()).toContain('Inlämnad');
     await expectAccessible('den inlämnade länsrapporten');
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Ladda ner rapporten som CSV-fil' }).click()]);
@@ -201,7 +194,7 @@ describe('the county in the browser', () => {
 
     // Decisions are final once the report is in.
     await page.goto(`${stack.apiUrl}/`);
-    await page.getByRole('heading', { name: /Länets förslag/ }).waitFor();
+    await page.getByRole('heading', { name: /Länets förslag/, level: 1 }).waitFor();
     await page.getByText('Länsrapporten:').waitFor();
     expect(await main()).toContain('Länsrapporten: inlämnad');
     expect(await page.getByRole('link', { name: /Ändra beslutet/ }).count()).toBe(0);
@@ -210,7 +203,7 @@ describe('the county in the browser', () => {
 
   it('shows the audit with times in Stockholm time, the person and the organisation', async () => {
     await page.getByRole('link', { name: 'Visa händelser i länet' }).click();
-    await page.getByRole('heading', { name: /Händelser i länet/ }).waitFor();
+    await page.getByRole('heading', { name: /Händelser i länet/, level: 1 }).waitFor();
     await page.locator('main table').waitFor();
     const person = (await page.locator('.header__user span').innerText()).split(',')[0]!.trim();
     const text = await main();

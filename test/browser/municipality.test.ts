@@ -9,7 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page, Route } from 'playwright-core';
 import { OPEN_NOW, YEAR, shareOf, shareRows } from '../support/e2e';
-import { accessibilityChecks, startBrowser, type TestBrowser } from '../support/browser';
+import { accessibilityChecks, arrive, startBrowser, tabTo, type TestBrowser } from '../support/browser';
 import { startTestStack, type TestStack } from '../support/local-stack';
 import { municipalitiesOf } from '../../shared/reference';
 import { formatInstant } from '../../web/src/format';
@@ -59,7 +59,7 @@ describe('the municipality in the browser', () => {
     await expectAccessible(page, 'lokal inloggning');
     await page.getByRole('button', { name: /^Tierp \(0360\)/ }).click();
 
-    await page.getByRole('heading', { name: /Det här väntar på oss/ }).waitFor();
+    await page.getByRole('heading', { name: /Det här väntar på oss/, level: 1 }).waitFor();
     await page.getByText('Sista dag för förslag:').waitFor();
     const main = page.locator('main');
     await expect.poll(() => main.innerText()).toContain(`${String(shareOf(TIERP)).replace('.', ',')} promille`);
@@ -69,7 +69,7 @@ describe('the municipality in the browser', () => {
     await expectAccessible(page, 'startsidan, inget förslag');
 
     await page.getByRole('button', { name: 'Föreslå att ge en del av vår andel' }).click();
-    await page.getByRole('heading', { name: /Föreslå att ge en del av er andel/ }).waitFor();
+    await page.getByRole('heading', { name: /Föreslå att ge en del av er andel/, level: 1 }).waitFor();
     await expectAccessible(page, 'förslagsformuläret');
     // Only the county's municipalities (not Tierp itself) can be chosen.
     const options = await page.locator('#receiver option').allInnerTexts();
@@ -95,7 +95,7 @@ describe('the municipality in the browser', () => {
     await page.getByLabel('Namn').fill('Anna Svensson');
     await page.getByRole('button', { name: 'Fortsätt' }).click();
 
-    await page.getByRole('heading', { name: /Kontrollera ert förslag/ }).waitFor();
+    await page.getByRole('heading', { name: /Kontrollera ert förslag/, level: 1 }).waitFor();
     const check = await main.innerText();
     expect(check).toContain('Uppsala');
     expect(check).toContain('0,5 promille');
@@ -112,7 +112,7 @@ describe('the municipality in the browser', () => {
     expect(stored.body).toMatchObject({ receiver: UPPSALA, perMille: 0.5, status: 'AWAITING_RECEIVER', giverResolution: { decisionReference: 'KS 2027/123 § 45', contact: { name: 'Anna Svensson' } } });
 
     await page.getByRole('link', { name: 'Tillbaka till det som väntar på er' }).click();
-    await page.getByRole('heading', { name: /Det här väntar på oss/ }).waitFor();
+    await page.getByRole('heading', { name: /Det här väntar på oss/, level: 1 }).waitFor();
     await page.getByText('Väntar på samtycke').waitFor();
     await expectAccessible(page, 'startsidan med eget förslag');
     await page.close();
@@ -121,11 +121,11 @@ describe('the municipality in the browser', () => {
   it('signs in as Uppsala and consents with its decision reference', async () => {
     const page = await browser.page();
     await signIn(page, 'Uppsala (0380)');
-    await page.getByRole('heading', { name: /Det här väntar på oss/ }).waitFor();
+    await page.getByRole('heading', { name: /Det här väntar på oss/, level: 1 }).waitFor();
     await page.getByRole('heading', { name: 'Från Tierp' }).waitFor();
     await expectAccessible(page, 'startsidan med inkommande förslag');
     await page.getByRole('button', { name: 'Svara på förslaget från Tierp' }).click();
-    await page.getByRole('heading', { name: /Svara på förslaget/ }).waitFor();
+    await page.getByRole('heading', { name: /Svara på förslaget/, level: 1 }).waitFor();
     await expectAccessible(page, 'svarsformuläret');
     await page.getByRole('button', { name: 'Fortsätt' }).click();
     await page.getByRole('alert').getByText('Välj om ni samtycker till förslaget eller avböjer det.').waitFor();
@@ -133,7 +133,7 @@ describe('the municipality in the browser', () => {
     await page.getByLabel('Ja, vi samtycker').check();
     await page.getByLabel('Beslutets diarienummer eller paragraf (valfritt)').fill('KS 2027/200');
     await page.getByRole('button', { name: 'Fortsätt' }).click();
-    await page.getByRole('heading', { name: /Kontrollera ert svar/ }).waitFor();
+    await page.getByRole('heading', { name: /Kontrollera ert svar/, level: 1 }).waitFor();
     await expectAccessible(page, 'kontrollera svaret');
     await page.getByRole('button', { name: 'Skicka svaret' }).click();
     await page.getByRole('heading', { name: 'Ni har samtyckt till förslaget' }).waitFor();
@@ -157,7 +157,7 @@ describe('the municipality in the browser', () => {
     for (const organisation of ['Tierp (0360)', 'Uppsala (0380)']) {
       const page = await browser.page();
       await signIn(page, organisation);
-      await page.getByRole('heading', { name: /Det här väntar på oss/ }).waitFor();
+      await page.getByRole('heading', { name: /Det här väntar på oss/, level: 1 }).waitFor();
       await page.goto(`${stack.apiUrl}/forslag/${TIERP}`);
       const history = page.getByRole('region', { name: 'Förslagets historik' });
       await history.waitFor();
@@ -202,34 +202,26 @@ describe('the municipality in the browser', () => {
   it('works with the keyboard alone: Tab, Enter and Space', async () => {
     const page = await browser.page();
     await signIn(page, 'Östhammar (0382)');
-    await page.getByRole('heading', { name: /Det här väntar på oss/ }).waitFor();
+    await page.getByRole('heading', { name: /Det här väntar på oss/, level: 1 }).waitFor();
     // Arriving at the page (a load, not the sign-in's navigation), the skip link is the first stop.
     await page.reload();
-    await page.getByRole('heading', { name: /Det här väntar på oss/ }).waitFor();
+    await page.getByRole('heading', { name: /Det här väntar på oss/, level: 1 }).waitFor();
     await page.keyboard.press('Tab');
     expect(await page.evaluate('document.activeElement?.textContent')).toBe('Hoppa till huvudinnehållet');
-    const tabTo = async (predicate: string) => {
-      for (let i = 0; i < 40; i++) {
-        await page.keyboard.press('Tab');
-        if (await page.evaluate(predicate)) return;
-      }
-      throw new Error(`Tab never reached ${predicate}`);
-    };
-    await tabTo(`document.activeElement?.textContent === 'Föreslå att ge en del av vår andel'`);
+    await tabTo(page, `document.activeElement?.textContent === 'Föreslå att ge en del av vår andel'`);
     await page.keyboard.press('Enter');
-    await page.getByRole('heading', { name: /Föreslå att ge en del av er andel/ }).waitFor();
-    await expect.poll(() => page.evaluate('document.activeElement?.tagName')).toBe('H1');
-    await tabTo(`document.activeElement?.id === 'receiver'`);
+    await arrive(page, /Föreslå att ge en del av er andel/);
+    await tabTo(page, `document.activeElement?.id === 'receiver'`);
     // A focused select changes with the arrow-free way too: typing the option's first letters.
     await page.keyboard.type('Uppsala');
     expect(await page.inputValue('#receiver')).toBe(UPPSALA);
     await page.keyboard.press('Tab');
     expect(await page.evaluate('document.activeElement?.id')).toBe('amount');
     await page.keyboard.type('0,25');
-    await tabTo(`document.activeElement?.textContent === 'Fortsätt'`);
+    await tabTo(page, `document.activeElement?.textContent === 'Fortsätt'`);
     await page.keyboard.press('Space');
-    await page.getByRole('heading', { name: /Kontrollera ert förslag/ }).waitFor();
-    await tabTo(`document.activeElement?.textContent === 'Skicka förslaget'`);
+    await arrive(page, /Kontrollera ert förslag/);
+    await tabTo(page, `document.activeElement?.textContent === 'Skicka förslaget'`);
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { name: 'Förslaget är skickat' }).waitFor();
     await page.close();
@@ -258,16 +250,16 @@ describe('the municipality in the browser', () => {
   it('asks to sign in again when the session has expired and returns to the same page; signing out clears it', async () => {
     const page = await browser.page();
     await signIn(page, 'Tierp (0360)');
-    await page.getByRole('heading', { name: /Det här väntar på oss/ }).waitFor();
+    await page.getByRole('heading', { name: /Det här väntar på oss/, level: 1 }).waitFor();
     await page.goto(`${stack.apiUrl}/forslag/${TIERP}`);
-    await page.getByRole('heading', { name: /Förslag från Tierp till Uppsala/ }).waitFor();
+    await page.getByRole('heading', { name: /Förslag från Tierp till Uppsala/, level: 1 }).waitFor();
     // A token the API no longer accepts (as when it expired).
     await page.evaluate(`sessionStorage.setItem('omf.token', sessionStorage.getItem('omf.token').slice(0, -4) + 'AAAA')`);
     await page.reload();
     await page.getByText('Din inloggning har gått ut.').waitFor();
     await expectAccessible(page, 'inloggningen har gått ut');
     await page.getByRole('button', { name: /^Tierp \(0360\)/ }).click();
-    await page.getByRole('heading', { name: /Förslag från Tierp till Uppsala/ }).waitFor();
+    await page.getByRole('heading', { name: /Förslag från Tierp till Uppsala/, level: 1 }).waitFor();
     expect(new URL(page.url()).pathname).toBe(`/forslag/${TIERP}`);
     await expectAccessible(page, 'ett förslag');
 
@@ -284,7 +276,7 @@ describe('the municipality in the browser', () => {
     await page.getByLabel('Nej, vi avböjer').check();
     await page.getByLabel('Kommentar (valfritt)').fill('Vi har inte platser i år.');
     await page.getByRole('button', { name: 'Fortsätt' }).click();
-    await page.getByRole('heading', { name: /Kontrollera ert svar/ }).waitFor();
+    await page.getByRole('heading', { name: /Kontrollera ert svar/, level: 1 }).waitFor();
     expect(await page.locator('main').innerText()).toContain('Vi avböjer');
     await page.getByRole('button', { name: 'Skicka svaret' }).click();
     await page.getByRole('heading', { name: 'Ni har avböjt förslaget' }).waitFor();
@@ -300,16 +292,16 @@ describe('the municipality in the browser', () => {
     const page = await browser.page();
     await signIn(page, 'Tierp (0360)');
     await page.getByRole('link', { name: 'Visa förslaget' }).click();
-    await page.getByRole('heading', { name: /Förslag från Tierp till Uppsala/ }).waitFor();
+    await page.getByRole('heading', { name: /Förslag från Tierp till Uppsala/, level: 1 }).waitFor();
     await page.getByRole('button', { name: 'Ändra förslaget' }).click();
-    await page.getByRole('heading', { name: /Ändra ert förslag/ }).waitFor();
+    await page.getByRole('heading', { name: /Ändra ert förslag/, level: 1 }).waitFor();
     await expect.poll(() => page.inputValue('#amount')).toBe('0,5');
     expect(await page.inputValue('#receiver')).toBe(UPPSALA);
     await expectAccessible(page, 'ändra förslaget');
     await page.getByLabel('Hur stor del av andelen vill ni ge?').fill('0.4');
     await page.getByLabel('Beslutets diarienummer eller paragraf (valfritt)').fill('KS 2027/130');
     await page.getByRole('button', { name: 'Fortsätt' }).click();
-    await page.getByRole('heading', { name: /Kontrollera ert förslag/ }).waitFor();
+    await page.getByRole('heading', { name: /Kontrollera ert förslag/, level: 1 }).waitFor();
     expect(await page.locator('main').innerText()).toContain('0,4 promille');
     await page.getByRole('button', { name: 'Skicka det ändrade förslaget' }).click();
     await page.getByRole('heading', { name: 'Det ändrade förslaget är skickat' }).waitFor();
@@ -319,7 +311,7 @@ describe('the municipality in the browser', () => {
 
     await page.goto(`${stack.apiUrl}/forslag/${TIERP}`);
     await page.getByRole('button', { name: 'Återkalla förslaget' }).click();
-    await page.getByRole('heading', { name: /Vill ni återkalla ert förslag/ }).waitFor();
+    await page.getByRole('heading', { name: /Vill ni återkalla ert förslag/, level: 1 }).waitFor();
     await expectAccessible(page, 'återkalla förslaget');
     await page.getByRole('button', { name: 'Ja, återkalla förslaget' }).click();
     await page.getByRole('heading', { name: 'Förslaget är återkallat' }).waitFor();

@@ -46,7 +46,8 @@ export async function startBrowser(): Promise<TestBrowser> {
     context,
     async page() {
       const page = await context.newPage();
-      page.setDefaultTimeout(10_000);
+      // Generous: CI runs every test file at once on two cores; a wait only ends early on success.
+      page.setDefaultTimeout(20_000);
       page.on('pageerror', (error) => console.error(`browser: ${error.message}`));
       page.on('console', (message) => {
         // The API's refusals (4xx) are expected in the tests; everything else is shown.
@@ -84,4 +85,23 @@ export function accessibilityChecks(): { states: string[]; check(page: Page, sta
       expect(violations, `axe on "${state}"`).toEqual([]);
     },
   };
+}
+
+/**
+ * Keyboard use: after a navigation the app moves focus to the new page's h1 a moment after
+ * the page shows, so a test that tabs before then has its focus pulled back. `arrive` waits
+ * for the heading and for that focus; `tabTo` then presses Tab until `predicate` (evaluated
+ * in the page) holds.
+ */
+export async function arrive(page: Page, heading: string | RegExp): Promise<void> {
+  await page.getByRole('heading', { name: heading, level: 1 }).waitFor();
+  await expect.poll(() => page.evaluate('document.activeElement?.tagName')).toBe('H1');
+}
+
+export async function tabTo(page: Page, predicate: string, maxTabs = 60): Promise<void> {
+  for (let i = 0; i < maxTabs; i++) {
+    await page.keyboard.press('Tab');
+    if (await page.evaluate(predicate)) return;
+  }
+  throw new Error(`Tab never reached ${predicate}`);
 }
