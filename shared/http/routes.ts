@@ -44,6 +44,12 @@ export interface RouteSpec {
   path: string;
   /** Public routes skip the JWT authorizer. */
   public?: boolean;
+  /**
+   * Answered by a handler that imports nothing at run time (not even the HTTP adapter): a
+   * public route without parameters, body or refusals whose answer is a constant (health).
+   * test/unit/architecture.test.ts holds such a handler to `ok` and to no imports.
+   */
+  standalone?: true;
   summary: string;
   description?: string;
   params?: ZodObject;
@@ -68,7 +74,7 @@ const COMMAND_ERRORS: ErrorStatus[] = [400, 403, 404, 409, 422, 503];
 const OpenApiDocument = z.looseObject({ openapi: z.string() }).meta({ id: 'OpenApiDocument' });
 
 export const ROUTES = [
-  { name: 'health', method: 'GET', path: '/v1/health', public: true, summary: 'Hälsokontroll', ok: { status: 200, description: 'Tjänsten svarar.', schema: Health }, errors: [] },
+  { name: 'health', method: 'GET', path: '/v1/health', public: true, standalone: true, summary: 'Hälsokontroll', ok: { status: 200, description: 'Tjänsten svarar.', schema: Health }, errors: [] },
   { name: 'openapi', method: 'GET', path: '/v1/openapi.json', public: true, summary: 'Detta API-dokument (OpenAPI 3.1)', ok: { status: 200, description: 'OpenAPI-dokumentet.', schema: OpenApiDocument }, errors: [] },
   { name: 'list-counties', method: 'GET', path: '/v1/counties', public: true, summary: 'Alla län', ok: { status: 200, description: 'De 21 länen.', schema: CountyList }, errors: [] },
   {
