@@ -1,5 +1,5 @@
 import { listCounties } from '../../shared/app/reference';
-import { httpHandler } from '../../shared/http/handler';
-import { route } from '../../shared/http/routes';
+import { jsonAnswer } from '../../shared/http/answer';
 
-export const handler = httpHandler(route('list-counties'), async () => ({ status: 200, body: listCounties() }));
+/** GET /v1/counties, a standalone route (shared/http/routes.ts): the reference data's counties, nothing to parse or refuse. */
+export const handler = async () => jsonAnswer(200, listCounties());

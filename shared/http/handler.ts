@@ -4,6 +4,7 @@ import { IdempotencyKeyReusedError, LedgerBusyError, Refusal } from '../app/erro
 import { RuleError } from '../domain/errors';
 import { findCounty, findMunicipality } from '../reference';
 import { UserSchema, personFromClaims, type User } from '../schemas/user';
+import { jsonAnswer } from './answer';
 import { HttpError, STATUS_OF_KIND, badRequest, unauthorized, unsupportedMediaType } from './errors';
 import { IDEMPOTENCY_KEY_MAX_LENGTH, idempotencyScope, isValidIdempotencyKey, normalizeContentType, requestFingerprint } from './idempotency';
 import type { IdempotencyStore } from '../app/ports';
@@ -235,11 +236,7 @@ function toResult(response: Response): ApiResult {
   if (response.text) {
     return { statusCode: response.status, headers: { 'content-type': response.text.contentType, ...response.headers }, body: response.text.content };
   }
-  return {
-    statusCode: response.status,
-    headers: { 'content-type': 'application/json; charset=utf-8', ...response.headers },
-    ...(response.body === undefined ? {} : { body: JSON.stringify(response.body) }),
-  };
+  return jsonAnswer(response.status, response.body, response.headers);
 }
 
 function errorResult(error: unknown, event: Pick<ApiEvent, 'routeKey'>): ApiResult {

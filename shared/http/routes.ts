@@ -44,6 +44,14 @@ export interface RouteSpec {
   path: string;
   /** Public routes skip the JWT authorizer. */
   public?: boolean;
+  /**
+   * Answered without the HTTP adapter (./handler.ts: zod, the logger, metrics): a public route
+   * with no parameters, no body and no refusals, whose answer is a constant (health, the
+   * counties), so its function starts about as fast as an empty one. Its handler answers with
+   * ./answer.ts; the tests hold it to `ok` (test/unit/architecture.test.ts) and its bundle to
+   * no package at all (test/unit/function-imports.test.ts).
+   */
+  standalone?: true;
   summary: string;
   description?: string;
   params?: ZodObject;
@@ -68,9 +76,9 @@ const COMMAND_ERRORS: ErrorStatus[] = [400, 403, 404, 409, 422, 503];
 const OpenApiDocument = z.looseObject({ openapi: z.string() }).meta({ id: 'OpenApiDocument' });
 
 export const ROUTES = [
-  { name: 'health', method: 'GET', path: '/v1/health', public: true, summary: 'Hälsokontroll', ok: { status: 200, description: 'Tjänsten svarar.', schema: Health }, errors: [] },
+  { name: 'health', method: 'GET', path: '/v1/health', public: true, standalone: true, summary: 'Hälsokontroll', ok: { status: 200, description: 'Tjänsten svarar.', schema: Health }, errors: [] },
   { name: 'openapi', method: 'GET', path: '/v1/openapi.json', public: true, summary: 'Detta API-dokument (OpenAPI 3.1)', ok: { status: 200, description: 'OpenAPI-dokumentet.', schema: OpenApiDocument }, errors: [] },
-  { name: 'list-counties', method: 'GET', path: '/v1/counties', public: true, summary: 'Alla län', ok: { status: 200, description: 'De 21 länen.', schema: CountyList }, errors: [] },
+  { name: 'list-counties', method: 'GET', path: '/v1/counties', public: true, standalone: true, summary: 'Alla län', ok: { status: 200, description: 'De 21 länen.', schema: CountyList }, errors: [] },
   {
     name: 'list-municipalities', method: 'GET', path: '/v1/municipalities', public: true,
     summary: 'Kommuner, alla eller ett läns',

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROUTES } from '../../shared/http/routes';
+import { ROUTES, type RouteSpec } from '../../shared/http/routes';
 
 /**
  * The layers point one way: domain ← app ← adapters ← functions. Read from every file's own
@@ -54,9 +54,25 @@ describe('the layers', () => {
 });
 
 describe('the routes', () => {
-  it.each(ROUTES.map((r) => r.name))('functions/%s takes its schemas from its own declaration in ROUTES', (name) => {
-    const text = readFileSync(join(ROOT, 'functions', name, 'index.ts'), 'utf8');
-    expect(text.match(/\broute\('([\w-]+)'\)/g)).toEqual([`route('${name}')`]);
+  const isStandalone = (r: RouteSpec) => r.standalone === true;
+
+  it.each(ROUTES.filter((r) => !isStandalone(r)).map((r) => r.name))('functions/%s takes its schemas from its own declaration in ROUTES', (name) => {
+    expect(readFileSync(join(ROOT, 'functions', name, 'index.ts'), 'utf8').match(/\broute\('([\w-]+)'\)/g)).toEqual([`route('${name}')`]);
+  });
+
+  const standalone: RouteSpec[] = ROUTES.filter(isStandalone);
+  it('has standalone routes only where nothing is parsed or refused (health, the counties)', () => {
+    expect(standalone.map((r) => r.name)).toEqual(['health', 'list-counties']);
+    for (const r of standalone) expect([r.public, r.params, r.query, r.body, r.errors]).toEqual([true, undefined, undefined, undefined, []]);
+  });
+
+  it.each(standalone.map((r) => r.name))('functions/%s (standalone) answers as its declaration says', async (name) => {
+    const declared = ROUTES.find((r) => r.name === name) as RouteSpec;
+    const { handler } = (await import(join(ROOT, 'functions', name, 'index.ts'))) as { handler: () => Promise<{ statusCode?: number; headers?: Record<string, unknown>; body?: string }> };
+    const result = await handler();
+    expect(result.statusCode).toBe(declared.ok.status);
+    expect(result.headers?.['content-type']).toBe('application/json; charset=utf-8');
+    expect(declared.ok.schema.safeParse(JSON.parse(result.body ?? '')).success).toBe(true);
   });
 });
 

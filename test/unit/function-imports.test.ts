@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { entryOf } from '../../infra/constructs/function';
+import { ROUTES, type RouteSpec } from '../../shared/http/routes';
 
 /**
  * A function loads only the clients it calls: each handler is bundled as it is deployed
@@ -10,7 +11,8 @@ import { entryOf } from '../../infra/constructs/function';
  */
 const ROOT = resolve(__dirname, '../..');
 
-async function sdkPackagesOf(name: string): Promise<string[]> {
+/** The files a function's bundle is made of (repo-relative, packages under node_modules/). */
+async function inputsOf(name: string): Promise<string[]> {
   const result = await build({
     entryPoints: [resolve(ROOT, entryOf(name))],
     bundle: true,
@@ -20,7 +22,11 @@ async function sdkPackagesOf(name: string): Promise<string[]> {
     metafile: true,
     logLevel: 'silent',
   });
-  const packages = Object.keys(result.metafile.inputs)
+  return Object.keys(result.metafile.inputs);
+}
+
+async function sdkPackagesOf(name: string): Promise<string[]> {
+  const packages = (await inputsOf(name))
     .map((input) => /node_modules\/(@aws-sdk\/[^/]+)\//.exec(input)?.[1])
     .filter((p): p is string => p !== undefined);
   return [...new Set(packages)].sort();
@@ -29,6 +35,14 @@ async function sdkPackagesOf(name: string): Promise<string[]> {
 describe('the clients a function loads', () => {
   it.each(['health', 'openapi', 'list-counties', 'list-municipalities'])('%s loads no AWS SDK', async (name) => {
     expect(await sdkPackagesOf(name)).toEqual([]);
+  });
+
+  // A standalone route answers without the HTTP adapter (shared/http/routes.ts): no zod, no Powertools, nothing packaged.
+  it.each(ROUTES.filter((r: RouteSpec) => r.standalone === true).map((r) => r.name))('%s (standalone) bundles no package and not the HTTP adapter', async (name) => {
+    const inputs = await inputsOf(name);
+    expect(inputs.filter((input) => input.includes('node_modules/'))).toEqual([]);
+    expect(inputs).not.toContain('shared/http/handler.ts');
+    expect(inputs).toContain('shared/http/answer.ts');
   });
 
   it('a route on the ledger loads DynamoDB, not SES or Step Functions', async () => {
