@@ -131,7 +131,11 @@ function report(run: RushRun, check: ReturnType<typeof checkLedger>, view: strin
   if (!ok) process.exitCode = 1;
 }
 
-const count = (values: string[]): Record<string, number> => values.reduce<Record<string, number>>((acc, v) => ({ ...acc, [v]: (acc[v] ?? 0) + 1 }), {});
+function count(values: string[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const v of values) counts[v] = (counts[v] ?? 0) + 1;
+  return counts;
+}
 
 if (process.argv[2] === '--serve') void serve(process.argv[3]!, process.argv[4]!);
 else
