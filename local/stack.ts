@@ -147,7 +147,8 @@ export interface LocalStack {
   dataDir: string;
   clock: Clock;
   routes: LocalRoute[];
-  dynamo: { endpoint: string; tableName: string; raw: DynamoDBClient; client: DynamoDBDocumentClient };
+  /** dynalite; tests may stop it for a while (`outage`: an outage of the table) and start it again on the same port and data. */
+  dynamo: { endpoint: string; tableName: string; raw: DynamoDBClient; client: DynamoDBDocumentClient; outage: LocalDynamo['outage'] };
   keys: LocalKeys;
   /** The variables set in process.env for the handlers (what the template asked for, resolved locally). */
   env: Record<string, string>;
@@ -297,7 +298,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       dataDir: start.dataDir,
       clock,
       routes: functions.routes,
-      dynamo: { endpoint: dynamo.endpoint, tableName: LOCAL_TABLE_NAME, raw: dynamo.raw, client: dynamo.client },
+      dynamo: { endpoint: dynamo.endpoint, tableName: LOCAL_TABLE_NAME, raw: dynamo.raw, client: dynamo.client, outage: dynamo.outage },
       keys,
       env: functions.env,
       loadErrors: functions.loadErrors,

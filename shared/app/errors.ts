@@ -17,6 +17,7 @@ export const REFUSAL_CODES = [
   'REPORT_NOT_FOUND',
   'MILESTONE_PASSED',
   'WORKFLOW_UNAVAILABLE',
+  'STORE_UNAVAILABLE',
 ] as const;
 export type RefusalCode = (typeof REFUSAL_CODES)[number];
 

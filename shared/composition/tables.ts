@@ -5,6 +5,7 @@ import { DynamoCycleStore } from '../adapters/dynamodb/cycle-store';
 import { DynamoIdempotencyStore } from '../adapters/dynamodb/idempotency-store';
 import { DynamoLedgerStore } from '../adapters/dynamodb/ledger-store';
 import { DynamoSentMailStore } from '../adapters/dynamodb/sent-mail-store';
+import { currentTime } from '../app/clock';
 import type { Tables } from '../app/context';
 import { required } from './env';
 import { lazyGroup } from './lazy';
@@ -15,7 +16,8 @@ export function buildTables(env: NodeJS.ProcessEnv): Tables {
   const db = documentClient();
   return {
     ledgers: new DynamoLedgerStore(db, tableName),
-    idempotency: new DynamoIdempotencyStore(db, tableName),
+    // Leases and expiry on the clock the rest of the system keeps (the local stack's virtual one; real time on AWS).
+    idempotency: new DynamoIdempotencyStore(db, tableName, undefined, () => Date.parse(currentTime())),
     cycles: new DynamoCycleStore(db, tableName),
     contacts: new DynamoContactStore(db, tableName),
     sentMail: new DynamoSentMailStore(db, tableName),

@@ -40,6 +40,7 @@ export const STATUS_OF_KIND: Record<RefusalKind, number> = {
   unavailable: 503,
 };
 
-export const unauthorized = (message = 'Inloggning krävs.'): HttpError => new HttpError(401, 'UNAUTHORIZED', message);
+/** A 401 says how to authenticate (RFC 9110), as the gateway's own 401 does: the claims of a valid token may still be unusable. */
+export const unauthorized = (message = 'Inloggning krävs.'): HttpError => new HttpError(401, 'UNAUTHORIZED', message, [], { 'www-authenticate': 'Bearer' });
 export const badRequest = (code: EdgeCode, message: string, details: unknown[] = []): HttpError => new HttpError(400, code, message, details);
 export const unsupportedMediaType = (message: string): HttpError => new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', message);

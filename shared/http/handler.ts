@@ -14,6 +14,8 @@ import { count } from '../platform/metrics';
 import { swedishErrors, type Place } from './zod-sv';
 
 const MAX_BODY_BYTES = 64 * 1024;
+/** Retry-After of a 503: a stopped table or a busy ledger is usually back within a second or two. */
+const RETRY_AFTER_SECONDS = '2';
 
 export interface Request<B, P, Q, D> {
   body: B;
@@ -252,7 +254,9 @@ function errorResult(error: unknown, event: Pick<ApiEvent, 'routeKey'>): ApiResu
             : [500, 'INTERNAL_ERROR', 'Ett oväntat fel inträffade.', [], {}];
   if (error instanceof RuleError) count.ruleRefused(error.code);
   if (status >= 500) log.error('request failed', { route: event.routeKey, error: String((error as Error)?.stack ?? error) });
-  return toResult({ status, body: { error: { code, message, details } }, headers });
+  // Unavailable (a service or the ledger busy): the same request may succeed in a moment.
+  const retry: Record<string, string> = status === 503 ? { 'retry-after': RETRY_AFTER_SECONDS } : {};
+  return toResult({ status, body: { error: { code, message, details } }, headers: { ...retry, ...headers } });
 }
 
 

@@ -21,7 +21,7 @@ const ERROR_DESCRIPTIONS: Record<ErrorStatus | 401, string> = {
   409: 'Krockar med läget (perioden stängd, fel status, redan inlämnad) eller med en förfrågan med samma Idempotency-Key som behandlas just nu (IDEMPOTENCY_KEY_IN_FLIGHT, med Retry-After).',
   415: 'Kroppen har en innehållstyp som vägen inte tar emot (UNSUPPORTED_MEDIA_TYPE): JSON kräver application/json (eventuellt med charset=utf-8) eller application/*+json.',
   422: 'Bryter mot en regel (annat län, samma kommun, mer än andelen) eller återanvänder en Idempotency-Key för en annan förfrågan (IDEMPOTENCY_KEY_REUSED).',
-  503: 'Länets förslag ändras av många samtidigt; försök igen.',
+  503: 'Tjänsten kan inte svara just nu: länets förslag ändras av många samtidigt (LEDGER_BUSY), databasen (STORE_UNAVAILABLE) eller arbetsflödet (WORKFLOW_UNAVAILABLE) svarar inte. Ingenting har ändrats som inte syns vid ett nytt försök; försök igen med samma Idempotency-Key efter Retry-After sekunder.',
 };
 
 /** The header every signed-in POST, PUT, PATCH and DELETE takes (shared/http/handler.ts). */

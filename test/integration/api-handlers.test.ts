@@ -302,6 +302,7 @@ describe('a county year over HTTP: submit → consent → decide → report', ()
     expect(refusal(await call('list-mails', { as: county('03'), pathParameters: params, query: { county: '03' } }))).toEqual([403, 'FORBIDDEN']);
     expect(refusal(await call('list-mails', { as: municipality(TIERP), pathParameters: params }))).toEqual([403, 'FORBIDDEN']);
     expect(refusal(await call('list-mails', { pathParameters: params }))).toEqual([401, 'UNAUTHORIZED']);
+    expect((await call('list-mails', { pathParameters: params })).headers['www-authenticate'], 'a 401 says how to authenticate').toBe('Bearer');
     expect(refusal(await call('list-mails', { as: admin, pathParameters: params, query: { county: '99' } }))).toEqual([404, 'UNKNOWN_COUNTY']);
     const queries: Record<string, string>[] = [{ limit: '0' }, { limit: '501' }, { limit: 'tio' }, { after: 'inte/en#nyckel' }, { lan: '03' }];
     for (const query of queries) {

@@ -80,7 +80,8 @@ export function expectError(res: TestResponse, status: number, code: string, con
   expect(res.body.error.message, where).toMatch(SWEDISH);
 }
 
-const SWEDISH = /[åäöÅÄÖ]|\b(inte|är|och|för|kan|ska|har|finns|saknar|ogiltigt?|ange)\b/i;
+/** A message in Swedish: å, ä or ö, or one of the common words the messages use. */
+export const SWEDISH = /[åäöÅÄÖ]|\b(inte|är|och|för|kan|ska|har|finns|saknar|ogiltigt?|ange)\b/i;
 
 
 /**

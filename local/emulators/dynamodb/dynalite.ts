@@ -25,6 +25,11 @@ export interface LocalDynamo {
     follow(tables: Record<string, StreamViewType>, listener: (records: DynamoDBRecord[], times: number[]) => void): Promise<void>;
     sync(): Promise<void>;
   };
+  /**
+   * An outage for tests: `stop()` stops dynalite (every connection cut, LevelDB closed; requests
+   * are refused), `start()` starts it again on the same port and data. The stream goes on.
+   */
+  outage: { readonly running: boolean; stop(): Promise<void>; start(): Promise<void> };
   stop(): Promise<void>;
 }
 
@@ -66,10 +71,7 @@ export async function startDynalite(options: DynaliteOptions): Promise<LocalDyna
     if (preferredPort === undefined) throw error;
     started = await spawn(0);
   }
-  const { worker, port } = started;
-  worker.removeAllListeners('exit');
-  worker.removeAllListeners('error');
-  worker.on('error', (error) => console.error(`dynalite: ${String(error?.stack ?? error)}`));
+  const { port } = started;
   const endpoint = `http://127.0.0.1:${port}`;
   const { DynamoDBClient } = await clientModule;
   const raw = new DynamoDBClient({ endpoint, region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
@@ -77,15 +79,26 @@ export async function startDynalite(options: DynaliteOptions): Promise<LocalDyna
   const pending = new Map<number, (message: Answer) => void>();
   let nextId = 0;
   let onRecords: ((records: DynamoDBRecord[], times: number[]) => void) | undefined;
-  worker.on('message', (message: DynaliteMessage) => {
-    if (message.type === 'records') return onRecords?.(message.records, message.times);
-    if (!('id' in message)) return;
-    pending.get(message.id)?.(message);
-    pending.delete(message.id);
-  });
-  /** A request to the worker; a worker that has stopped answers nothing: `fallback` rather than a hang. */
+  let followed: Record<string, StreamViewType> | undefined;
+  /** The running worker; undefined while an outage stopped it. */
+  let worker: Worker | undefined;
+  const adopt = (w: Worker) => {
+    w.removeAllListeners('exit');
+    w.removeAllListeners('error');
+    w.on('error', (error) => console.error(`dynalite: ${String(error?.stack ?? error)}`));
+    w.on('message', (message: DynaliteMessage) => {
+      if (message.type === 'records') return onRecords?.(message.records, message.times);
+      if (!('id' in message)) return;
+      pending.get(message.id)?.(message);
+      pending.delete(message.id);
+    });
+    worker = w;
+  };
+  adopt(started.worker);
+  /** A request to the worker; a worker that has stopped (or is not running) answers nothing: `fallback` rather than a hang. */
   const ask = <T>(request: DynaliteRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never, answer: (message: Answer) => T, fallback: () => T) =>
     new Promise<T>((resolve) => {
+      if (!worker) return resolve(fallback());
       const id = nextId++;
       pending.set(id, (message) => resolve(answer(message)));
       worker.postMessage({ ...request, id });
@@ -95,17 +108,36 @@ export async function startDynalite(options: DynaliteOptions): Promise<LocalDyna
   const streams: LocalDynamo['streams'] = {
     async follow(tables, listener) {
       onRecords = listener;
+      followed = tables;
       const answered = await ask({ type: 'streams', tables }, () => true, () => false);
       if (!answered) throw new Error('dynalite did not take the stream configuration');
     },
     sync: () => ask({ type: 'sync' }, () => undefined, () => undefined),
   };
+  /** Stops the worker: its records are posted first, LevelDB is closed, every connection is cut. */
+  const halt = async () => {
+    const current = worker;
+    if (!current) return;
+    worker = undefined;
+    const exited = new Promise<void>((resolve) => current.once('exit', () => resolve()));
+    current.postMessage({ type: 'stop' } satisfies DynaliteRequest);
+    const timeout = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 10_000).unref());
+    if ((await Promise.race([exited, timeout])) === 'timeout') await current.terminate();
+  };
+  const outage: LocalDynamo['outage'] = {
+    get running() {
+      return worker !== undefined;
+    },
+    stop: halt,
+    async start() {
+      if (worker) return;
+      adopt((await spawn(port)).worker);
+      if (followed && !(await ask({ type: 'streams', tables: followed }, () => true, () => false))) throw new Error('dynalite did not take the stream configuration');
+    },
+  };
   const stop = async () => {
     raw.destroy(); // frees keep-alive sockets so dynalite's close can finish
-    const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
-    worker.postMessage({ type: 'stop' } satisfies DynaliteRequest);
-    const timeout = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 10_000).unref());
-    if ((await Promise.race([exited, timeout])) === 'timeout') await worker.terminate();
+    await halt();
   };
-  return { endpoint, port, raw, metrics, streams, stop };
+  return { endpoint, port, raw, metrics, streams, outage, stop };
 }
