@@ -9,6 +9,9 @@ export const STACK_NAME = stackNameFor(LOCAL_SETTINGS.stage);
 export const TAG_SYSTEM = 'omfordelning:system';
 export const TAG_STAGE = 'omfordelning:stage';
 
+/** Resource types whose CloudFormation schema takes no tags. */
+const UNTAGGABLE = ['AWS::CloudWatch::Dashboard'];
+
 export interface BuildOptions {
   /**
    * Run CDK's built-in CloudFormation validation during synth. It is thorough but slow
@@ -36,6 +39,7 @@ export function buildApp(
   const settings = deploymentSettings((key) => app.node.tryGetContext(key));
   const tags = { [TAG_SYSTEM]: 'omfordelning', [TAG_STAGE]: settings.stage };
   const stack = new OmfordelningStack(app, stackNameFor(settings.stage), { settings, tags });
-  for (const [key, value] of Object.entries(tags)) Tags.of(stack).add(key, value);
+  // cfn-lint's schema of AWS::CloudWatch::Dashboard has no Tags (E3002), though CDK writes them.
+  for (const [key, value] of Object.entries(tags)) Tags.of(stack).add(key, value, { excludeResourceTypes: UNTAGGABLE });
   return { app, stack };
 }
