@@ -7,7 +7,7 @@ import { DomainFunction } from './function';
 import type { Notifications } from './notifications';
 
 /** The custom attributes: the organisation a user acts for. Only administrators write them. */
-export const ORGANISATION_ATTRIBUTES = ['municipality', 'county'] as const;
+const ORGANISATION_ATTRIBUTES = ['municipality', 'county'] as const;
 
 const GROUP_DESCRIPTIONS: Record<Role, string> = {
   municipality: 'Kommunens handläggare (custom:municipality anger kommunen)',

@@ -76,7 +76,7 @@ function same(a: PoolUser, b: PoolUser): boolean {
 }
 
 /** "kommun 0180 (Stockholm)", "län 01 (Stockholms län)", "administratör"; several roles joined. */
-export function describe(user: PoolUser): string {
+function describe(user: PoolUser): string {
   const roles = [...user.roles].sort();
   if (roles.length === 0) return 'ingen roll';
   return roles
