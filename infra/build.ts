@@ -1,7 +1,16 @@
-import { App } from 'aws-cdk-lib';
+import { App, Tags } from 'aws-cdk-lib';
+import { deploymentSettings, LOCAL_SETTINGS, stackNameFor } from './settings';
 import { OmfordelningStack } from './stack';
 
-export const STACK_NAME = 'Omfordelning';
+/** The stack of in-process synthesis (tests, the local stack): stage `local`. */
+export const STACK_NAME = stackNameFor(LOCAL_SETTINGS.stage);
+
+/** Tags on every resource (and on the stack), so that costs and resources sort by stage. */
+export const TAG_SYSTEM = 'omfordelning:system';
+export const TAG_STAGE = 'omfordelning:stage';
+
+/** Resource types whose CloudFormation schema takes no tags. */
+const UNTAGGABLE = ['AWS::CloudWatch::Dashboard'];
 
 export interface BuildOptions {
   /**
@@ -13,7 +22,10 @@ export interface BuildOptions {
   builtinValidation?: boolean;
 }
 
-/** Single place that assembles the app, shared by the CDK CLI entry and in-process synthesis. */
+/**
+ * Single place that assembles the app, shared by the CDK CLI entry and in-process synthesis.
+ * The settings are read first: a missing one throws BadContextError before anything is built.
+ */
 export function buildApp(
   context?: Record<string, unknown>,
   outdir?: string,
@@ -24,6 +36,10 @@ export function buildApp(
     ...(outdir && { outdir }),
     builtinCloudFormationValidation: options.builtinValidation ?? true,
   });
-  const stack = new OmfordelningStack(app, STACK_NAME);
+  const settings = deploymentSettings((key) => app.node.tryGetContext(key));
+  const tags = { [TAG_SYSTEM]: 'omfordelning', [TAG_STAGE]: settings.stage };
+  const stack = new OmfordelningStack(app, stackNameFor(settings.stage), { settings, tags });
+  // cfn-lint's schema of AWS::CloudWatch::Dashboard has no Tags (E3002), though CDK writes them.
+  for (const [key, value] of Object.entries(tags)) Tags.of(stack).add(key, value, { excludeResourceTypes: UNTAGGABLE });
   return { app, stack };
 }

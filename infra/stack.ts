@@ -9,11 +9,17 @@ import { Notifications } from './constructs/notifications';
 import { Observability } from './constructs/observability';
 import { START_NEXT_FUNCTION, YearlySchedule } from './constructs/schedule';
 import { Storage } from './constructs/storage';
-import { WebApp, appUrlFromContext } from './constructs/web-app';
+import { WebApp } from './constructs/web-app';
 import { YearlyWorkflow } from './constructs/workflow';
+import type { DeploymentSettings } from './settings';
 
 /** Where the web app's build (`npm run build:web`) puts its files; context `webDist` overrides. */
 const DEFAULT_WEB_DIST = fileURLToPath(new URL('../web/dist', import.meta.url));
+
+export interface OmfordelningStackProps extends StackProps {
+  /** Read and checked before the stack is built (infra/settings.ts). */
+  settings: DeploymentSettings;
+}
 
 export class OmfordelningStack extends Stack {
   readonly storage: Storage;
@@ -26,21 +32,27 @@ export class OmfordelningStack extends Stack {
   readonly observability: Observability;
   readonly webApp: WebApp;
 
-  constructor(scope: Construct, id: string, props?: StackProps) {
+  constructor(scope: Construct, id: string, props: OmfordelningStackProps) {
     super(scope, id, props);
-    this.storage = new Storage(this, 'Storage');
-    // Context appUrl, checked before anything is built; without it, the distribution's own address.
-    const appUrl = appUrlFromContext(this.node.tryGetContext('appUrl'));
+    const { settings } = props;
+    this.storage = new Storage(this, 'Storage', { backupRetentionDays: settings.backupRetentionDays });
+    // Setting appUrl; without it, the distribution's own address.
+    const { appUrl } = settings;
+    // The notices' sender, also Cognito's (invitations and password resets go out through SES).
+    this.notifications = new Notifications(this, 'Notifications', {
+      appUrl: Lazy.string({ produce: () => this.webApp.url }),
+      mailFrom: settings.mailFrom,
+      mailIdentity: settings.mailIdentity,
+      migrationsverketMailbox: settings.migrationsverketMailbox,
+    });
     // The web client's callback names the distribution, which routes to the API, whose
     // authorizer trusts the web client: no cycle in CloudFormation (client → distribution →
     // API), but the constructs come in one order, so the client takes the URL lazily.
     this.identity = new Identity(this, 'Identity', {
       webAppUrl: Lazy.string({ produce: () => this.webApp.url }),
-      domainPrefix: this.node.tryGetContext('authDomainPrefix'),
+      ...(settings.authDomainPrefix && { domainPrefix: settings.authDomainPrefix }),
+      notifications: this.notifications,
     });
-    // The functions that send notices link the web app's pages: they, and only they, get its
-    // address (a mailing task → distribution → HTTP API; no route or function in between).
-    this.notifications = new Notifications(this, 'Notifications', { appUrl: Lazy.string({ produce: () => this.webApp.url }) });
     this.follower = new LedgerFollower(this, 'LedgerFollower', {
       table: this.storage.table,
       notifications: this.notifications,
@@ -66,6 +78,7 @@ export class OmfordelningStack extends Stack {
       apiFunctions: this.api.functions,
       taskFunctions: { ...this.workflow.functions, [START_NEXT_FUNCTION]: this.schedule.startNext },
       follower: { function: this.follower.function, deadLetters: this.follower.deadLetters },
+      alarmEmail: settings.alarmEmail,
     });
     this.webApp = new WebApp(this, 'WebApp', {
       siteDir: resolve(this.node.tryGetContext('webDist') ?? DEFAULT_WEB_DIST),

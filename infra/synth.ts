@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildApp, STACK_NAME } from './build';
+import { LOCAL_SETTINGS } from './settings';
 
 /**
  * A stand-in for the web app's build (an index.html and one script): in-process synthesis
@@ -11,9 +12,12 @@ import { buildApp, STACK_NAME } from './build';
  */
 const WEB_DIST_FIXTURE = fileURLToPath(new URL('../test/infra/fixtures/web', import.meta.url));
 
-/** Context of in-process synthesis: cdk.json's flags, no esbuild, the site fixture. */
+/**
+ * Context of in-process synthesis: cdk.json's flags, no esbuild, the site fixture, and the
+ * local settings (stage `local`, addresses under example.se) so nobody has to give them.
+ */
 export function inProcessContext(extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return { ...cdkJsonContext(), 'aws:cdk:bundling-stacks': [], webDist: WEB_DIST_FIXTURE, ...extra };
+  return { ...cdkJsonContext(), ...LOCAL_SETTINGS, 'aws:cdk:bundling-stacks': [], webDist: WEB_DIST_FIXTURE, ...extra };
 }
 
 let cached: Record<string, any> | undefined;

@@ -54,6 +54,7 @@ import { InvocationCounter, type FunctionMetrics, type LocalStackMetrics, type S
 import type { LocalSes } from './emulators/ses/ses';
 import type { ExecutionInfo, LocalDefinition, LocalWorkflow } from './emulators/step-functions';
 import { localTemplate } from './template';
+import { ROLE_CLAIM } from '../shared/domain/roles';
 import { LOCAL_TOKEN_HINT, claimsFor, loadOrCreateKeys, localTokenVerifier, mintToken, type LocalClaims, type LocalKeys, type TokenRequest } from './tools/tokens';
 import { WEB_DIST, localWebApp } from './tools/web';
 
@@ -269,7 +270,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       },
     };
     const sample = { year: String(new Date(clock.now()).getUTCFullYear() + 1), giver: '0180', county: '01', municipality: '0180' };
-    await warmUp(apiPort, functions.routes, await mintToken(keys, { 'custom:role': 'admin' }), sample, Math.max(1, apiContainers));
+    await warmUp(apiPort, functions.routes, await mintToken(keys, { [ROLE_CLAIM]: ['admin'] }), sample, Math.max(1, apiContainers));
     serving = { ...base, ...(options.accessLog && { accessLog: options.log ?? ((line: string) => process.stdout.write(`${line}\n`)) }) };
     start.phase('warm-up');
 
@@ -304,7 +305,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       loadErrors: functions.loadErrors,
       startupMs: Math.round(performance.now() - started),
       timings,
-      token: (request) => mintToken(keys, 'custom:role' in request ? request : claimsFor(request)),
+      token: (request) => mintToken(keys, ROLE_CLAIM in request ? request : claimsFor(request)),
       metrics: () => stackMetrics(template, { apiInvocations, workflow, streams, dynamo, ses: ses.current }),
       stop: () => (stopping ??= unwind()),
     };

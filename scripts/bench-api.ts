@@ -211,9 +211,9 @@ async function session(options: Options, label: string, rate: number, measureRaw
     console.log(`=== ${label}: ${rate ? `${rate} requests started per second, ` : ''}at most ${options.concurrency} in flight — stack pid ${server.child.pid} at ${server.apiUrl}, dynalite ${server.dynamo}`);
     warnIfBusy('before the load');
     const keys = await loadOrCreateKeys(dataDir);
-    const admin = await mintToken(keys, { 'custom:role': 'admin' });
+    const admin = await mintToken(keys, { 'cognito:groups': ['admin'] });
     const tokenOf = new Map<string, string>();
-    for (const m of MUNICIPALITIES) tokenOf.set(m.code, await mintToken(keys, { 'custom:role': 'municipality', 'custom:municipality': m.code }));
+    for (const m of MUNICIPALITIES) tokenOf.set(m.code, await mintToken(keys, { 'cognito:groups': ['municipality'], 'custom:municipality': m.code }));
     const tokenCode = new Map([...tokenOf].map(([code, token]) => [token, code]));
     const countyOf = new Map(MUNICIPALITIES.map((m) => [m.code, m.county]));
 

@@ -10,7 +10,7 @@ import { Construct } from 'constructs';
 import { ROUTES, type RouteName } from '../../shared/http/routes';
 import { DomainFunction, entryOf, missingEntries } from './function';
 import type { Identity } from './identity';
-import type { Notifications } from './notifications';
+import { MIGRATIONSVERKET_ENV, type Notifications } from './notifications';
 
 export interface ApiProps {
   table: dynamodb.TableV2;
@@ -79,6 +79,8 @@ export class Api extends Construct {
         environment: {
           TABLE_NAME: props.table.tableName,
           MAIL_FROM: props.notifications.mailFrom,
+          // GET /v1/contacts shows the contacts as the notices would use them.
+          [MIGRATIONSVERKET_ENV]: props.notifications.migrationsverketMailbox,
         },
       }).handler;
 

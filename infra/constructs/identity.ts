@@ -1,6 +1,19 @@
 import { Duration, Fn, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { ROLES, type Role } from '../../shared/domain/roles';
+import { DomainFunction } from './function';
+import type { Notifications } from './notifications';
+
+/** The custom attributes: the organisation a user acts for. Only administrators write them. */
+const ORGANISATION_ATTRIBUTES = ['municipality', 'county'] as const;
+
+const GROUP_DESCRIPTIONS: Record<Role, string> = {
+  municipality: 'Kommunens handläggare (custom:municipality anger kommunen)',
+  county: 'Länsstyrelsens handläggare (custom:county anger länet)',
+  admin: 'Administratörer: kräver TOTP',
+};
 
 export interface IdentityProps {
   /**
@@ -14,14 +27,21 @@ export interface IdentityProps {
    * @default `<stack name>-<first 8 hex digits of the stack's UUID>`, unique per stack
    */
   domainPrefix?: string;
+  /** Cognito's invitations and password resets go out through its SES identity, when verified. */
+  notifications: Notifications;
 }
 
 /**
  * Who may call the API: a Cognito user pool whose ID tokens carry the claims the handlers
- * authorize on (README "Roles and tokens"): `custom:role`, `custom:municipality`, `custom:county`.
- * Users are created by administrators; nobody signs up. Two app clients: one for scripts
- * (`ApiClient`, SRP/password, no OAuth) and one for the web app (`WebClient`, authorization
- * code with PKCE through the pool's Cognito domain).
+ * authorize on (README "Roles and tokens"): the role as the user's group (`cognito:groups`:
+ * `municipality`, `county` or `admin`), the organisation as `custom:municipality` or
+ * `custom:county`. Groups, not an attribute, for the role: only the admin API changes a
+ * membership, Cognito itself puts it in both tokens, and `ListUsersInGroup` answers who holds
+ * a role. Users are created by administrators (`npm run users`); nobody signs up. MFA is
+ * optional in the pool (TOTP only, no SMS), and required of administrators: the pre token
+ * generation trigger leaves the `admin` group out of the tokens of one without TOTP. SRP only,
+ * no password flow. Two app clients: one for scripts (`ApiClient`, no OAuth) and one for the
+ * web app (`WebClient`, authorization code with PKCE through the pool's Cognito domain).
  */
 export class Identity extends Construct {
   readonly userPool: cognito.UserPool;
@@ -36,17 +56,37 @@ export class Identity extends Construct {
   readonly issuerUrl: string;
   /** Client ids the API's JWT authorizer accepts as `aud` of an ID token. */
   readonly audiences: string[];
+  /** Refuses the admin role to a sign-in without TOTP. */
+  readonly preTokenGeneration: DomainFunction;
 
   constructor(scope: Construct, id: string, props: IdentityProps) {
     super(scope, id);
+    const { notifications } = props;
+    const stack = Stack.of(this);
+
+    this.preTokenGeneration = new DomainFunction(this, 'PreTokenGeneration', {
+      name: 'pre-token-generation',
+      description: 'Cognito pre token generation: no admin group without TOTP',
+      timeout: Duration.seconds(5),
+      memorySize: 256,
+    });
+    // The pool's own ARN would make a cycle (pool → trigger → role → pool): any pool of
+    // this account and region, one read-only action.
+    this.preTokenGeneration.handler.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['cognito-idp:AdminGetUser'],
+        resources: [stack.formatArn({ service: 'cognito-idp', resource: 'userpool', resourceName: '*' })],
+      }),
+    );
 
     this.userPool = new cognito.UserPool(this, 'Users', {
       selfSignUpEnabled: false,
       signInAliases: { email: true },
+      // Anna.Berg@kommun.se and anna.berg@kommun.se are one user (the users script relies on it).
+      signInCaseSensitive: false,
       standardAttributes: { email: { required: true, mutable: true } },
-      // Mutable so that an administrator can correct a mistaken role or code.
+      // Mutable so that an administrator can correct a mistaken code.
       customAttributes: {
-        role: new cognito.StringAttribute({ minLen: 3, maxLen: 16, mutable: true }),
         municipality: new cognito.StringAttribute({ minLen: 4, maxLen: 4, mutable: true }),
         county: new cognito.StringAttribute({ minLen: 2, maxLen: 2, mutable: true }),
       },
@@ -60,36 +100,58 @@ export class Identity extends Construct {
         requireSymbols: true,
         tempPasswordValidity: Duration.days(7),
       },
-      // TOTP available to every user (no SMS cost); not forced, see the acknowledgement below.
+      // TOTP available to every user (no SMS cost), required of administrators by the trigger.
       mfa: cognito.Mfa.OPTIONAL,
       mfaSecondFactor: { otp: true, sms: false },
-      // Lite plan: no threat protection (advanced security), lowest price per user.
+      // Lite plan: no threat protection (advanced security), lowest price per user. Its
+      // (version 1) trigger can override the groups in the tokens.
       featurePlan: cognito.FeaturePlan.LITE,
+      lambdaTriggers: { preTokenGeneration: this.preTokenGeneration.handler },
+      // Through SES from the verified sender: Cognito's own e-mail sends a few a day.
+      ...(notifications.identityVerified && {
+        email: cognito.UserPoolEmail.withSES({
+          fromEmail: notifications.mailFrom,
+          fromName: 'Omfördelning',
+          ...(!notifications.identityName.includes('@') && { sesVerifiedDomain: notifications.identityName }),
+          sesRegion: stack.region,
+        }),
+      }),
       userInvitation: {
         emailSubject: 'Ditt konto för omfördelning av anvisningsandelar',
         emailBody:
-          'Du har fått ett konto för omfördelning av anvisningsandelar. ' +
-          'Användarnamn: {username}. Tillfälligt lösenord: {####}',
+          // No link: the web app's address names the distribution, whose headers name the pool's domain (a cycle).
+          'Du har fått ett konto för omfördelning av anvisningsandelar. Användarnamn: {username}. ' +
+          'Tillfälligt lösenord: {####}. Du väljer ett eget lösenord vid första inloggningen.',
       },
       deletionProtection: true,
       // Accounts of municipal officers outlive any one deployment.
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
+    for (const [index, role] of ROLES.entries()) {
+      new cognito.UserPoolGroup(this, `Group${role[0]!.toUpperCase()}${role.slice(1)}`, {
+        userPool: this.userPool,
+        groupName: role,
+        description: GROUP_DESCRIPTIONS[role],
+        precedence: index,
+      });
+    }
+
+    // Tokens must show the organisation…
+    const readAttributes = new cognito.ClientAttributes()
+      .withStandardAttributes({ email: true, emailVerified: true, fullname: true })
+      .withCustomAttributes(...ORGANISATION_ATTRIBUTES);
+    // …but a user must never write it (UpdateUserAttributes would let anyone act for any municipality).
+    const writeAttributes = new cognito.ClientAttributes().withStandardAttributes({ email: true, fullname: true });
+
     this.client = this.userPool.addClient('ApiClient', {
       generateSecret: false,
-      authFlows: { userPassword: true, userSrp: true },
+      // SRP only: the password never reaches Cognito (nor a log) in clear.
+      authFlows: { userSrp: true },
       disableOAuth: true,
       preventUserExistenceErrors: true,
-      // Tokens must show the authorization claims…
-      readAttributes: new cognito.ClientAttributes()
-        .withStandardAttributes({ email: true, emailVerified: true, fullname: true })
-        .withCustomAttributes('role', 'municipality', 'county'),
-      // …but a user must never write them (UpdateUserAttributes would let anyone become admin).
-      writeAttributes: new cognito.ClientAttributes().withStandardAttributes({
-        email: true,
-        fullname: true,
-      }),
+      readAttributes,
+      writeAttributes,
     });
 
     this.issuerUrl = `https://${this.userPool.userPoolProviderUrl}`;
@@ -103,8 +165,8 @@ export class Identity extends Construct {
     this.domainUrl = this.domain.baseUrl();
 
     // A browser cannot keep a secret: a public client, authorization code with PKCE only
-    // (no implicit flow, no password flows). The API authorizes on the ID token's custom
-    // claims, so the same attributes are readable, and none of the authorization ones writable.
+    // (no implicit flow, no password flows). The API authorizes on the ID token's group and
+    // custom claims, so the same attributes are readable, and none of the organisation's writable.
     this.webClient = this.userPool.addClient('WebClient', {
       generateSecret: false,
       // SRP, as the console's single-page-app preset: the password never leaves the hosted
@@ -120,21 +182,22 @@ export class Identity extends Construct {
       supportedIdentityProviders: [cognito.UserPoolClientIdentityProvider.COGNITO],
       preventUserExistenceErrors: true,
       enableTokenRevocation: true,
-      readAttributes: new cognito.ClientAttributes()
-        .withStandardAttributes({ email: true, emailVerified: true, fullname: true })
-        .withCustomAttributes('role', 'municipality', 'county'),
-      writeAttributes: new cognito.ClientAttributes().withStandardAttributes({
-        email: true,
-        fullname: true,
-      }),
+      readAttributes,
+      writeAttributes,
     });
 
     this.audiences = [this.client.userPoolClientId, this.webClient.userPoolClientId];
 
+    Validations.of(this.preTokenGeneration).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:cognito-idp:<AWS::Region>:<AWS::AccountId>:userpool/*]',
+      reason: 'AdminGetUser (read only) on the pools of this account and region: naming this pool would make a dependency cycle through its trigger.',
+    });
+
     Validations.of(this.userPool).acknowledge(
       {
         id: 'AwsSolutions-COG2',
-        reason: 'TOTP MFA is offered but optional: municipalities onboard officers without an authenticator app.',
+        reason:
+          'MFA is per pool: optional (TOTP only) so that municipalities onboard officers without an authenticator app; administrators get their role only with TOTP (pre token generation trigger).',
       },
       {
         id: 'AwsSolutions-COG8',

@@ -18,6 +18,8 @@ export interface ObservabilityProps {
   taskFunctions: Record<string, lambda.IFunction>;
   /** The ledger stream's consumer and its dead-letter queue (an alarm each, and a dashboard widget). */
   follower: { function: lambda.IFunction; deadLetters: sqs.IQueue };
+  /** Setting alarmEmail: subscribed to the alarms (confirmed by a link in the first mail). */
+  alarmEmail: string;
 }
 
 const FIVE_MINUTES = Duration.minutes(5);
@@ -25,8 +27,8 @@ const FIVE_MINUTES = Duration.minutes(5);
 /**
  * One dashboard for the operator (API, functions, the yearly workflow) and the alarms that
  * matter: a failed yearly execution, API 5xx, a task Lambda error, a ledger-follower error or
- * a batch it gave up on (dead letter). Alarms go to an SNS topic;
- * context `alarmEmail` subscribes an address to it (confirmed by a link in the first mail).
+ * a batch it gave up on (dead letter). Alarms go to an SNS topic, to which the setting
+ * `alarmEmail` subscribes the operator.
  */
 export class Observability extends Construct {
   readonly dashboard: cloudwatch.Dashboard;
@@ -45,10 +47,7 @@ export class Observability extends Construct {
       id: 'AwsSolutions-SNS2',
       reason: 'Alarm notices carry no personal data; CloudWatch cannot publish to the AWS-managed SNS key and a CMK is not warranted.',
     });
-    const alarmEmail = this.node.tryGetContext('alarmEmail');
-    if (typeof alarmEmail === 'string' && alarmEmail.trim() !== '') {
-      this.alarmTopic.addSubscription(new subscriptions.EmailSubscription(alarmEmail.trim()));
-    }
+    this.alarmTopic.addSubscription(new subscriptions.EmailSubscription(props.alarmEmail));
     const notify = new actions.SnsAction(this.alarmTopic);
     const alarm = (id: string, props: cloudwatch.AlarmProps) => {
       const created = new cloudwatch.Alarm(this, id, {

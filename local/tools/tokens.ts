@@ -11,7 +11,7 @@ import { SignJWT, calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK,
 import { findCounty, findMunicipality } from '../../shared/reference';
 import { z } from 'zod';
 import { hasForbiddenCharacters } from '../../shared/schemas/text';
-import { ROLES, type Role } from '../../shared/schemas/user';
+import { ROLE_CLAIM, ROLES, type Role } from '../../shared/domain/roles';
 import { reason } from '../data-dir';
 import { TokenVerifier } from '../emulators/api-gateway/jwt-authorizer';
 import { LocalStackError } from '../emulators/errors';
@@ -107,11 +107,14 @@ function readIfExists(path: string): string | undefined {
   }
 }
 
-/** The custom claims of a signed-in user, exactly as the API reads them, and the person's name and e-mail. */
+/**
+ * The claims of a signed-in user as Cognito's ID token has them: the role as the user's one
+ * group (`cognito:groups`), the organisation's code, and the person's name and e-mail.
+ */
 export type LocalClaims = (
-  | { 'custom:role': 'municipality'; 'custom:municipality': string }
-  | { 'custom:role': 'county'; 'custom:county': string }
-  | { 'custom:role': 'admin' }
+  | { [ROLE_CLAIM]: ['municipality']; 'custom:municipality': string }
+  | { [ROLE_CLAIM]: ['county']; 'custom:county': string }
+  | { [ROLE_CLAIM]: ['admin'] }
 ) & { name?: string; email?: string };
 
 export interface TokenRequest {
@@ -142,30 +145,25 @@ export function claimsFor(request: TokenRequest): LocalClaims {
       if (county !== undefined) fail('--county gäller bara --role county', '--county only applies to --role county');
       if (!municipality) fail('Ange kommunkod med --municipality, t.ex. 0180', 'Missing --municipality code, e.g. 0180');
       if (!findMunicipality(municipality!)) fail(`Okänd kommunkod "${municipality}" (fyra siffror, t.ex. 0180 Stockholm)`, `Unknown municipality code "${municipality}" (four digits, e.g. 0180)`);
-      return { 'custom:role': 'municipality', 'custom:municipality': municipality!, ...person };
+      return { [ROLE_CLAIM]: ['municipality'], 'custom:municipality': municipality!, ...person };
     }
     case 'county': {
       if (municipality !== undefined) fail('--municipality gäller bara --role municipality', '--municipality only applies to --role municipality');
       if (!county) fail('Ange länskod med --county, t.ex. 01', 'Missing --county code, e.g. 01');
       if (!findCounty(county!)) fail(`Okänd länskod "${county}" (två siffror, t.ex. 01 Stockholms län)`, `Unknown county code "${county}" (two digits, e.g. 01)`);
-      return { 'custom:role': 'county', 'custom:county': county!, ...person };
+      return { [ROLE_CLAIM]: ['county'], 'custom:county': county!, ...person };
     }
     case 'admin':
       if (municipality !== undefined || county !== undefined) fail('--role admin tar varken --municipality eller --county', '--role admin takes neither --municipality nor --county');
-      return { 'custom:role': 'admin', ...person };
+      return { [ROLE_CLAIM]: ['admin'], ...person };
   }
 }
 
 /** The organisation's default identity: `local-municipality-0180`, `local-county-01`, `local-admin`. */
 function organisationSubject(claims: LocalClaims): string {
-  switch (claims['custom:role']) {
-    case 'municipality':
-      return `local-municipality-${claims['custom:municipality']}`;
-    case 'county':
-      return `local-county-${claims['custom:county']}`;
-    case 'admin':
-      return 'local-admin';
-  }
+  if ('custom:municipality' in claims) return `local-municipality-${claims['custom:municipality']}`;
+  if ('custom:county' in claims) return `local-county-${claims['custom:county']}`;
+  return 'local-admin';
 }
 
 /**
@@ -174,14 +172,11 @@ function organisationSubject(claims: LocalClaims): string {
  * län)", "Administratör".
  */
 export function defaultName(claims: LocalClaims): string {
-  switch (claims['custom:role']) {
-    case 'municipality':
-      return `Handläggare (${findMunicipality(claims['custom:municipality'])?.name ?? claims['custom:municipality']})`;
-    case 'county':
-      return `Handläggare (Länsstyrelsen i ${findCounty(claims['custom:county'])?.name ?? claims['custom:county']})`;
-    case 'admin':
-      return 'Administratör';
+  if ('custom:municipality' in claims) {
+    return `Handläggare (${findMunicipality(claims['custom:municipality'])?.name ?? claims['custom:municipality']})`;
   }
+  if ('custom:county' in claims) return `Handläggare (Länsstyrelsen i ${findCounty(claims['custom:county'])?.name ?? claims['custom:county']})`;
+  return 'Administratör';
 }
 
 /**

@@ -9,7 +9,8 @@ import type { ServerResponse } from 'node:http';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { COUNTIES, municipalitiesOf } from '../../shared/reference';
 import type { LocalServerOptions } from '../emulators/api-gateway/server';
-import { claimsFor, defaultName, mintToken, type LocalClaims, type LocalKeys, type TokenRequest } from './tokens';
+import { ROLE_CLAIM, type Role } from '../../shared/domain/roles';
+import { claimsFor, defaultName, mintToken, type LocalKeys, type TokenRequest } from './tokens';
 
 export const WEB_DIST = 'web/dist';
 
@@ -88,7 +89,7 @@ export function serveWeb(distDir: string, method: string, rawPath: string, res: 
 }
 
 export interface LocalIdentity {
-  role: LocalClaims['custom:role'];
+  role: Role;
   municipality?: string;
   county?: string;
   name: string;
@@ -101,12 +102,12 @@ export function localIdentities(): LocalIdentity[] {
   const out: LocalIdentity[] = [];
   for (const county of counties) {
     for (const m of municipalitiesOf(county)) {
-      out.push({ role: 'municipality', municipality: m.code, name: defaultName({ 'custom:role': 'municipality', 'custom:municipality': m.code }), organisation: `${m.name} (${m.code})` });
+      out.push({ role: 'municipality', municipality: m.code, name: defaultName({ [ROLE_CLAIM]: ['municipality'], 'custom:municipality': m.code }), organisation: `${m.name} (${m.code})` });
     }
   }
   for (const county of counties) {
     const c = COUNTIES.find((x) => x.code === county)!;
-    out.push({ role: 'county', county, name: defaultName({ 'custom:role': 'county', 'custom:county': county }), organisation: `Länsstyrelsen i ${c.name}` });
+    out.push({ role: 'county', county, name: defaultName({ [ROLE_CLAIM]: ['county'], 'custom:county': county }), organisation: `Länsstyrelsen i ${c.name}` });
   }
   out.push({ role: 'admin', name: 'Administratör', organisation: 'Administratör' });
   return out;

@@ -7,6 +7,8 @@ import { DynamoLedgerStore } from '../adapters/dynamodb/ledger-store';
 import { DynamoSentMailStore } from '../adapters/dynamodb/sent-mail-store';
 import { currentTime } from '../app/clock';
 import type { Tables } from '../app/context';
+import { defaultContacts } from '../notifications/default-contacts';
+import type { Contacts } from '../schemas/contacts';
 import { required } from './env';
 import { lazyGroup } from './lazy';
 
@@ -19,10 +21,16 @@ export function buildTables(env: NodeJS.ProcessEnv): Tables {
     // Leases and expiry on the clock the rest of the system keeps (the local stack's virtual one; real time on AWS).
     idempotency: new DynamoIdempotencyStore(db, tableName, undefined, () => Date.parse(currentTime())),
     cycles: new DynamoCycleStore(db, tableName),
-    contacts: new DynamoContactStore(db, tableName),
+    contacts: new DynamoContactStore(db, tableName, undefined, () => defaultsOf(env)),
     sentMail: new DynamoSentMailStore(db, tableName),
     reportStore: new DynamoCountyReportStore(db, tableName),
   };
+}
+
+/** The example contacts, with Migrationsverket's mailbox of the deployment (MIGRATIONSVERKET_MAILBOX) when given. */
+function defaultsOf(env: NodeJS.ProcessEnv): Contacts {
+  const mailbox = env.MIGRATIONSVERKET_MAILBOX;
+  return { ...defaultContacts(), ...(mailbox && { migrationsverket: { mailbox } }) };
 }
 
 export const tables: Tables = lazyGroup(['ledgers', 'idempotency', 'cycles', 'contacts', 'sentMail', 'reportStore'], buildTables);

@@ -3,7 +3,7 @@ import type { ZodType } from 'zod';
 import { IdempotencyKeyReusedError, LedgerBusyError, Refusal } from '../app/errors';
 import { RuleError } from '../domain/errors';
 import { findCounty, findMunicipality } from '../reference';
-import { UserSchema, personFromClaims, type User } from '../schemas/user';
+import { personFromClaims, userClaims, type User } from '../schemas/user';
 import { jsonAnswer } from './answer';
 import { HttpError, STATUS_OF_KIND, badRequest, unauthorized, unsupportedMediaType } from './errors';
 import { IDEMPOTENCY_KEY_MAX_LENGTH, idempotencyScope, isValidIdempotencyKey, normalizeContentType, requestFingerprint } from './idempotency';
@@ -170,17 +170,16 @@ function idempotencyKeyOf(event: ApiEvent): string | undefined {
 
 function caller(event: ApiEvent): User {
   const claims = event.requestContext.authorizer?.jwt?.claims;
-  const parsed = UserSchema.safeParse(claims ?? {});
-  if (!parsed.success) throw unauthorized('Token saknar giltig roll.');
-  const c = parsed.data;
+  const c = userClaims(claims ?? {});
+  if (!c) throw unauthorized('Token saknar giltig roll.');
   const person = personFromClaims(claims ?? {});
   const withPerson = person ? { person } : {};
-  if (c['custom:role'] === 'municipality') {
+  if (c.role === 'municipality') {
     const m = findMunicipality(c['custom:municipality']);
     if (!m) throw unauthorized('Token anger en okänd kommun.');
     return { role: 'municipality', municipality: m.code, county: m.county, ...withPerson };
   }
-  if (c['custom:role'] === 'county') {
+  if (c.role === 'county') {
     if (!findCounty(c['custom:county'])) throw unauthorized('Token anger ett okänt län.');
     return { role: 'county', county: c['custom:county'], ...withPerson };
   }

@@ -98,7 +98,7 @@ export function openApiDocument() {
     type: 'http',
     scheme: 'bearer',
     bearerFormat: 'JWT',
-    description: 'Claims: custom:role (municipality | county | admin), custom:municipality, custom:county.',
+    description: 'Claims: cognito:groups (one of municipality, county, admin), custom:municipality, custom:county.',
   });
   for (const route of ROUTES) registry.registerPath(routeConfig(route));
   cached = new OpenApiGeneratorV31(registry.definitions).generateDocument({

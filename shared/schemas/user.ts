@@ -1,14 +1,25 @@
 import * as z from 'zod';
+import { roleOfClaims } from '../domain/roles';
 import type { Person } from './ledger';
 import { CountyCode, MunicipalityCode } from './reference';
 import { hasForbiddenCharacters } from './text';
 
-/** Who is calling, from the verified JWT's claims (Cognito custom attributes). */
-export const UserSchema = z.discriminatedUnion('custom:role', [
-  z.object({ 'custom:role': z.literal('municipality'), 'custom:municipality': MunicipalityCode }),
-  z.object({ 'custom:role': z.literal('county'), 'custom:county': CountyCode }),
-  z.object({ 'custom:role': z.literal('admin') }),
+/**
+ * Who is calling, from the verified JWT's claims: the role from its Cognito group
+ * (shared/domain/roles.ts), the organisation from the custom attributes, which only an
+ * administrator can write.
+ */
+const UserClaims = z.discriminatedUnion('role', [
+  z.object({ role: z.literal('municipality'), 'custom:municipality': MunicipalityCode }),
+  z.object({ role: z.literal('county'), 'custom:county': CountyCode }),
+  z.object({ role: z.literal('admin') }),
 ]);
+
+/** The role and organisation code of `claims`, or undefined when they name no valid role. */
+export function userClaims(claims: Record<string, unknown>): z.infer<typeof UserClaims> | undefined {
+  const parsed = UserClaims.safeParse({ ...claims, role: roleOfClaims(claims) });
+  return parsed.success ? parsed.data : undefined;
+}
 
 /** The person behind a token, when its claims name one (see personFromClaims). */
 type WithPerson = { person?: Person };
@@ -40,5 +51,3 @@ export function personFromClaims(claims: Record<string, unknown>): Person | unde
   return { sub: sub.data, ...(name.success ? { name: name.data } : {}), ...(email.success ? { email: email.data } : {}) };
 }
 
-export const ROLES = ['municipality', 'county', 'admin'] as const;
-export type Role = (typeof ROLES)[number];

@@ -58,7 +58,7 @@ async function tokenOf(caller: Caller): Promise<string | undefined> {
       return t.municipality(UPPSALA);
     case 'unknown municipality':
       // A validly signed token whose municipality is not in the reference data.
-      return stack.tokenFor({ 'custom:role': 'municipality', 'custom:municipality': '0399' });
+      return stack.tokenFor({ 'cognito:groups': ['municipality'], 'custom:municipality': '0399' });
     case 'none':
       return undefined;
   }

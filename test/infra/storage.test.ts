@@ -1,6 +1,10 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { synthesizeTemplate } from '../../infra/synth';
+import { buildApp } from '../../infra/build';
+import { inProcessContext, synthesizeTemplate } from '../../infra/synth';
 
 const TABLE = 'AWS::DynamoDB::GlobalTable';
 const template = Template.fromJSON(synthesizeTemplate());
@@ -61,5 +65,39 @@ describe('Storage', () => {
 
   it('exports the table name', () => {
     template.hasOutput('TableName', { Value: { Ref: 'StorageLedger5E7CB2E3' } });
+  });
+});
+
+describe('Backups beyond PITR', () => {
+  it('copy the ledger table daily into a retained vault of their own, kept ten years by default', () => {
+    template.hasResource('AWS::Backup::BackupVault', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+    const vaultId = Object.keys(template.findResources('AWS::Backup::BackupVault'))[0]!;
+    template.hasResourceProperties('AWS::Backup::BackupPlan', {
+      BackupPlan: {
+        BackupPlanRule: [
+          {
+            RuleName: 'Daily',
+            ScheduleExpression: 'cron(0 3 * * ? *)',
+            Lifecycle: { DeleteAfterDays: 3650 },
+            TargetBackupVault: { 'Fn::GetAtt': [vaultId, 'BackupVaultName'] },
+          },
+        ],
+      },
+    });
+    template.hasResourceProperties('AWS::Backup::BackupSelection', {
+      BackupSelection: Match.objectLike({ Resources: [{ 'Fn::GetAtt': ['StorageLedger5E7CB2E3', 'Arn'] }] }),
+    });
+  });
+
+  it('are kept as long as the setting backupRetentionDays says', () => {
+    const outdir = mkdtempSync(join(tmpdir(), 'omfordelning-backup-'));
+    try {
+      const { stack } = buildApp(inProcessContext({ backupRetentionDays: '400' }), outdir, { builtinValidation: false });
+      Template.fromStack(stack).hasResourceProperties('AWS::Backup::BackupPlan', {
+        BackupPlan: { BackupPlanRule: [Match.objectLike({ Lifecycle: { DeleteAfterDays: 400 } })] },
+      });
+    } finally {
+      rmSync(outdir, { recursive: true, force: true });
+    }
   });
 });

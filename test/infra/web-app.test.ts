@@ -248,13 +248,13 @@ describe('Deployment of the files', () => {
 });
 
 describe('Cognito for the web app', () => {
-  it('has a domain whose prefix is the stack name and the start of its UUID', () => {
+  it('has a domain whose prefix is the stack name (Omfordelning-<stage>) and the start of its UUID', () => {
     expect(domain.Properties).toMatchObject({ UserPoolId: { Ref: poolId }, ManagedLoginVersion: 1 });
     expect(domain.Properties.Domain).toEqual({
       'Fn::Join': [
         '',
         [
-          'omfordelning-',
+          'omfordelning-local-',
           { 'Fn::Select': [0, { 'Fn::Split': ['-', { 'Fn::Select': [2, { 'Fn::Split': ['/', { Ref: 'AWS::StackId' }] }] }] }] },
         ],
       ],
@@ -288,8 +288,8 @@ describe('Cognito for the web app', () => {
     });
   });
 
-  it('lets the ID token carry the authorization claims, which the client cannot write', () => {
-    expect(webClient.Properties.ReadAttributes).toEqual(expect.arrayContaining(['custom:role', 'custom:municipality', 'custom:county']));
+  it('lets the ID token carry the organisation claims, which the client cannot write', () => {
+    expect(webClient.Properties.ReadAttributes).toEqual(expect.arrayContaining(['custom:municipality', 'custom:county']));
     expect(webClient.Properties.WriteAttributes.filter((a: string) => a.startsWith('custom:'))).toEqual([]);
   });
 

@@ -408,8 +408,10 @@ describe('Observability', () => {
     expect(erroring).toHaveLength(WORKFLOW_TASKS.length + 2);
   });
 
-  it('subscribes the alarmEmail context address, and nobody without it', () => {
-    expect(ofType('AWS::SNS::Subscription')).toHaveLength(0);
+  it('subscribes the alarmEmail setting’s address, and nobody else', () => {
+    expect(ofType('AWS::SNS::Subscription').map(([, r]) => r)).toEqual([
+      expect.objectContaining({ Properties: expect.objectContaining({ Protocol: 'email', Endpoint: 'larm@example.se' }) }),
+    ]);
     const outdir = mkdtempSync(join(tmpdir(), 'omfordelning-alarm-'));
     try {
       const { app } = buildApp(

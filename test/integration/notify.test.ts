@@ -454,7 +454,7 @@ describe('contacts', () => {
 });
 
 function apiEvent(body: unknown, role: string): ApiEvent {
-  const claims = role === 'county' ? { 'custom:role': 'county', 'custom:county': COUNTY } : { 'custom:role': role };
+  const claims = role === 'county' ? { 'cognito:groups': '[county]', 'custom:county': COUNTY } : { 'cognito:groups': `[${role}]` };
   return {
     version: '2.0',
     routeKey: 'PUT /v1/contacts',

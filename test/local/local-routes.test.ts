@@ -198,7 +198,7 @@ describe('toEvent (API Gateway HTTP API payload 2.0)', () => {
       route: route!,
       params: { year: '2028' },
       body: Buffer.from('{"receiver":"0380"}'),
-      claims: { 'custom:role': 'admin' },
+      claims: { 'cognito:groups': '[admin]' },
       requestId: 'req-1',
       nowMs: Date.parse('2027-09-01T08:00:00Z'),
     });
@@ -220,7 +220,7 @@ describe('toEvent (API Gateway HTTP API payload 2.0)', () => {
         requestId: 'req-1',
         timeEpoch: Date.parse('2027-09-01T08:00:00Z'),
         time: '01/Sep/2027:08:00:00 +0000',
-        authorizer: { jwt: { claims: { 'custom:role': 'admin' }, scopes: null } },
+        authorizer: { jwt: { claims: { 'cognito:groups': '[admin]' }, scopes: null } },
       },
     });
     expect(event.headers.cookie).toBeUndefined();
@@ -292,9 +292,9 @@ describe('local tokens', () => {
   afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
   it('validates role and codes against the reference data', () => {
-    expect(claimsFor({ role: 'municipality', municipality: '0180' })).toEqual({ 'custom:role': 'municipality', 'custom:municipality': '0180' });
-    expect(claimsFor({ role: 'county', county: '01' })).toEqual({ 'custom:role': 'county', 'custom:county': '01' });
-    expect(claimsFor({ role: 'admin' })).toEqual({ 'custom:role': 'admin' });
+    expect(claimsFor({ role: 'municipality', municipality: '0180' })).toEqual({ 'cognito:groups': ['municipality'], 'custom:municipality': '0180' });
+    expect(claimsFor({ role: 'county', county: '01' })).toEqual({ 'cognito:groups': ['county'], 'custom:county': '01' });
+    expect(claimsFor({ role: 'admin' })).toEqual({ 'cognito:groups': ['admin'] });
     for (const bad of [{}, { role: 'king' }, { role: 'municipality' }, { role: 'municipality', municipality: '9999' }, { role: 'county', county: '02' }, { role: 'county', county: '01', municipality: '0180' }, { role: 'admin', county: '01' }]) {
       expect(() => claimsFor(bad)).toThrow(LocalStackError);
     }
@@ -319,17 +319,17 @@ describe('local tokens', () => {
   it('accepts its own tokens (with or without Bearer) and rejects missing, malformed, foreign, expired ones', async () => {
     const keys = await loadOrCreateKeys(dir());
     const verifier = localTokenVerifier(keys.publicKey);
-    const token = await mintToken(keys, { 'custom:role': 'county', 'custom:county': '01' });
+    const token = await mintToken(keys, { 'cognito:groups': ['county'], 'custom:county': '01' });
     const ok = await verifier.verify(`Bearer ${token}`);
-    expect(ok).toMatchObject({ ok: true, claims: { 'custom:role': 'county', 'custom:county': '01', iss: ISSUER, aud: AUDIENCE, sub: 'local-county-01' } });
+    expect(ok).toMatchObject({ ok: true, claims: { 'cognito:groups': '[county]', 'custom:county': '01', iss: ISSUER, aud: AUDIENCE, sub: 'local-county-01' } });
     expect(await verifier.verify(token)).toMatchObject({ ok: true });
     expect(await verifier.verify(undefined)).toMatchObject({ ok: false, message: expect.stringMatching(/Inloggning krävs/) });
     expect(await verifier.verify('Bearer nonsense')).toMatchObject({ ok: false, message: expect.stringMatching(/inte är en JWT/) });
     const other = await loadOrCreateKeys(dir());
-    expect(await verifier.verify(`Bearer ${await mintToken(other, { 'custom:role': 'admin' })}`)).toMatchObject({ ok: false, message: expect.stringMatching(/signaturen inte stämmer/) });
-    const old = await mintToken(keys, { 'custom:role': 'admin' }, { nowSeconds: Math.floor(Date.now() / 1000) - 13 * 3600 });
+    expect(await verifier.verify(`Bearer ${await mintToken(other, { 'cognito:groups': ['admin'] })}`)).toMatchObject({ ok: false, message: expect.stringMatching(/signaturen inte stämmer/) });
+    const old = await mintToken(keys, { 'cognito:groups': ['admin'] }, { nowSeconds: Math.floor(Date.now() / 1000) - 13 * 3600 });
     expect(await verifier.verify(`Bearer ${old}`)).toMatchObject({ ok: false, message: expect.stringMatching(/gått ut/) });
-    const wrongIssuer = await new SignJWT({ 'custom:role': 'admin' }).setProtectedHeader({ alg: 'ES256' }).setIssuer('someone').setAudience(AUDIENCE).setExpirationTime('1h').sign(keys.privateKey);
+    const wrongIssuer = await new SignJWT({ 'cognito:groups': ['admin'] }).setProtectedHeader({ alg: 'ES256' }).setIssuer('someone').setAudience(AUDIENCE).setExpirationTime('1h').sign(keys.privateKey);
     expect(await verifier.verify(`Bearer ${wrongIssuer}`)).toMatchObject({ ok: false, message: expect.stringMatching(/iss/) });
   });
 
@@ -337,7 +337,7 @@ describe('local tokens', () => {
     const keys = await loadOrCreateKeys(dir());
     let now = Date.now();
     const verifier = localTokenVerifier(keys.publicKey, () => now);
-    const token = await mintToken(keys, { 'custom:role': 'admin' }, { ttlSeconds: 60 });
+    const token = await mintToken(keys, { 'cognito:groups': ['admin'] }, { ttlSeconds: 60 });
     expect(await verifier.verify(token)).toMatchObject({ ok: true });
     now += 61_000;
     expect(await verifier.verify(token)).toMatchObject({ ok: false });

@@ -59,11 +59,11 @@ describe('local stack (in-process)', () => {
     const foreignDir = tempDataDir();
     try {
       const foreignKeys = await loadOrCreateKeys(foreignDir);
-      expect(await expect401({ authorization: `Bearer ${await mintToken(foreignKeys, { 'custom:role': 'admin' })}` })).toMatch(/signaturen/);
+      expect(await expect401({ authorization: `Bearer ${await mintToken(foreignKeys, { 'cognito:groups': ['admin'] })}` })).toMatch(/signaturen/);
     } finally {
       rmSync(foreignDir, { recursive: true, force: true });
     }
-    const expired = await mintToken(stack.keys, { 'custom:role': 'admin' }, { nowSeconds: Math.floor(Date.now() / 1000) - 13 * 3600 });
+    const expired = await mintToken(stack.keys, { 'cognito:groups': ['admin'] }, { nowSeconds: Math.floor(Date.now() / 1000) - 13 * 3600 });
     expect(await expect401({ authorization: `Bearer ${expired}` })).toMatch(/gått ut/);
   });
 

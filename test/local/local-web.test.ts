@@ -59,7 +59,7 @@ describe('the web app on the local stack', () => {
     const signed = await stack.request('POST', '/_local/sign-in', { json: { role: 'municipality', municipality: '0360', name: 'Karin Ek' } });
     expect(signed.status).toBe(200);
     const verdict = await localTokenVerifier(stack.keys.publicKey).verify(`Bearer ${signed.body.token}`);
-    expect(verdict).toMatchObject({ ok: true, claims: { 'custom:role': 'municipality', 'custom:municipality': '0360', name: 'Karin Ek' } });
+    expect(verdict).toMatchObject({ ok: true, claims: { 'cognito:groups': '[municipality]', 'custom:municipality': '0360', name: 'Karin Ek' } });
     const refused = await stack.request('POST', '/_local/sign-in', { json: { role: 'municipality', municipality: '9999' } });
     expect(refused.status).toBe(400);
     expect(refused.body.error.message).toContain('Okänd kommunkod "9999"');

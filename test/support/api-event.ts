@@ -54,7 +54,7 @@ export function apiEvent(input: EventInput): ApiEvent {
 }
 
 export const claims = {
-  municipality: (code: string): Claims => ({ 'custom:role': 'municipality', 'custom:municipality': code, sub: `m-${code}` }),
-  county: (code: string): Claims => ({ 'custom:role': 'county', 'custom:county': code, sub: `c-${code}` }),
-  admin: (): Claims => ({ 'custom:role': 'admin', sub: 'admin' }),
+  municipality: (code: string): Claims => ({ 'cognito:groups': '[municipality]', 'custom:municipality': code, sub: `m-${code}` }),
+  county: (code: string): Claims => ({ 'cognito:groups': '[county]', 'custom:county': code, sub: `c-${code}` }),
+  admin: (): Claims => ({ 'cognito:groups': '[admin]', sub: 'admin' }),
 };

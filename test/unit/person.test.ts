@@ -15,7 +15,7 @@ import { LocalStackError } from '../../local/emulators/errors';
 
 describe('the person from the claims', () => {
   it('takes sub, name and e-mail as given (trimmed)', () => {
-    expect(personFromClaims({ sub: 'abc-123', name: ' Anna Berg ', email: 'anna.berg@kommun.se', 'custom:role': 'county' })).toEqual({
+    expect(personFromClaims({ sub: 'abc-123', name: ' Anna Berg ', email: 'anna.berg@kommun.se', 'cognito:groups': ['county'] })).toEqual({
       sub: 'abc-123',
       name: 'Anna Berg',
       email: 'anna.berg@kommun.se',
@@ -63,7 +63,7 @@ describe('local tokens name a person', () => {
 
   it('--name and --email go into the claims; a bad one is refused in both languages', () => {
     expect(claimsFor({ role: 'county', county: '03', name: 'Anna Berg', email: 'anna.berg@lst.se' })).toEqual({
-      'custom:role': 'county',
+      'cognito:groups': ['county'],
       'custom:county': '03',
       name: 'Anna Berg',
       email: 'anna.berg@lst.se',
@@ -75,11 +75,11 @@ describe('local tokens name a person', () => {
 
   it('every token has sub and name; the default identity keeps its organisation subject', async () => {
     const k = await keys();
-    const plain = decodeJwt(await mintToken(k, { 'custom:role': 'municipality', 'custom:municipality': '0360' }));
+    const plain = decodeJwt(await mintToken(k, { 'cognito:groups': ['municipality'], 'custom:municipality': '0360' }));
     expect(plain).toMatchObject({ sub: 'local-municipality-0360', name: 'Handläggare (Tierp)' });
     expect(plain).not.toHaveProperty('email');
-    expect(decodeJwt(await mintToken(k, { 'custom:role': 'county', 'custom:county': '03' }))).toMatchObject({ sub: 'local-county-03', name: 'Handläggare (Länsstyrelsen i Uppsala län)' });
-    expect(decodeJwt(await mintToken(k, { 'custom:role': 'admin' }))).toMatchObject({ sub: 'local-admin', name: 'Administratör' });
+    expect(decodeJwt(await mintToken(k, { 'cognito:groups': ['county'], 'custom:county': '03' }))).toMatchObject({ sub: 'local-county-03', name: 'Handläggare (Länsstyrelsen i Uppsala län)' });
+    expect(decodeJwt(await mintToken(k, { 'cognito:groups': ['admin'] }))).toMatchObject({ sub: 'local-admin', name: 'Administratör' });
   });
 
   it('a named person has a subject of its own, the same for the same role, organisation and name', async () => {

@@ -39,21 +39,21 @@ describe('config.json', () => {
 
 describe('the session', () => {
   it('reads the role, organisation and name from the ID token (UTF-8 names too)', () => {
-    setToken(jwt({ 'custom:role': 'municipality', 'custom:municipality': '0360', name: 'Åsa Öberg', exp: 2_000_000_000 }));
+    setToken(jwt({ 'cognito:groups': ['municipality'], 'custom:municipality': '0360', name: 'Åsa Öberg', exp: 2_000_000_000 }));
     expect(currentUser(1_900_000_000_000)).toEqual({ role: 'municipality', municipality: '0360', name: 'Åsa Öberg' });
-    setToken(jwt({ 'custom:role': 'county', 'custom:county': '03', email: 'k@lst.example.se' }));
+    setToken(jwt({ 'cognito:groups': ['county'], 'custom:county': '03', email: 'k@lst.example.se' }));
     expect(currentUser()).toEqual({ role: 'county', county: '03', name: 'k@lst.example.se' });
   });
 
   it('has no user without a token, with an expired one, or with unknown claims; signing out clears it', () => {
     expect(currentUser()).toBeUndefined();
-    setToken(jwt({ 'custom:role': 'admin', exp: 1_000 }));
+    setToken(jwt({ 'cognito:groups': ['admin'], exp: 1_000 }));
     expect(currentUser(2_000_000)).toBeUndefined();
-    setToken(jwt({ 'custom:role': 'superuser' }));
+    setToken(jwt({ 'cognito:groups': ['superuser'] }));
     expect(currentUser()).toBeUndefined();
     setToken('not-a-jwt');
     expect(currentUser()).toBeUndefined();
-    setToken(jwt({ 'custom:role': 'admin' }));
+    setToken(jwt({ 'cognito:groups': ['admin'] }));
     clearSession();
     expect(currentUser()).toBeUndefined();
   });

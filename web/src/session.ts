@@ -3,6 +3,8 @@
  * session ends when the tab closes; signing out removes it. The claims are read for display
  * and for which pages to show; the API checks the token itself.
  */
+import { roleOfClaims } from '../../shared/domain/roles';
+
 const TOKEN_KEY = 'omf.token';
 const RETURN_KEY = 'omf.return';
 
@@ -42,7 +44,7 @@ export function currentUser(nowMs = Date.now()): SessionUser | undefined {
   if (!c) return undefined;
   if (typeof c.exp === 'number' && c.exp * 1000 <= nowMs) return undefined;
   const name = typeof c.name === 'string' ? c.name : typeof c.email === 'string' ? c.email : 'Okänd användare';
-  switch (c['custom:role']) {
+  switch (roleOfClaims(c)) {
     case 'municipality':
       return typeof c['custom:municipality'] === 'string' ? { role: 'municipality', municipality: c['custom:municipality'], name } : undefined;
     case 'county':
