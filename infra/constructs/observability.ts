@@ -18,6 +18,8 @@ export interface ObservabilityProps {
   taskFunctions: Record<string, lambda.IFunction>;
   /** The ledger stream's consumer and its dead-letter queue (an alarm each, and a dashboard widget). */
   follower: { function: lambda.IFunction; deadLetters: sqs.IQueue };
+  /** The yearly schedule's dead-letter queue (an alarm). */
+  scheduleDeadLetters: sqs.IQueue;
 }
 
 const FIVE_MINUTES = Duration.minutes(5);
@@ -25,7 +27,7 @@ const FIVE_MINUTES = Duration.minutes(5);
 /**
  * One dashboard for the operator (API, functions, the yearly workflow) and the alarms that
  * matter: a failed yearly execution, API 5xx, a task Lambda error, a ledger-follower error or
- * a batch it gave up on (dead letter). Alarms go to an SNS topic;
+ * a batch it gave up on (dead letter), a yearly start the schedule gave up on (dead letter). Alarms go to an SNS topic;
  * context `alarmEmail` subscribes an address to it (confirmed by a link in the first mail).
  */
 export class Observability extends Construct {
@@ -120,6 +122,18 @@ export class Observability extends Construct {
       alarmDescription:
         'The ledger follower gave up on ledger events (retries or record age exhausted): their views or notices are missing. The dead-letter queue holds the stream coordinates.',
       metric: follower.deadLetters.metricApproximateNumberOfMessagesVisible({
+        period: FIVE_MINUTES,
+        statistic: cloudwatch.Stats.MAXIMUM,
+      }),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+    });
+
+    alarm('ScheduleDeadLetters', {
+      alarmDescription:
+        "The yearly schedule gave up on starting the next share year (retries or a day's age exhausted): start it with POST /v1/years/{year}/cycle. The dead-letter queue holds the failed invocation.",
+      metric: props.scheduleDeadLetters.metricApproximateNumberOfMessagesVisible({
         period: FIVE_MINUTES,
         statistic: cloudwatch.Stats.MAXIMUM,
       }),

@@ -73,6 +73,9 @@ class FakeWorkflow implements Workflow {
     this.started.push(year);
     return { executionArn: `arn:aws:states:eu-north-1:123456789012:execution:Year:cycle-${year}`, alreadyStarted };
   }
+  async execution(year: number, attempt: number) {
+    return attempt === 1 && this.started.includes(year) ? { executionArn: `arn:aws:states:eu-north-1:123456789012:execution:Year:cycle-${year}`, status: 'RUNNING' } : undefined;
+  }
   async describe() {
     return { status: 'RUNNING' };
   }
