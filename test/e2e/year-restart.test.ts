@@ -4,6 +4,7 @@
  * administrators press "start" at once, one new execution (cycle-<year>-2) continues the year
  * where it stopped, and the year runs to its final shares with every notice sent once.
  */
+import { DescribeExecutionCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STATES } from '../../shared/workflow/contract';
 import { startTestStack, type TestStack } from '../support/local-stack';
@@ -20,7 +21,7 @@ import {
   WINDOW_CLOSES,
   type Caller,
 } from '../support/small-year';
-import { execution, mailsAbout, perRecipient, waitFor } from '../support/workflow';
+import { execution, mailsAbout, perRecipient, sfnClient, waitFor } from '../support/workflow';
 
 let stack: TestStack;
 let call: Caller;
@@ -65,9 +66,29 @@ describe('a failed year started again', () => {
     const published = perRecipient(await mailsAbout(stack, SMALL_YEAR, 'preliminära'));
     expect(published.size).toBe(8);
     expect(Math.max(...published.values())).toBe(1);
+    // The local endpoint answers as Step Functions does: the failed name is taken, the next one does not exist yet.
+    const sfn = sfnClient(stack);
+    const { stateMachineArn } = stack.stepFunctions!;
+    await expect(sfn.send(new StartExecutionCommand({ stateMachineArn, name: `cycle-${SMALL_YEAR}`, input: JSON.stringify({ year: SMALL_YEAR }) }))).rejects.toMatchObject({ name: 'ExecutionAlreadyExists' });
+    const third = stateMachineArn.replace(':stateMachine:', ':execution:') + `:cycle-${SMALL_YEAR}-3`;
+    await expect(sfn.send(new DescribeExecutionCommand({ executionArn: third }))).rejects.toMatchObject({ name: 'ExecutionDoesNotExist' });
     // Started again once it runs: still that one execution.
     expect((await call('POST', `/v1/years/${SMALL_YEAR}/cycle`, admin, {})).status).toBe(200);
     expect(names()).toEqual([`cycle-${SMALL_YEAR}`, `cycle-${SMALL_YEAR}-2`]);
+  });
+
+  it('refuses calendar dates beyond what one execution can wait, in Swedish, at the start and on a move, writing nothing', async () => {
+    const far = new Date(Date.parse(START) + 400 * 86_400_000).toISOString();
+    const moved = await call('PATCH', `/v1/years/${SMALL_YEAR}/cycle/calendar`, admin, { finalizeAt: far });
+    expect([moved.status, moved.body.error.code, moved.body.error.message]).toEqual([400, 'CALENDAR_TOO_FAR_AHEAD', 'Kalendern sträcker sig längre fram än årets arbetsflöde kan vänta.']);
+    expect(moved.body.error.details).toEqual([expect.stringMatching(/^Fastställandet \(finalizeAt\) ligger 5 oktober 2040, mer än 350 dagar efter årets start 1 september 2039;/)]);
+    expect((await cycle()).calendar.finalizeAt).toBe(CALENDAR.finalizeAt);
+
+    const other = SMALL_YEAR + 1;
+    const started = await call('POST', `/v1/years/${other}/cycle`, admin, { calendar: { ...CALENDAR, finalizeAt: far } });
+    expect([started.status, started.body.error.code]).toEqual([400, 'CALENDAR_TOO_FAR_AHEAD']);
+    expect((await call('GET', `/v1/years/${other}/cycle`, admin)).body.workflow).toEqual({ status: 'NOT_STARTED', state: null });
+    expect(stack.stepFunctions!.executions().map((e) => e.name)).not.toContain(`cycle-${other}`);
   });
 
   it('goes on to the final shares, and the new execution succeeds', async () => {
