@@ -10,7 +10,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  * 4-hour wait cap (a moved milestone is seen at most that late) and the days of a year that
  * starts on a summer-time date and ends on a winter-time one.
  */
-export const CALENDAR_HORIZON_DAYS = 350;
+const CALENDAR_HORIZON_DAYS = 350;
 
 const LABELS: Record<ReturnType<typeof milestones>[number]['name'], string> = {
   publish: 'Publiceringstidpunkten (publishAt)',

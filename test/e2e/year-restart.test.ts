@@ -70,7 +70,7 @@ describe('a failed year started again', () => {
     const sfn = sfnClient(stack);
     const { stateMachineArn } = stack.stepFunctions!;
     await expect(sfn.send(new StartExecutionCommand({ stateMachineArn, name: `cycle-${SMALL_YEAR}`, input: JSON.stringify({ year: SMALL_YEAR }) }))).rejects.toMatchObject({ name: 'ExecutionAlreadyExists' });
-    const third = stateMachineArn.replace(':stateMachine:', ':execution:') + `:cycle-${SMALL_YEAR}-3`;
+    const third = `${stateMachineArn.replace(':stateMachine:', ':execution:')}:cycle-${SMALL_YEAR}-3`;
     await expect(sfn.send(new DescribeExecutionCommand({ executionArn: third }))).rejects.toMatchObject({ name: 'ExecutionDoesNotExist' });
     // Started again once it runs: still that one execution.
     expect((await call('POST', `/v1/years/${SMALL_YEAR}/cycle`, admin, {})).status).toBe(200);

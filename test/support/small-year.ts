@@ -11,7 +11,7 @@ import { HABO, KNIVSTA, TIERP, UPPSALA } from './places';
 import { exampleShareImport, waitFor } from './workflow';
 
 export const SMALL_YEAR = 2040;
-export const COUNTY = '03';
+const COUNTY = '03';
 /** The virtual start of the run; the milestones follow within three weeks. */
 export const START = '2039-09-01T08:00:00Z';
 const at = (hours: number): string => new Date(Date.parse(START) + hours * 3_600_000).toISOString().replace('.000Z', 'Z');
@@ -25,9 +25,7 @@ export const CALENDAR = {
 /** One second after the deadline: the window closes. */
 export const WINDOW_CLOSES = at(48 + 1 / 3600);
 
-export interface Caller {
-  (method: string, path: string, who: TokenRequest, json?: unknown): Promise<{ status: number; body: any }>;
-}
+export type Caller = (method: string, path: string, who: TokenRequest, json?: unknown) => Promise<{ status: number; body: any }>;
 
 /** A caller against `apiUrl` with tokens signed by the data directory's key (what the stack checks). */
 export async function callerFor(apiUrl: () => string, dataDir: string): Promise<Caller> {
