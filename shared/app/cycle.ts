@@ -1,7 +1,6 @@
-import { defaultCalendar } from '../domain/calendar';
+import { defaultCalendar, type Calendar } from '../domain/calendar';
 import { passedMilestoneProblems } from '../domain/calendar-change';
 import { beyondHorizonProblems } from '../domain/calendar-horizon';
-import type { Calendar } from '../domain/calendar';
 import { cycleMilestones } from '../domain/cycle';
 import { countyReports, phaseOf } from '../domain/phase';
 import { log } from '../platform/logger';
@@ -173,8 +172,8 @@ export async function moveCalendar(input: Input, patch: CalendarPatch): Promise<
     // The recomputed reminders keep the sent ones and add only ones ahead; checked all the same.
     const recomputed = passedMilestoneProblems(before, next.calendar, passedBy);
     if (recomputed.length > 0) throw new Conflict('MILESTONE_PASSED', 'En tidpunkt som redan har passerats kan inte ändras.', recomputed);
-    // The running execution (or the one the start will begin) must live to the last milestone.
-    assertWithinHorizon(next.calendar, existing.startedAt ?? now);
+    // A started year's execution must live to the last milestone; a year not started yet is checked by its start.
+    if (existing.startedAt) assertWithinHorizon(next.calendar, existing.startedAt);
     return { ...existing, ...next };
   });
   return getCycle(input);

@@ -43,8 +43,9 @@ export const MAX_WAIT_ENV = 'CYCLE_MAX_WAIT_SECONDS';
  * task entered, Lambda scheduled/started/succeeded, task exited, Choice entered/exited).
  * Hourly rounds add 216 events a day, so the execution would die after ~115 days, and the
  * default year runs ~137 days (schedule 1 August → final shares 15 December). Four-hourly
- * rounds add 54 a day: ~7 400 events for the default year, and even an execution started a
- * full year early (Standard's maximum duration) stays under ~20 000 with the county review.
+ * rounds add 54 a day: ~7 400 events for the default year, and even an execution that runs
+ * the longest calendar allowed (350 days, shared/domain/calendar-horizon.ts; Standard's
+ * maximum duration is a year) stays under ~20 000 with the county review.
  * Cost of the polling, per year: ~820 Wait→Check rounds ≈ 2 500 state transitions
  * (≈ $0.06 at $0.025/1 000) and ~820 check invocations of a few ms (well inside the free
  * tier), i.e. negligible; the limit that matters is the history quota, not money.
