@@ -1,4 +1,4 @@
-import { milestones, type Calendar } from './calendar';
+import type { Calendar } from './calendar';
 import { TIME_ZONE } from './stockholm-time';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -12,28 +12,35 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  */
 const CALENDAR_HORIZON_DAYS = 350;
 
-const LABELS: Record<ReturnType<typeof milestones>[number]['name'], string> = {
-  publish: 'Publiceringstidpunkten (publishAt)',
-  reminder: 'En påminnelse (reminders)',
+const LABELS = {
+  publishAt: 'Publiceringstidpunkten (publishAt)',
   deadline: 'Sista svarsdag (deadline)',
-  countyReport: 'Länsrapporten (countyReportAt)',
-  finalize: 'Fastställandet (finalizeAt)',
-};
+  countyReportAt: 'Länsrapporten (countyReportAt)',
+  finalizeAt: 'Fastställandet (finalizeAt)',
+} as const;
 
 const dateOf = (instant: number): string => new Intl.DateTimeFormat('sv-SE', { timeZone: TIME_ZONE, dateStyle: 'long' }).format(instant);
 
 /**
  * Why a calendar reaches beyond what the year's execution, started at `start`, can wait,
- * in Swedish (empty: every milestone is within CALENDAR_HORIZON_DAYS of the start). Assumes a
- * calendar without calendarProblems.
+ * in Swedish (empty: every instant is within CALENDAR_HORIZON_DAYS of the start; the window's
+ * close, a second after the deadline, is inside the margin). Assumes a calendar without
+ * calendarProblems.
  */
 export function beyondHorizonProblems(calendar: Calendar, start: string): string[] {
   const limit = Date.parse(start) + CALENDAR_HORIZON_DAYS * DAY_MS;
-  return milestones(calendar)
-    .filter((m) => Date.parse(m.at) > limit)
+  const instants: [string, string][] = [
+    [LABELS.publishAt, calendar.publishAt],
+    ...calendar.reminders.map((r, i): [string, string] => [`Påminnelse ${i + 1} (reminders[${i}])`, r]),
+    [LABELS.deadline, calendar.deadline],
+    [LABELS.countyReportAt, calendar.countyReportAt],
+    [LABELS.finalizeAt, calendar.finalizeAt],
+  ];
+  return instants
+    .filter(([, at]) => Date.parse(at) > limit)
     .map(
-      (m) =>
-        `${LABELS[m.name]} ligger ${dateOf(Date.parse(m.at))}, mer än ${CALENDAR_HORIZON_DAYS} dagar efter årets start ${dateOf(Date.parse(start))}; ` +
+      ([label, at]) =>
+        `${label} ligger ${dateOf(Date.parse(at))}, mer än ${CALENDAR_HORIZON_DAYS} dagar efter årets start ${dateOf(Date.parse(start))}; ` +
         `årets arbetsflöde kan inte vänta så länge. Välj en tidpunkt senast ${dateOf(limit)}.`,
     );
 }

@@ -106,7 +106,7 @@ function expectPlainSwedish(res: TestResponse, context: string): void {
  * days after the start, shared/domain/calendar-horizon.ts): stored first, as an administrator may.
  */
 async function planNear(year: number): Promise<void> {
-  const near = { publishAt: '2028-08-15T07:00:00Z', reminders: [], deadline: '2028-09-01T21:59:59Z', countyReportAt: '2028-09-15T08:00:00Z', finalizeAt: '2028-10-02T08:00:00Z' };
+  const near = { publishAt: '2028-01-17T08:00:00Z', reminders: [], deadline: '2028-03-01T22:59:59Z', countyReportAt: '2028-03-15T08:00:00Z', finalizeAt: '2028-04-03T07:00:00Z' };
   const res = await stack.request('PATCH', `/v1/years/${year}/cycle/calendar`, { token: await t.admin(), json: near });
   expect(res.status, res.text).toBe(200);
 }
