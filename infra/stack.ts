@@ -79,6 +79,7 @@ export class OmfordelningStack extends Stack {
       taskFunctions: { ...this.workflow.functions, [START_NEXT_FUNCTION]: this.schedule.startNext },
       follower: { function: this.follower.function, deadLetters: this.follower.deadLetters },
       alarmEmail: settings.alarmEmail,
+      scheduleDeadLetters: this.schedule.deadLetters,
     });
     this.webApp = new WebApp(this, 'WebApp', {
       siteDir: resolve(this.node.tryGetContext('webDist') ?? DEFAULT_WEB_DIST),

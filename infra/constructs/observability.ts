@@ -20,6 +20,8 @@ export interface ObservabilityProps {
   follower: { function: lambda.IFunction; deadLetters: sqs.IQueue };
   /** Setting alarmEmail: subscribed to the alarms (confirmed by a link in the first mail). */
   alarmEmail: string;
+  /** The yearly schedule's dead-letter queue (an alarm). */
+  scheduleDeadLetters: sqs.IQueue;
 }
 
 const FIVE_MINUTES = Duration.minutes(5);
@@ -27,8 +29,8 @@ const FIVE_MINUTES = Duration.minutes(5);
 /**
  * One dashboard for the operator (API, functions, the yearly workflow) and the alarms that
  * matter: a failed yearly execution, API 5xx, a task Lambda error, a ledger-follower error or
- * a batch it gave up on (dead letter). Alarms go to an SNS topic, to which the setting
- * `alarmEmail` subscribes the operator.
+ * a batch it gave up on (dead letter), a yearly start the schedule gave up on (dead letter).
+ * Alarms go to an SNS topic, to which the setting `alarmEmail` subscribes the operator.
  */
 export class Observability extends Construct {
   readonly dashboard: cloudwatch.Dashboard;
@@ -119,6 +121,18 @@ export class Observability extends Construct {
       alarmDescription:
         'The ledger follower gave up on ledger events (retries or record age exhausted): their views or notices are missing. The dead-letter queue holds the stream coordinates.',
       metric: follower.deadLetters.metricApproximateNumberOfMessagesVisible({
+        period: FIVE_MINUTES,
+        statistic: cloudwatch.Stats.MAXIMUM,
+      }),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+    });
+
+    alarm('ScheduleDeadLetters', {
+      alarmDescription:
+        "The yearly schedule gave up on starting the next share year (retries or a day's age exhausted): start it with POST /v1/years/{year}/cycle. The dead-letter queue holds the failed invocation.",
+      metric: props.scheduleDeadLetters.metricApproximateNumberOfMessagesVisible({
         period: FIVE_MINUTES,
         statistic: cloudwatch.Stats.MAXIMUM,
       }),

@@ -4,6 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { TASKS } from '../../shared/workflow/contract';
@@ -30,11 +31,14 @@ export interface YearlyScheduleProps {
 /**
  * Starts the next share year's workflow every 1 August at 08:00 Swedish time, two weeks
  * before the default publication (15 August, 09:00): the execution plans the year and
- * waits for its milestones. Starting a year that is already running is harmless.
+ * waits for its milestones. Starting a year that is already running is harmless. An
+ * invocation that still fails after its retries lands in a dead-letter queue, which alarms.
  */
 export class YearlySchedule extends Construct {
   readonly schedule: scheduler.Schedule;
   readonly startNext: NodejsFunction;
+  /** Invocations Scheduler gave up on (observability.ts alarms on any). */
+  readonly deadLetters: sqs.Queue;
 
   constructor(scope: Construct, id: string, props: YearlyScheduleProps) {
     super(scope, id);
@@ -76,6 +80,16 @@ export class YearlySchedule extends Construct {
       reason: 'Qualified ARNs (versions, aliases) of the one start-next function; the Scheduler target grants them.',
     });
 
+    this.deadLetters = new sqs.Queue(this, 'DeadLetters', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(this.deadLetters).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This queue is itself the dead-letter queue of the yearly schedule; its messages alarm and are handled by an operator.',
+    });
+
     this.schedule = new scheduler.Schedule(this, 'StartNextYearSchedule', {
       description: 'Starts cycle-<next year> every 1 August, 08:00 Europe/Stockholm',
       schedule: scheduler.ScheduleExpression.cron({
@@ -85,13 +99,17 @@ export class YearlySchedule extends Construct {
         month: '8',
         timeZone: SCHEDULE_TIME_ZONE,
       }),
-      // LambdaInvoke adds lambda:InvokeFunction on this function (and its versions) to the role, nothing else.
+      // LambdaInvoke adds lambda:InvokeFunction on this function (and its versions) and
+      // sqs:SendMessage on the dead-letter queue to the role, nothing else.
       target: new targets.LambdaInvoke(this.startNext, {
         role,
-        // No input: the function starts the Stockholm calendar year of now + 1 (StartNextInput).
+        // The share year follows from the scheduled time, not from the time of the attempt:
+        // a retry hours later still starts the same year (StartNextInput).
+        input: scheduler.ScheduleTargetInput.fromObject({ scheduledTime: scheduler.ContextAttribute.scheduledTime }),
         // A failed start is retried for a day (the year is not published for two weeks); errors alarm.
         maxEventAge: Duration.hours(24),
         retryAttempts: 20,
+        deadLetterQueue: this.deadLetters,
       }),
     });
   }

@@ -57,7 +57,7 @@ export interface WorkflowApiFunctions {
 /**
  * The yearly workflow (docs/workflow.md "The state machine"): one Standard execution per share year, named
  * `cycle-<year>`, shaped exactly as the header of shared/workflow/contract.ts says, with
- * one Lambda per entry of TASKS. Logs every event with its data and traces with X-Ray.
+ * one Lambda per entry of TASKS. Logs every event without its data and traces with X-Ray.
  */
 export class YearlyWorkflow extends Construct {
   readonly stateMachine: sfn.StateMachine;
@@ -240,7 +240,9 @@ export class YearlyWorkflow extends Construct {
       stateMachineType: sfn.StateMachineType.STANDARD,
       comment: 'Omfördelning: one execution per share year (cycle-<year>), following the calendar.',
       definitionBody: sfn.DefinitionBody.fromChainable(definition),
-      logs: { destination: this.logGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
+      // Every event, without its data: inputs and outputs hold task tokens (which resume a
+      // county's wait); the year's record and the tasks' own log lines say what happened.
+      logs: { destination: this.logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
       tracingEnabled: true,
     });
 

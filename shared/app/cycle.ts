@@ -1,13 +1,15 @@
-import { defaultCalendar } from '../domain/calendar';
+import { defaultCalendar, type Calendar } from '../domain/calendar';
 import { passedMilestoneProblems } from '../domain/calendar-change';
+import { beyondHorizonProblems } from '../domain/calendar-horizon';
 import { cycleMilestones } from '../domain/cycle';
 import { countyReports, phaseOf } from '../domain/phase';
 import { log } from '../platform/logger';
 import type { CalendarPatch, CycleView } from '../schemas/api';
 import type { CycleRecord } from '../schemas/cycle';
+import { executionAttempt } from '../workflow/contract';
 import { WorkflowNotConfiguredError } from '../workflow/port';
 import { asAdmin } from './access';
-import { Conflict, Unavailable } from './errors';
+import { Conflict, Invalid, Unavailable } from './errors';
 import { CALENDAR_MAX_AGE_MS, patchCalendar } from './calendar';
 import type { CommandInput } from './command';
 import type { AppContext } from './context';
@@ -53,9 +55,12 @@ async function workflowView(app: CycleContext, record: CycleRecord | undefined):
 /**
  * An administrator starts the year, optionally with its own calendar, and with it the year's
  * execution (`cycle-<year>`). Starting twice is harmless: a started year keeps its calendar
- * (created false → 200), and starting its execution again is a no-op; a start whose execution
- * could not be started (Step Functions unavailable) is completed by the next POST. A calendar
- * stored by an earlier PATCH, before the start, is the base the given fields are laid over.
+ * (created false → 200), and starting its execution again is a no-op while it runs or once it
+ * has finished the year; a start whose execution could not be started (Step Functions
+ * unavailable) is completed by the next POST, and a year whose execution failed, timed out or
+ * was aborted is continued by a new one (startExecution). A calendar stored by an earlier
+ * PATCH, before the start, is the base the given fields are laid over. A calendar reaching
+ * beyond what the execution can wait is refused (CALENDAR_TOO_FAR_AHEAD), nothing written.
  */
 export async function startCycle(input: Input, body: { calendar?: CalendarPatch }): Promise<{ created: boolean; cycle: CycleView }> {
   const { app, user, year, now } = input;
@@ -64,7 +69,10 @@ export async function startCycle(input: Input, body: { calendar?: CalendarPatch 
   await updateCycleRecord(app, year, (existing) => {
     // Started already (perhaps by a request racing this one): that start stands, and this answer says so (200).
     created = !existing.startedAt;
-    return created ? { ...existing, ...patchCalendar(existing, body.calendar), startedAt: now } : undefined;
+    if (!created) return undefined;
+    const patched = patchCalendar(existing, body.calendar);
+    assertWithinHorizon(patched.calendar, now);
+    return { ...existing, ...patched, startedAt: now };
   });
   try {
     await startExecution(app, year);
@@ -86,19 +94,55 @@ export async function startCycle(input: Input, body: { calendar?: CalendarPatch 
  * given the execution's ARN unless a running execution (its plan step) has recorded its own.
  */
 export async function launchYear(app: CycleContext, year: number, now: string): Promise<{ executionArn: string; alreadyStarted: boolean }> {
-  await updateCycleRecord(app, year, (record) => (record.startedAt ? undefined : { ...record, startedAt: now }));
+  await updateCycleRecord(app, year, (record) => {
+    if (record.startedAt) return undefined;
+    assertWithinHorizon(record.calendar, now);
+    return { ...record, startedAt: now };
+  });
   return startExecution(app, year);
 }
 
+/** Statuses of an execution that ended without finishing the year: the next start makes a new one. */
+const ENDED_UNFINISHED: ReadonlySet<string> = new Set(['FAILED', 'TIMED_OUT', 'ABORTED']);
+/** A bound on the search, far above any real year's restarts. */
+const MAX_ATTEMPTS = 100;
+
+/**
+ * The year's execution, started unless one runs or has finished the year. The attempts are
+ * counted from the one the record names (cycle-<year>, cycle-<year>-2, …): the first that
+ * does not exist is started, so two racing starts ask Step Functions for the same name, and
+ * it answers the second with the execution the first started. A new execution resumes the
+ * year where it stopped: its check passes over the milestones the record has done.
+ */
 async function startExecution(app: CycleContext, year: number): Promise<{ executionArn: string; alreadyStarted: boolean }> {
-  const started = await app.workflow.start(year);
-  await updateCycleRecord(app, year, (record) =>
-    record.workflow?.executionArn
-      ? undefined
-      : { ...record, workflow: { executionArn: started.executionArn, status: 'RUNNING', state: record.workflow?.state ?? 'Startat: planerar året.' } },
-  );
-  log.info('execution started', { year, ...started });
+  const recorded = (await app.cycles.get(year))?.workflow?.executionArn;
+  let attempt = (recorded && executionAttempt(recorded, year)) || 1;
+  for (; ; attempt++) {
+    if (attempt > MAX_ATTEMPTS) throw new Error(`The year ${year} has more than ${MAX_ATTEMPTS} executions that ended without finishing it`);
+    const existing = await app.workflow.execution(year, attempt);
+    if (!existing) break;
+    if (!ENDED_UNFINISHED.has(existing.status)) return recordExecution(app, year, attempt, { executionArn: existing.executionArn, alreadyStarted: true });
+    log.info('execution ended without finishing the year', { year, ...existing });
+  }
+  return recordExecution(app, year, attempt, await app.workflow.start(year, attempt));
+}
+
+/** The record names the execution, unless it names this or a later one already (the plan step of a running one writes its own). */
+async function recordExecution(app: CycleContext, year: number, attempt: number, started: { executionArn: string; alreadyStarted: boolean }) {
+  await updateCycleRecord(app, year, (record) => {
+    const recorded = record.workflow?.executionArn;
+    if (recorded && (recorded === started.executionArn || (executionAttempt(recorded, year) ?? 0) >= attempt)) return undefined;
+    const state = attempt === 1 ? 'Startat: planerar året.' : 'Startat igen efter ett avbrott: fortsätter där året stannade.';
+    return { ...record, workflow: { executionArn: started.executionArn, status: 'RUNNING', state } };
+  });
+  log.info('execution started', { year, attempt, ...started });
   return started;
+}
+
+/** 400 CALENDAR_TOO_FAR_AHEAD when a milestone lies beyond what an execution started at `start` can wait. */
+function assertWithinHorizon(calendar: Calendar, start: string): void {
+  const problems = beyondHorizonProblems(calendar, start);
+  if (problems.length > 0) throw new Invalid('CALENDAR_TOO_FAR_AHEAD', 'Kalendern sträcker sig längre fram än årets arbetsflöde kan vänta.', problems);
 }
 
 /**
@@ -128,6 +172,8 @@ export async function moveCalendar(input: Input, patch: CalendarPatch): Promise<
     // The recomputed reminders keep the sent ones and add only ones ahead; checked all the same.
     const recomputed = passedMilestoneProblems(before, next.calendar, passedBy);
     if (recomputed.length > 0) throw new Conflict('MILESTONE_PASSED', 'En tidpunkt som redan har passerats kan inte ändras.', recomputed);
+    // A started year's execution must live to the last milestone; a year not started yet is checked by its start.
+    if (existing.startedAt) assertWithinHorizon(next.calendar, existing.startedAt);
     return { ...existing, ...next };
   });
   return getCycle(input);

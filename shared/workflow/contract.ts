@@ -43,8 +43,9 @@ export const MAX_WAIT_ENV = 'CYCLE_MAX_WAIT_SECONDS';
  * task entered, Lambda scheduled/started/succeeded, task exited, Choice entered/exited).
  * Hourly rounds add 216 events a day, so the execution would die after ~115 days, and the
  * default year runs ~137 days (schedule 1 August → final shares 15 December). Four-hourly
- * rounds add 54 a day: ~7 400 events for the default year, and even an execution started a
- * full year early (Standard's maximum duration) stays under ~20 000 with the county review.
+ * rounds add 54 a day: ~7 400 events for the default year, and even an execution that runs
+ * the longest calendar allowed (350 days, shared/domain/calendar-horizon.ts; Standard's
+ * maximum duration is a year) stays under ~20 000 with the county review.
  * Cost of the polling, per year: ~820 Wait→Check rounds ≈ 2 500 state transitions
  * (≈ $0.06 at $0.025/1 000) and ~820 check invocations of a few ms (well inside the free
  * tier), i.e. negligible; the limit that matters is the history quota, not money.
@@ -52,7 +53,20 @@ export const MAX_WAIT_ENV = 'CYCLE_MAX_WAIT_SECONDS';
  */
 export const MAX_WAIT_SECONDS = 4 * 60 * 60;
 
-export const executionName = (year: number): string => `cycle-${year}`;
+/**
+ * The name of the year's `attempt`-th execution: `cycle-<year>`, then `cycle-<year>-2`, … for
+ * each start after an execution that ended without finishing the year (failed, timed out or
+ * aborted): Step Functions refuses a closed execution's name for 90 days, and a name found
+ * by counting lets two racing starts ask for the same one (docs/workflow.md "Failures").
+ */
+export const executionName = (year: number, attempt = 1): string => (attempt === 1 ? `cycle-${year}` : `cycle-${year}-${attempt}`);
+
+/** Which attempt of `year` an execution's ARN (or name) is; undefined if it is none of the year's. */
+export function executionAttempt(arnOrName: string, year: number): number | undefined {
+  const match = new RegExp(`(?:^|:)cycle-${year}(?:-([1-9]\\d*))?$`).exec(arnOrName);
+  if (!match) return undefined;
+  return match[1] === undefined ? 1 : Number(match[1]);
+}
 
 export const STATES = {
   plan: 'Plan the year',
@@ -162,11 +176,12 @@ export const WarnCountyResult = CountyItem.extend({ warned: z.boolean() });
 export const FailureInput = YearInput.extend({ error: z.object({ Error: z.string().optional(), Cause: z.string().optional() }) });
 /**
  * cycle-start-next (the yearly schedule's target): `year` is the share year to start; without
- * it, the Stockholm calendar year of now + 1. An empty or missing event is fine.
+ * it, the Stockholm calendar year of `scheduledTime` + 1 (the schedule's input: the time the
+ * invocation was due, also on its retries), or of now + 1. An empty or missing event is fine.
  */
 export const StartNextInput = z.preprocess(
   (value) => (value === undefined || value === null || value === '' ? {} : value),
-  z.object({ year: z.number().int().optional() }),
+  z.object({ year: z.number().int().optional(), scheduledTime: z.iso.datetime({ offset: true }).optional() }),
 );
 /** What cycle-start-next returns (and logs). */
 export const StartNextResult = z.object({ year: z.number().int(), executionArn: z.string(), alreadyStarted: z.boolean() });

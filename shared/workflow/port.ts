@@ -5,10 +5,14 @@
  */
 export interface Workflow {
   /**
-   * Starts the year's execution, named `executionName(year)` with input `{ year }`. Starting a
-   * year that already has one is harmless: its ARN comes back with `alreadyStarted` true.
+   * Starts the year's `attempt`-th execution (default the first), named
+   * `executionName(year, attempt)` with input `{ year }`. Asked again while that execution
+   * runs, Step Functions answers with the same one (two racing starts make one execution); a
+   * name used by a closed execution comes back with `alreadyStarted` true.
    */
-  start(year: number): Promise<{ executionArn: string; alreadyStarted: boolean }>;
+  start(year: number, attempt?: number): Promise<{ executionArn: string; alreadyStarted: boolean }>;
+  /** The year's `attempt`-th execution and its status, or undefined when there is none (never started, or closed over 90 days ago). */
+  execution(year: number, attempt: number): Promise<{ executionArn: string; status: string } | undefined>;
   /** The execution's status: RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED, PENDING_REDRIVE. */
   describe(executionArn: string): Promise<{ status: string }>;
   /** Resumes a task waiting for this token; throws StaleTaskTokenError if it no longer waits. */

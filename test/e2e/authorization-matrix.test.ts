@@ -255,7 +255,8 @@ const ROWS: Row[] = [
     phase: 'open',
     scenario: 'general',
     params: () => ({ year: String(CYCLE_YEAR) }),
-    json: () => ({}),
+    // A calendar one execution started now can wait for (at most 350 days ahead: shared/domain/calendar-horizon.ts).
+    json: () => ({ calendar: { publishAt: '2028-01-17T08:00:00Z', reminders: [], deadline: '2028-03-01T22:59:59Z', countyReportAt: '2028-03-15T08:00:00Z', finalizeAt: '2028-04-03T07:00:00Z' } }),
     expected: () => only({ admin: startCycleStatus }),
     writers: ['admin'],
   },

@@ -493,7 +493,11 @@ describe('window closed (clock after the deadline)', () => {
   });
 
   it('starts a year and moves its calendar (administrators), refusing passed and invalid dates', async () => {
-    const start = await call('POST', `${years(2040)}/cycle`, admin, {});
+    // Its default calendar ends in December 2039, beyond what an execution started now (2027) can wait.
+    refused(await call('POST', `${years(2040)}/cycle`, admin, {}), 400, 'CALENDAR_TOO_FAR_AHEAD');
+    expect(ok(await call('GET', `${years(2040)}/cycle`, admin)).workflow).toEqual({ status: 'NOT_STARTED', state: null });
+    const near = { publishAt: '2028-08-15T09:00:00+02:00', reminders: [], deadline: '2028-09-01T23:59:59+02:00', countyReportAt: '2028-09-15T10:00:00+02:00', finalizeAt: '2028-10-02T10:00:00+02:00' };
+    const start = await call('POST', `${years(2040)}/cycle`, admin, { calendar: near });
     if (stack.env.AWS_ENDPOINT_URL_SFN) {
       expect(start.status, start.text).toBe(201);
       expect(start.headers.get('location')).toBe(`${years(2040)}/cycle`);
@@ -503,7 +507,9 @@ describe('window closed (clock after the deadline)', () => {
       refused(start, 503, 'WORKFLOW_UNAVAILABLE');
     }
     const cycle = ok(await call('GET', `${years(2040)}/cycle`, await m(TIERP)));
-    expect(cycle).toMatchObject({ year: 2040, phase: 'PLANNED', calendar: { publishAt: '2039-08-15T07:00:00Z', deadline: '2039-11-02T22:59:59Z' } });
+    expect(cycle).toMatchObject({ year: 2040, phase: 'PLANNED', calendar: { publishAt: '2028-08-15T07:00:00Z', deadline: '2028-09-01T21:59:59Z' } });
+    // Once started, a milestone cannot be moved beyond that either.
+    refused(await call('PATCH', `${years(2040)}/cycle/calendar`, admin, { finalizeAt: '2028-12-15T09:00:00+01:00' }), 400, 'CALENDAR_TOO_FAR_AHEAD');
 
     const moved = ok(await call('PATCH', `${years(2041)}/cycle/calendar`, admin, { deadline: '2040-11-09T23:59:59+01:00' }));
     expect(moved.calendar).toEqual({

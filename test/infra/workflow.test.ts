@@ -58,13 +58,13 @@ function taskStates(): [string, any][] {
 }
 
 describe('Yearly state machine', () => {
-  it('is one Standard machine that logs everything with execution data and traces', () => {
+  it('is one Standard machine that logs every event without execution data (no task tokens in logs) and traces', () => {
     const machines = ofType('AWS::StepFunctions::StateMachine');
     expect(machines).toHaveLength(1);
     const [, sm] = machines[0]!;
     expect(sm.Properties.StateMachineType).toBe('STANDARD');
     expect(sm.Properties.TracingConfiguration).toEqual({ Enabled: true });
-    expect(sm.Properties.LoggingConfiguration).toMatchObject({ Level: 'ALL', IncludeExecutionData: true });
+    expect(sm.Properties.LoggingConfiguration).toMatchObject({ Level: 'ALL', IncludeExecutionData: false });
     const logGroupId = sm.Properties.LoggingConfiguration.Destinations[0].CloudWatchLogsLogGroup.LogGroupArn['Fn::GetAtt'][0];
     expect(resources[logGroupId].Type).toBe('AWS::Logs::LogGroup');
     expect(resources[logGroupId].Properties.LogGroupName).toMatch(/^\/aws\/vendedlogs\/states\//);
@@ -347,7 +347,7 @@ describe('Yearly schedule', () => {
     });
   });
 
-  it('targets the start-next function with a role that can only invoke it', () => {
+  it('targets the start-next function with a role that can only invoke it (and write its dead letters)', () => {
     const target = schedules[0]![1].Properties.Target;
     const fnId = functionId(START_NEXT_FUNCTION);
     expect(target.Arn).toEqual({ 'Fn::GetAtt': [fnId, 'Arn'] });
@@ -363,7 +363,31 @@ describe('Yearly schedule', () => {
         Effect: 'Allow',
         Resource: [{ 'Fn::GetAtt': [fnId, 'Arn'] }, { 'Fn::Join': ['', [{ 'Fn::GetAtt': [fnId, 'Arn'] }, ':*']] }],
       },
+      { Action: 'sqs:SendMessage', Effect: 'Allow', Resource: target.DeadLetterConfig.Arn },
     ]);
+  });
+
+  it('gives the function an explicit input (the scheduled time), retries for a day, then a dead-letter queue that is encrypted and alarms', () => {
+    const target = schedules[0]![1].Properties.Target;
+    expect(JSON.parse(target.Input)).toEqual({ scheduledTime: '<aws.scheduler.scheduled-time>' });
+    expect(target.RetryPolicy).toEqual({ MaximumEventAgeInSeconds: 24 * 3600, MaximumRetryAttempts: 20 });
+    const queueId: string = target.DeadLetterConfig.Arn['Fn::GetAtt'][0];
+    const queue = resources[queueId];
+    expect(queue).toMatchObject({ Type: 'AWS::SQS::Queue', Properties: { SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 24 * 3600 } });
+    // Scheduler's role may send to that queue and nothing else besides invoking the function.
+    const roleId: string = target.RoleArn['Fn::GetAtt'][0];
+    const sends = ofType('AWS::IAM::Policy')
+      .filter(([, p]) => p.Properties.Roles.some((r: any) => r.Ref === roleId))
+      .flatMap(([, p]) => p.Properties.PolicyDocument.Statement)
+      .filter((st: any) => [st.Action].flat().includes('sqs:SendMessage'));
+    expect(sends).toEqual([expect.objectContaining({ Resource: { 'Fn::GetAtt': [queueId, 'Arn'] } })]);
+    // Only over TLS (enforceSSL).
+    const queuePolicy = ofType('AWS::SQS::QueuePolicy').find(([, p]) => p.Properties.Queues.some((q: any) => q.Ref === queueId));
+    expect(JSON.stringify(queuePolicy?.[1].Properties.PolicyDocument)).toContain('aws:SecureTransport');
+    const alarm = ofType('AWS::CloudWatch::Alarm')
+      .map(([, a]) => a.Properties)
+      .find((a) => a.MetricName === 'ApproximateNumberOfMessagesVisible' && a.Dimensions[0].Value['Fn::GetAtt']?.[0] === queueId);
+    expect(alarm).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', Namespace: 'AWS/SQS' });
   });
 
   it('gives start-next the state machine and StartExecution on it', () => {

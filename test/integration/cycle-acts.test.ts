@@ -33,7 +33,7 @@ import { MailDeliveryError, type Mail } from '../../shared/notifications/mailer'
 import { MUNICIPALITIES, municipalitiesOf } from '../../shared/reference';
 import type { Actor } from '../../shared/schemas/ledger';
 import type { User } from '../../shared/schemas/user';
-import type { CountyItem, Milestone } from '../../shared/workflow/contract';
+import { executionName, type CountyItem, type Milestone } from '../../shared/workflow/contract';
 import { StaleTaskTokenError, type Workflow } from '../../shared/workflow/port';
 import { log } from '../../shared/platform/logger';
 import { startLedgerDynamo, type LedgerDynamo } from '../../local/tools/ledger-dynamo';
@@ -58,20 +58,30 @@ const DAY = 24 * HOUR;
 
 const shares = exampleShares();
 const admin: User = { role: 'admin' };
+const arnOf = (name: string) => `arn:aws:states:eu-north-1:123456789012:execution:Year:${name}`;
 const MIGRATIONSVERKET = 'ensamkommande@migrationsverket.example.se';
 const municipalityMail = (code: string) => `kommun-${code}@kommun.example.se`;
 const countyMailbox = (code: string) => `lansstyrelsen-${code}@lst.example.se`;
 
-/** The port as the application sees it; records what it was asked. */
+/** The port as the application sees it, with Step Functions' rules for names; records what it was asked. */
 class FakeWorkflow implements Workflow {
   started: number[] = [];
   successes: { token: string; output: unknown }[] = [];
+  /** Status by execution name (a test ends an execution by setting it). */
+  statuses = new Map<string, string>();
   private used = new Set<string>();
 
-  async start(year: number) {
-    const alreadyStarted = this.started.includes(year);
+  async start(year: number, attempt = 1) {
+    const name = executionName(year, attempt);
     this.started.push(year);
-    return { executionArn: `arn:aws:states:eu-north-1:123456789012:execution:Year:cycle-${year}`, alreadyStarted };
+    // The same name running: the same execution; the name of a closed one: ExecutionAlreadyExists.
+    const alreadyStarted = this.statuses.has(name) && this.statuses.get(name) !== 'RUNNING';
+    if (!this.statuses.has(name)) this.statuses.set(name, 'RUNNING');
+    return { executionArn: arnOf(name), alreadyStarted };
+  }
+  async execution(year: number, attempt: number) {
+    const status = this.statuses.get(executionName(year, attempt));
+    return status === undefined ? undefined : { executionArn: arnOf(executionName(year, attempt)), status };
   }
   async describe() {
     return { status: 'RUNNING' };
@@ -143,7 +153,8 @@ describe('a whole year, act by act', () => {
     const first = await startCycle({ app, user: admin, year: YEAR, now: beforePublish }, {});
     const again = await startCycle({ app, user: admin, year: YEAR, now: beforePublish }, {});
     expect([first.created, again.created]).toEqual([true, false]);
-    expect(workflow.started).toEqual([YEAR, YEAR]);
+    // The second start finds the execution running and starts nothing.
+    expect(workflow.started).toEqual([YEAR]);
     executionArn = (await app.cycles.get(YEAR))!.workflow!.executionArn!;
     expect(executionArn).toBe(`arn:aws:states:eu-north-1:123456789012:execution:Year:cycle-${YEAR}`);
 
@@ -512,6 +523,52 @@ describe('failures', () => {
     const record = (await app.cycles.get(year))!;
     expect(record.done?.publish).toBe(m.at);
     expect(record.workflow?.state).toContain('Län utan preliminära andelar, som inte deltar: Stockholms län (01), Södermanlands län (04)');
+  });
+});
+
+describe('starting a year again', () => {
+  const year = 2047;
+  const now = '2046-09-01T08:00:00Z';
+  const start = () => startCycle({ app, user: admin, year, now }, {});
+  const recorded = async () => (await app.cycles.get(year))!.workflow;
+
+  it('continues a year whose execution failed, timed out or was aborted with the next one; one that runs or finished stays', async () => {
+    await start();
+    expect((await recorded())?.executionArn).toBe(arnOf(`cycle-${year}`));
+    const names: string[] = [];
+    for (const [attempt, status] of [[1, 'FAILED'], [2, 'TIMED_OUT'], [3, 'ABORTED']] as const) {
+      workflow.statuses.set(executionName(year, attempt), status);
+      await start();
+      names.push((await recorded())!.executionArn!.split(':').at(-1)!);
+      expect(await recorded()).toMatchObject({ status: 'RUNNING', state: 'Startat igen efter ett avbrott: fortsätter där året stannade.' });
+    }
+    expect(names).toEqual([`cycle-${year}-2`, `cycle-${year}-3`, `cycle-${year}-4`]);
+    // Running, then finished: started again, nothing new.
+    const before = workflow.started.length;
+    await start();
+    workflow.statuses.set(executionName(year, 4), 'SUCCEEDED');
+    await start();
+    expect(workflow.started.length).toBe(before);
+    expect((await recorded())?.executionArn).toBe(arnOf(`cycle-${year}-4`));
+  });
+
+  it('refuses a calendar beyond what one execution can wait, at the start and when a milestone moves, writing nothing', async () => {
+    const far = 2049;
+    // The final shares 366 days after the start; 350 days after it is 16 August (2048 is a leap year).
+    const tooLate = { publishAt: '2047-09-15T07:00:00Z', reminders: [], deadline: '2047-11-02T22:59:59Z', countyReportAt: '2047-11-15T08:00:00Z', finalizeAt: '2048-09-01T08:00:00Z' };
+    await expect(startCycle({ app, user: admin, year: far, now: '2047-09-01T08:00:00Z' }, { calendar: tooLate })).rejects.toMatchObject({
+      code: 'CALENDAR_TOO_FAR_AHEAD',
+      kind: 'invalid',
+      details: [expect.stringMatching(/^Fastställandet \(finalizeAt\) ligger 1 september 2048, mer än 350 dagar efter årets start 1 september 2047;.*senast 16 augusti 2048\.$/)],
+    });
+    expect(await app.cycles.get(far)).toBeUndefined();
+
+    const before = (await app.cycles.get(year))!;
+    await expect(moveCalendar({ app, user: admin, year, now }, { finalizeAt: '2047-08-20T08:00:00Z' })).rejects.toMatchObject({ code: 'CALENDAR_TOO_FAR_AHEAD' });
+    expect(await app.cycles.get(year)).toEqual(before);
+    // 350 days after the start is still fine.
+    await moveCalendar({ app, user: admin, year, now }, { finalizeAt: '2047-08-17T08:00:00Z' });
+    expect((await app.cycles.get(year))!.calendar.finalizeAt).toBe('2047-08-17T08:00:00Z');
   });
 });
 

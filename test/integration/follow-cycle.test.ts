@@ -42,6 +42,7 @@ const deadlines = ['2031-11-09T22:59:59Z', '2031-11-12T22:59:59Z', '2031-11-05T2
 
 const workflow: Workflow = {
   start: async (year) => ({ executionArn: `arn:aws:states:eu-north-1:123456789012:execution:Year:cycle-${year}`, alreadyStarted: false }),
+  execution: async () => undefined,
   describe: async () => ({ status: 'RUNNING' }),
   sendTaskSuccess: async () => {},
   sendTaskFailure: async () => {},

@@ -25,9 +25,9 @@ export class StepFunctionsWorkflow implements Workflow {
     this.client = client;
   }
 
-  async start(year: number): Promise<{ executionArn: string; alreadyStarted: boolean }> {
+  async start(year: number, attempt = 1): Promise<{ executionArn: string; alreadyStarted: boolean }> {
     if (!this.stateMachineArn) throw new WorkflowNotConfiguredError();
-    const name = executionName(year);
+    const name = executionName(year, attempt);
     try {
       const { executionArn } = await this.sfn().send(
         new StartExecutionCommand({ stateMachineArn: this.stateMachineArn, name, input: JSON.stringify({ year }) }),
@@ -37,6 +37,17 @@ export class StepFunctionsWorkflow implements Workflow {
       // Match by name: instanceof breaks if two copies of the SDK are loaded.
       if (errorName(error) !== 'ExecutionAlreadyExists') throw error;
       return { executionArn: executionArnOf(this.stateMachineArn, name), alreadyStarted: true };
+    }
+  }
+
+  async execution(year: number, attempt: number): Promise<{ executionArn: string; status: string } | undefined> {
+    if (!this.stateMachineArn) throw new WorkflowNotConfiguredError();
+    const executionArn = executionArnOf(this.stateMachineArn, executionName(year, attempt));
+    try {
+      return { executionArn, ...(await this.describe(executionArn)) };
+    } catch (error) {
+      if (errorName(error) === 'ExecutionDoesNotExist') return undefined;
+      throw error;
     }
   }
 
