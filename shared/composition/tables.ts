@@ -4,6 +4,7 @@ import { DynamoCountyReportStore } from '../adapters/dynamodb/county-report-stor
 import { DynamoCycleStore } from '../adapters/dynamodb/cycle-store';
 import { DynamoIdempotencyStore } from '../adapters/dynamodb/idempotency-store';
 import { DynamoLedgerStore } from '../adapters/dynamodb/ledger-store';
+import { DynamoNoticeProgress } from '../adapters/dynamodb/notice-progress';
 import { DynamoSentMailStore } from '../adapters/dynamodb/sent-mail-store';
 import type { Tables } from '../app/context';
 import { required } from './env';
@@ -19,8 +20,9 @@ export function buildTables(env: NodeJS.ProcessEnv): Tables {
     cycles: new DynamoCycleStore(db, tableName),
     contacts: new DynamoContactStore(db, tableName),
     sentMail: new DynamoSentMailStore(db, tableName),
+    notified: new DynamoNoticeProgress(db, tableName),
     reportStore: new DynamoCountyReportStore(db, tableName),
   };
 }
 
-export const tables: Tables = lazyGroup(['ledgers', 'idempotency', 'cycles', 'contacts', 'sentMail', 'reportStore'], buildTables);
+export const tables: Tables = lazyGroup(['ledgers', 'idempotency', 'cycles', 'contacts', 'sentMail', 'notified', 'reportStore'], buildTables);
