@@ -71,7 +71,8 @@ export class LocalStreamsController implements LocalStreams {
   replay(): number {
     if (this.journalDir === undefined || this.runners.length === 0) return 0;
     const current = this.positions.map((p) => p.current);
-    const after = current.includes(undefined) ? undefined : current.reduce((a, b) => (a! < b! ? a : b));
+    // SequenceNumbers are zero-padded to one length: the least sorts first.
+    const after = current.includes(undefined) ? undefined : [...current].sort()[0];
     const { records, times } = replayJournal(this.journalDir, after);
     if (records.length > 0) this.offer(records, times);
     return records.length;
