@@ -5,6 +5,7 @@ import type { Construct } from 'constructs';
 import { Api } from './constructs/api';
 import { Identity } from './constructs/identity';
 import { LedgerFollower } from './constructs/ledger-follower';
+import { NoticeSweep, SWEEP_FUNCTION } from './constructs/notice-sweep';
 import { Notifications } from './constructs/notifications';
 import { Observability } from './constructs/observability';
 import { START_NEXT_FUNCTION, YearlySchedule } from './constructs/schedule';
@@ -29,6 +30,7 @@ export class OmfordelningStack extends Stack {
   readonly api: Api;
   readonly workflow: YearlyWorkflow;
   readonly schedule: YearlySchedule;
+  readonly sweep: NoticeSweep;
   readonly observability: Observability;
   readonly webApp: WebApp;
 
@@ -72,11 +74,12 @@ export class OmfordelningStack extends Stack {
       table: this.storage.table,
       notifications: this.notifications,
     });
+    this.sweep = new NoticeSweep(this, 'NoticeSweep', { table: this.storage.table, notifications: this.notifications });
     this.observability = new Observability(this, 'Observability', {
       httpApi: this.api.httpApi,
       stateMachine: this.workflow.stateMachine,
       apiFunctions: this.api.functions,
-      taskFunctions: { ...this.workflow.functions, [START_NEXT_FUNCTION]: this.schedule.startNext },
+      taskFunctions: { ...this.workflow.functions, [START_NEXT_FUNCTION]: this.schedule.startNext, [SWEEP_FUNCTION]: this.sweep.function },
       follower: { function: this.follower.function, deadLetters: this.follower.deadLetters },
       alarmEmail: settings.alarmEmail,
       scheduleDeadLetters: this.schedule.deadLetters,

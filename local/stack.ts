@@ -179,6 +179,9 @@ const STREAM_FUNCTION_NICENESS = 10;
 const LOCAL_ENV: ReadonlySet<string> = new Set(['APP_BASE_URL']);
 
 let running: Promise<unknown> | undefined;
+/** The table stream's journal and the mappings' positions (local/emulators/dynamodb/stream-journal.ts). */
+const streamJournalDir = (dataDir: string): string => join(dataDir, 'dynamodb-stream');
+
 /** Emulator ports of the previous stack of this process (see the module comment). */
 const previousPorts: { dynamo?: number; ses?: number; sfn?: number } = {};
 
@@ -363,13 +366,13 @@ async function startEmulators(start: Start): Promise<{ template: Record<string, 
   mkdirSync(dynamoDir, { recursive: true });
   const dynamoStarted = (async (): Promise<StackDynamo> => {
     const [{ startDynalite }, { documentClient }] = await Promise.all([import('./emulators/dynamodb/dynalite'), import('../shared/adapters/dynamodb/client')]);
-    const dynamo = await startDynalite({ path: dynamoDir, region: LOCAL_REGION, accountId: LOCAL_ACCOUNT_ID, ...(previousPorts.dynamo !== undefined && { preferredPort: previousPorts.dynamo }) });
+    const dynamo = await startDynalite({ path: dynamoDir, streamDir: streamJournalDir(dataDir), region: LOCAL_REGION, accountId: LOCAL_ACCOUNT_ID, ...(previousPorts.dynamo !== undefined && { preferredPort: previousPorts.dynamo }) });
     cleanups.push(dynamo.stop);
     return { ...dynamo, client: documentClient({ client: dynamo.raw }) };
   })();
   let sesCurrent: LocalSes | undefined;
   const sesStarted = import('./emulators/ses/ses').then(async ({ startSesPreferring }) => {
-    sesCurrent = await startSesPreferring(previousPorts.ses);
+    sesCurrent = await startSesPreferring(previousPorts.ses, join(dataDir, 'ses-mailbox.jsonl'));
     cleanups.push(() => sesCurrent?.stop());
     return sesCurrent;
   });
@@ -400,7 +403,7 @@ async function startEmulators(start: Start): Promise<{ template: Record<string, 
     async start() {
       if (sesCurrent) return;
       const { startSes } = await import('./emulators/ses/ses');
-      sesCurrent = await startSes({ port: ses.port });
+      sesCurrent = await startSes({ port: ses.port, mailboxFile: join(start.dataDir, 'ses-mailbox.jsonl') });
     },
   };
   return { template, dynamo, ses: { endpoint: ses.endpoint, current: () => sesCurrent, control }, keys };
@@ -433,8 +436,12 @@ async function startTable(start: Start, template: Record<string, any>, dynamo: S
     ...(options.streams?.retryIntervalMs !== undefined && { retryIntervalMs: options.streams.retryIntervalMs }),
     log: options.streams?.log ?? jsonLog(say),
     sync: () => dynamo.streams.sync(),
+    journalDir: streamJournalDir(start.dataDir),
   });
   if (templateStreams.stream && streams.mappings.length > 0) {
+    // What the previous run (stopped, or killed) left undelivered comes first.
+    const replayed = streams.replay();
+    if (replayed > 0) say(`Strömmen: ${replayed} post(er) från förra körningen levereras igen.`);
     await dynamo.streams.follow({ [LOCAL_TABLE_NAME]: templateStreams.stream.viewType }, (records, times) => streams.offer(records, times));
   }
   const { createLedgerTable } = await import('../shared/adapters/dynamodb/create-table');
@@ -550,7 +557,7 @@ async function startFunctions(
   cleanups.push(async () => {
     const drainMs = options.streams?.drainTimeoutMs ?? 10_000;
     const lost = await streams.drain(drainMs);
-    if (lost > 0) console.error(JSON.stringify({ level: 'ERROR', message: `local stream: ${lost} record(s) not delivered within ${drainMs} ms of stopping; they are lost`, timestamp: new Date().toISOString() }));
+    if (lost > 0) console.error(JSON.stringify({ level: 'ERROR', message: `local stream: ${lost} record(s) not delivered within ${drainMs} ms of stopping; the next start on this data directory delivers them`, timestamp: new Date().toISOString() }));
   });
   // Stopping unwinds in reverse: executions (and the handlers they run) stop before the
   // environment goes back; workflow.stop() is idempotent, so the earlier entry is a no-op.

@@ -35,6 +35,8 @@ import { diffMetrics, sumCounts, type LocalStackMetrics } from '../local/emulato
 import { PROJECT_ROOT, type LocalStack } from '../local/stack';
 import { invokeLocally, type TaskHandler } from '../local/emulators/step-functions/lambda';
 import { runYear, type YearRunResult } from '../local/tools/year-run';
+import { localTemplate } from '../local/template';
+import { FIXED_PRICES, fixedMonthlyCosts } from './fixed-costs';
 
 /**
  * AWS list prices in USD, without free tiers, as known in 2026-01: us-east-1, the figures of
@@ -75,6 +77,8 @@ const TARGET = { wallMs: 15_000, usd: 1 };
 const ROUND_STATES = [STATES.wait, STATES.check, STATES.due];
 /** Assumed INIT duration of a cold start, for the bound only (not measurable locally). */
 const COLD_INIT_SECONDS = 1;
+/** Cognito users (monthly active at most): an officer per municipality and county (311, the issue's count). */
+const USERS = 311;
 
 const { values } = parseArgs({
   options: { year: { type: 'string', default: '2022' }, 'wait-poll-ms': { type: 'string', default: '100' }, probes: { type: 'string', default: '5' } },
@@ -105,7 +109,7 @@ async function main(): Promise<number> {
       probe = { check: await probeCheck(stack, year, probes), storage: await tableSize(stack).catch(() => undefined) };
     },
   });
-  report(result, probe!);
+  report(result, probe!, await localTemplate(PROJECT_ROOT));
   if (result.problems.length > 0) {
     console.log(`\nINVARIANTS BROKEN (${result.problems.length}):\n  ${result.problems.join('\n  ')}`);
     return 1;
@@ -181,7 +185,7 @@ function awsWaitRounds(year: number, start: string): number {
   throw new Error('the replay of the year did not end');
 }
 
-function report(result: YearRunResult, probe: Probe): void {
+function report(result: YearRunResult, probe: Probe, template: Record<string, any>): void {
   const m: LocalStackMetrics = result.metrics;
   const sfn = m.stepFunctions!;
   const out = (line = '') => console.log(line);
@@ -264,6 +268,16 @@ function report(result: YearRunResult, probe: Probe): void {
   }
   out(`  ${'Total'.padEnd(36)} ${''.padStart(10)} ${''.padStart(22)} ${usd(total).padStart(11)}`);
   out(`  Target < $${TARGET.usd.toFixed(2)} for a national year: ${total < TARGET.usd ? 'met' : 'NOT MET'}`);
+
+  // ---- Fixed monthly costs, from the synthesized template -------------------------------------
+  const tableGb = probe.storage ? (probe.storage.tableBytes + probe.storage.indexBytes) / 1024 ** 3 : 0;
+  const fixed = fixedMonthlyCosts(template, { backupGb: tableGb, users: USERS });
+  const monthly = fixed.reduce((sum, f) => sum + f.monthly, 0);
+  out();
+  out(`Fixed monthly costs, counted in the synthesized template (list prices as of ${FIXED_PRICES.asOf}, us-east-1; sources in scripts/fixed-costs.ts):`);
+  for (const f of fixed) out(`  ${f.item.padEnd(48)} ${(Number.isInteger(f.count) ? n(f.count) : f.count.toFixed(4)).padStart(8)} ${f.unitPrice.padStart(22)} ${usd(f.monthly).padStart(11)}`);
+  out(`  ${'Per month'.padEnd(48)} ${''.padStart(8)} ${''.padStart(22)} ${usd(monthly).padStart(11)}`);
+  out(`A year with its fixed costs: ${usd(total)} + 12 × ${usd(monthly)} = ${usd(total + 12 * monthly)}`);
 
   // ---- Bounds and what is not per year-run ---------------------------------------------------
   const coldBound = aws.lambdaRequests * COLD_INIT_SECONDS * 0.5 * PRICES.lambdaGbSecond;

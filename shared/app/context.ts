@@ -1,6 +1,6 @@
 import type { Mailer } from '../notifications/mailer';
 import type { Workflow } from '../workflow/port';
-import type { ContactStore, CountyReportStore, CycleStore, IdempotencyStore, LedgerStore, SentMailStore } from './ports';
+import type { ContactStore, CountyReportStore, CycleStore, IdempotencyStore, LedgerStore, NoticeProgress, SentMailStore } from './ports';
 
 /**
  * The ports a use case may reach. Each use case asks for the part it uses (a Pick, or one of
@@ -14,6 +14,8 @@ export interface AppContext {
   contacts: ContactStore;
   mailer: Mailer;
   sentMail: SentMailStore;
+  /** Per ledger, through which event the notices are sent (the daily sweep's start). */
+  notified: NoticeProgress;
   /** Per county and year: the waiting task's token and the report as sent. */
   reportStore: CountyReportStore;
   /** The yearly state machine. */
@@ -26,7 +28,7 @@ export interface AppContext {
 }
 
 /** The stores in the one table (one DynamoDB client). */
-export type Tables = Pick<AppContext, 'ledgers' | 'idempotency' | 'cycles' | 'contacts' | 'sentMail' | 'reportStore'>;
+export type Tables = Pick<AppContext, 'ledgers' | 'idempotency' | 'cycles' | 'contacts' | 'sentMail' | 'notified' | 'reportStore'>;
 
 /** Sending the notices (the e-mail service) and the address they link to. */
 export type Mailing = Pick<AppContext, 'mailer' | 'appUrl'>;

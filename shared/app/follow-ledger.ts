@@ -23,7 +23,10 @@ export interface FollowedEvent {
  * event and every later one of the batch. Ledgers are independent and followed in parallel;
  * within one, events are handled in sequence order.
  */
-export async function followLedgers(app: Pick<AppContext, 'ledgers' | 'contacts' | 'mailer' | 'sentMail' | 'cycles' | 'appUrl'>, events: FollowedEvent[]): Promise<string[]> {
+export async function followLedgers(
+  app: Pick<AppContext, 'ledgers' | 'contacts' | 'mailer' | 'sentMail' | 'notified' | 'cycles' | 'appUrl'>,
+  events: FollowedEvent[],
+): Promise<string[]> {
   const byLedger = new Map<string, FollowedEvent[]>();
   for (const followed of events) {
     const id = `${followed.key.year}#${followed.key.county}`;
@@ -43,7 +46,7 @@ export async function followLedgers(app: Pick<AppContext, 'ledgers' | 'contacts'
 }
 
 async function followLedger(
-  app: Pick<AppContext, 'ledgers' | 'mailer' | 'sentMail' | 'appUrl'>,
+  app: Pick<AppContext, 'ledgers' | 'mailer' | 'sentMail' | 'notified' | 'appUrl'>,
   batch: FollowedEvent[],
   contactsRead: Promise<Contacts>,
   calendarFor: (year: number) => Promise<Calendar>,
@@ -61,7 +64,10 @@ async function followLedger(
       return mailsForLedgerEvent(key, followed.event, after, contacts, before, calendar, app.appUrl).map((mail) => ({ at, mail }));
     });
     const { failure } = await sendEachOnce(app, notices.map((n) => n.mail));
-    if (!failure) return [];
+    if (!failure) {
+      await app.notified.advance(key, ordered[0]!.event.seq - 1, contiguousThrough(ordered));
+      return [];
+    }
     failedAt = notices[failure.index]!.at;
     throw failure.error;
   } catch (error) {
@@ -69,6 +75,16 @@ async function followLedger(
     log.error('ledger event not followed', { ...key, seq: first.seq, type: first.type, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
     return ordered.slice(failedAt).map((f) => f.id);
   }
+}
+
+/** The last sequence number of the run of consecutive events the batch starts with. */
+function contiguousThrough(ordered: readonly FollowedEvent[]): number {
+  let through = ordered[0]!.event.seq;
+  for (const { event } of ordered.slice(1)) {
+    if (event.seq !== through + 1) break;
+    through = event.seq;
+  }
+  return through;
 }
 
 /**

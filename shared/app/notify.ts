@@ -1,4 +1,3 @@
-import type { SentMail } from './ports';
 import { log } from '../platform/logger';
 import { count } from '../platform/metrics';
 import { MailDeliveryError, recipientKey, type Mail } from '../notifications/mailer';
@@ -41,44 +40,40 @@ export interface SendReport {
 /**
  * Sends mails one after another, each to those of its recipients that have not had a mail
  * with its dedupe key (so an address named twice under one key gets only the first): one
- * read of the markers for all of them, and one write of the markers and the year's log of
- * what was sent (each mail to the addresses it went to now), also when a mail fails, which
- * stops the run. A duplicate is possible only when a crash comes between a send and its
- * marker (at-least-once, see SentMailStore). What fails is not logged: the caller retries it
+ * read of the markers for all of them, then per mail sent one write of its markers and its
+ * entry in the year's log, right after the mailer accepted it. A failed mail stops the run.
+ * A duplicate is possible only when a crash comes between a send and its marker: at most
+ * the one mail being sent per caller (at-least-once, see SentMailStore; marking before the
+ * send would lose that mail instead). What fails is not logged: the caller retries it
  * (the stream, a workflow task), and what it gives up on ends in the follower's dead-letter
  * queue or the year's failure notice to the administrators.
  */
 export async function sendEachOnce(app: Pick<AppContext, 'mailer' | 'sentMail'>, mails: readonly Mail[], retry: MailRetry = defaultMailRetry): Promise<SendReport> {
   const already = await app.sentMail.sentAmong(mails.map((m) => ({ dedupeKey: m.dedupeKey, recipients: [...m.to, ...m.cc] })));
   const sent: string[][] = [];
-  const record: SentMail[] = [];
-  try {
-    for (const [index, mail] of mails.entries()) {
-      const had = already.get(mail.dedupeKey) ?? new Set<string>();
-      already.set(mail.dedupeKey, had);
-      const pending = unsentPart(mail, had);
-      if (!pending) {
-        sent.push([]);
-        continue;
-      }
-      try {
-        await withRetry(() => app.mailer.send(pending), retry);
-      } catch (error) {
-        count.mailFailed();
-        return { sent, failure: { index, error } };
-      }
-      count.mailSent();
-      const recipients = [...pending.to, ...pending.cc];
-      for (const recipient of recipients) had.add(recipientKey(recipient));
-      // The virtual clock on the local stack, as the workflow's acts; real time on AWS.
-      record.push({ mail: pending, sentAt: currentTime() });
-      log.info('notice sent', { dedupeKey: mail.dedupeKey, to: pending.to, cc: pending.cc, subject: mail.subject });
-      sent.push(recipients);
+  for (const [index, mail] of mails.entries()) {
+    const had = already.get(mail.dedupeKey) ?? new Set<string>();
+    already.set(mail.dedupeKey, had);
+    const pending = unsentPart(mail, had);
+    if (!pending) {
+      sent.push([]);
+      continue;
     }
-    return { sent };
-  } finally {
-    if (record.length > 0) await app.sentMail.recordSent(record);
+    try {
+      await withRetry(() => app.mailer.send(pending), retry);
+    } catch (error) {
+      count.mailFailed();
+      return { sent, failure: { index, error } };
+    }
+    count.mailSent();
+    const recipients = [...pending.to, ...pending.cc];
+    for (const recipient of recipients) had.add(recipientKey(recipient));
+    // The virtual clock on the local stack, as the workflow's acts; real time on AWS.
+    await app.sentMail.recordSent([{ mail: pending, sentAt: currentTime() }]);
+    log.info('notice sent', { dedupeKey: mail.dedupeKey, to: pending.to, cc: pending.cc, subject: mail.subject });
+    sent.push(recipients);
   }
+  return { sent };
 }
 
 /** The mail restricted to recipients not yet sent to (each address once), or null. Pure. */

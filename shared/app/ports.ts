@@ -30,6 +30,20 @@ export interface LedgerStore {
   views(year: number): Promise<LedgerState[]>;
 }
 
+/**
+ * Per county ledger, the event through which every notice is sent: where the daily sweep
+ * (sweep-notices.ts) starts looking for notices the stream did not get out.
+ */
+export interface NoticeProgress {
+  /** A year's ledgers by county, each with the sequence number through which its notices are sent (absent: none yet). */
+  ofYear(year: number): Promise<Map<string, number>>;
+  /**
+   * Records that the notices of the events after `after` through `through` are sent, iff
+   * those through `after` were already (a gap is never skipped: the sweep fills it first).
+   */
+  advance(key: LedgerKey, after: number, through: number): Promise<void>;
+}
+
 /** One record per share year (calendar, milestones done, the workflow), saved with a version check. */
 export interface CycleStore {
   get(year: number): Promise<CycleRecord | undefined>;

@@ -4,6 +4,7 @@ import { DynamoCountyReportStore } from '../adapters/dynamodb/county-report-stor
 import { DynamoCycleStore } from '../adapters/dynamodb/cycle-store';
 import { DynamoIdempotencyStore } from '../adapters/dynamodb/idempotency-store';
 import { DynamoLedgerStore } from '../adapters/dynamodb/ledger-store';
+import { DynamoNoticeProgress } from '../adapters/dynamodb/notice-progress';
 import { DynamoSentMailStore } from '../adapters/dynamodb/sent-mail-store';
 import { currentTime } from '../app/clock';
 import type { Tables } from '../app/context';
@@ -23,6 +24,7 @@ export function buildTables(env: NodeJS.ProcessEnv): Tables {
     cycles: new DynamoCycleStore(db, tableName),
     contacts: new DynamoContactStore(db, tableName, undefined, () => defaultsOf(env)),
     sentMail: new DynamoSentMailStore(db, tableName),
+    notified: new DynamoNoticeProgress(db, tableName),
     reportStore: new DynamoCountyReportStore(db, tableName),
   };
 }
@@ -33,4 +35,4 @@ function defaultsOf(env: NodeJS.ProcessEnv): Contacts {
   return { ...defaultContacts(), ...(mailbox && { migrationsverket: { mailbox } }) };
 }
 
-export const tables: Tables = lazyGroup(['ledgers', 'idempotency', 'cycles', 'contacts', 'sentMail', 'reportStore'], buildTables);
+export const tables: Tables = lazyGroup(['ledgers', 'idempotency', 'cycles', 'contacts', 'sentMail', 'notified', 'reportStore'], buildTables);

@@ -9,6 +9,7 @@ import { entryOf, REPO_ROOT } from '../../infra/constructs/function';
 import { ENTRY_METADATA_KEY } from '../../infra/metadata';
 import { FOLLOWER_FUNCTION } from '../../infra/constructs/ledger-follower';
 import { START_NEXT_FUNCTION } from '../../infra/constructs/schedule';
+import { SWEEP_FUNCTION } from '../../infra/constructs/notice-sweep';
 import { WORKFLOW_TASKS } from '../../infra/constructs/workflow';
 import { inProcessContext, synthesizeTemplate } from '../../infra/synth';
 import { maxWaitSeconds } from '../../shared/app/cycle-acts/check';
@@ -335,7 +336,8 @@ describe('API functions that drive the workflow', () => {
 });
 
 describe('Yearly schedule', () => {
-  const schedules = ofType('AWS::Scheduler::Schedule');
+  // The yearly one (the notice sweep's daily schedule is asserted in notice-sweep.test.ts).
+  const schedules = ofType('AWS::Scheduler::Schedule').filter(([, s]) => s.Properties.Target.Arn['Fn::GetAtt']?.[0] === functionId(START_NEXT_FUNCTION));
 
   it('starts the next year every 1 August at 08:00, Europe/Stockholm time', () => {
     expect(schedules).toHaveLength(1);
@@ -428,8 +430,8 @@ describe('Observability', () => {
     const erroring = alarms
       .filter((a) => a.MetricName === 'Errors' && a.Namespace === 'AWS/Lambda')
       .map((a) => a.Dimensions[0].Value.Ref);
-    expect(new Set(erroring)).toEqual(new Set([...WORKFLOW_TASKS, START_NEXT_FUNCTION, FOLLOWER_FUNCTION].map(functionId)));
-    expect(erroring).toHaveLength(WORKFLOW_TASKS.length + 2);
+    expect(new Set(erroring)).toEqual(new Set([...WORKFLOW_TASKS, START_NEXT_FUNCTION, SWEEP_FUNCTION, FOLLOWER_FUNCTION].map(functionId)));
+    expect(erroring).toHaveLength(WORKFLOW_TASKS.length + 3);
   });
 
   it('subscribes the alarmEmail setting’s address, and nobody else', () => {

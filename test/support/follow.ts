@@ -27,7 +27,7 @@ export async function streamEventOf(raw: DynamoDBClient, tableName: string, { ye
 }
 
 /** Hands an outcome's event to the follower (its view and notices), as the stream would. */
-export async function follow(app: Pick<AppContext, 'ledgers' | 'contacts' | 'mailer' | 'sentMail' | 'cycles'>, { event, state }: Outcome): Promise<void> {
+export async function follow(app: Pick<AppContext, 'ledgers' | 'contacts' | 'mailer' | 'sentMail' | 'notified' | 'cycles'>, { event, state }: Outcome): Promise<void> {
   const retry = await followLedgers(app, [{ id: String(event.seq), key: { year: state.year, county: state.county }, event }]);
   if (retry.length > 0) throw new Error(`event ${event.seq} of ${state.year}#${state.county} was not followed`);
 }

@@ -36,6 +36,8 @@ export interface LocalDynamo {
 export interface DynaliteOptions {
   /** LevelDB directory; in memory when omitted. */
   path?: string;
+  /** The stream's journal directory (stream-journal.ts); none when omitted. */
+  streamDir?: string;
   /** Listen here if the port is free (a restart keeps the port SDK clients already use); else any free port. */
   preferredPort?: number;
   region: string;
@@ -46,12 +48,12 @@ type Answer = Extract<DynaliteMessage, { id: number }>;
 
 /** dynalite on 127.0.0.1 with LevelDB under `path`; on the preferred port if it is free. */
 export async function startDynalite(options: DynaliteOptions): Promise<LocalDynamo> {
-  const { path, preferredPort, region, accountId } = options;
+  const { path, streamDir, preferredPort, region, accountId } = options;
   const clientModule = import('@aws-sdk/client-dynamodb');
   clientModule.catch(() => {}); // awaited below
   const dynaliteEntry = createRequire(import.meta.url).resolve('dynalite');
   const spawn = async (port: number) => {
-    const data: DynaliteWorkerData = { dynaliteEntry, path, port, region, accountId };
+    const data: DynaliteWorkerData = { dynaliteEntry, path, streamDir, port, region, accountId };
     const worker = await bundledWorker(new URL('./worker.ts', import.meta.url), data);
     return new Promise<{ worker: Worker; port: number }>((resolve, reject) => {
       worker.once('error', reject);

@@ -15,6 +15,7 @@
 import { randomUUID } from 'node:crypto';
 import type db from 'dynalite/db/index.js';
 import type { DynamoDBRecord } from 'aws-lambda';
+import type { JournalWriter } from './stream-journal';
 
 type Db = typeof db;
 type StreamViewType = 'KEYS_ONLY' | 'NEW_IMAGE' | 'OLD_IMAGE' | 'NEW_AND_OLD_IMAGES';
@@ -45,9 +46,15 @@ const FOLLOWED = Symbol('followed by the stream');
 
 /**
  * Installs the tap; `emit` gets the records of each turn of the event loop (with the
- * milliseconds each was made at), in write order.
+ * milliseconds each was made at), in write order. With a `journal`, each record is written to
+ * it before dynalite answers the write (stream-journal.ts).
  */
-export function tapStreams(dynaliteDb: Db, account: { region: string; accountId: string }, emit: (records: DynamoDBRecord[], times: number[]) => void): StreamTap {
+export function tapStreams(
+  dynaliteDb: Db,
+  account: { region: string; accountId: string },
+  emit: (records: DynamoDBRecord[], times: number[]) => void,
+  journal?: JournalWriter,
+): StreamTap {
   const streams = new Map<string, TableStream>();
   let armed: ArmedWrite | undefined;
   let sequence = Date.now() * 1000;
@@ -132,7 +139,7 @@ export function tapStreams(dynaliteDb: Db, account: { region: string; accountId:
       const label = new Date(table.CreationDateTime * 1000).toISOString().slice(0, -1);
       stream.arn = `arn:aws:dynamodb:${account.region}:${account.accountId}:table/${table.TableName}/stream/${label}`;
     }
-    outbox.push({
+    const streamRecord: DynamoDBRecord = {
       eventID: randomUUID().replace(/-/g, ''),
       eventName,
       eventVersion: '1.1',
@@ -140,7 +147,10 @@ export function tapStreams(dynaliteDb: Db, account: { region: string; accountId:
       awsRegion: account.region,
       dynamodb: change,
       eventSourceARN: stream.arn!,
-    });
+    };
+    // Synchronously, inside the put's callback: before dynalite's answer to the write.
+    journal?.append(streamRecord, now);
+    outbox.push(streamRecord);
     outboxTimes.push(now);
     if (!flushQueued) {
       flushQueued = true;

@@ -12,12 +12,15 @@ import type dynaliteDb from 'dynalite/db/index.js';
 import type dynaliteServer from 'dynalite';
 import type { DynamoMetrics } from '../metrics';
 import { countCapacity } from './capacity';
+import { openJournal } from './stream-journal';
 import { tapStreams } from './stream-tap';
 
 export interface DynaliteWorkerData {
   /** dynalite's main file, resolved by the main thread (the bundled worker has no module URL of its own). */
   dynaliteEntry: string;
   path: string | undefined;
+  /** Where the stream's records are journaled (stream-journal.ts); none in memory. */
+  streamDir: string | undefined;
   port: number;
   region: string;
   accountId: string;
@@ -52,7 +55,8 @@ const post = (message: DynaliteMessage) => port.postMessage(message);
 
 const server = dynalite({ ...(data.path !== undefined && { path: data.path }), createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
 const metrics = countCapacity(db, server);
-const tap = tapStreams(db, data, (records, times) => post({ type: 'records', records, times }));
+const journal = data.streamDir === undefined ? undefined : openJournal(data.streamDir);
+const tap = tapStreams(db, data, (records, times) => post({ type: 'records', records, times }), journal);
 
 const fail = (error: NodeJS.ErrnoException) => post({ type: 'error', code: error?.code, message: String(error?.message ?? error) });
 server.once('error', fail);
@@ -75,6 +79,7 @@ port.on('message', (message: DynaliteRequest) => {
       tap.flush();
       // dynalite's close also closes LevelDB, releasing its lock for the next start on this directory.
       server.close((error) => {
+        journal?.close();
         post({ type: 'stopped', error: error ? String(error.message || error) : undefined });
         port.close();
       });

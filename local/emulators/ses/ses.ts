@@ -60,16 +60,43 @@ const { dirname, join } = require('node:path');
 const rawMessage = new AsyncLocalStorage();
 const sendRaw = require(join(dirname(workerData.sesPath), 'v1', 'sendRawEmail.js'));
 const store = require(join(dirname(workerData.sesPath), 'store.js'));
+const { appendFileSync, readFileSync, writeFileSync } = require('node:fs');
 const handleRaw = sendRaw.default;
 sendRaw.default = (req, res, next) => rawMessage.run(req.body && req.body['RawMessage.Data'], () => handleRaw(req, res, next));
 const saveEmail = store.saveEmail;
-store.saveEmail = (email) => saveEmail(rawMessage.getStore() ? { ...email, raw: rawMessage.getStore() } : email);
+// The mailbox file of the latest start that named one: each e-mail is appended (synchronously,
+// before the emulator answers) and read back at the next start, so a kill -9 keeps the mailbox.
+let mailboxFile;
+store.saveEmail = (email) => {
+  const stored = rawMessage.getStore() ? { ...email, raw: rawMessage.getStore() } : email;
+  if (mailboxFile) appendFileSync(mailboxFile, JSON.stringify(stored) + '\\n');
+  saveEmail(stored);
+};
+const clearStore = store.clearStore;
+store.clearStore = () => {
+  clearStore();
+  if (mailboxFile) writeFileSync(mailboxFile, '');
+};
+function loadMailbox(file) {
+  let text = '';
+  try { text = readFileSync(file, 'utf8'); } catch { return; }
+  const known = new Set(store.getStoreReadonly().emails.map((e) => e.messageId));
+  for (const line of text.split('\\n')) {
+    let email;
+    try { email = JSON.parse(line); } catch { continue; } // a line cut short by a kill: never answered
+    if (!known.has(email.messageId)) store.getStoreReadonly().emails.push(email);
+  }
+}
 const servers = new Map(); // port -> http.Server
 
 parentPort.on('message', async (message) => {
   const { id, type, port } = message;
   try {
     if (type === 'start') {
+      if (message.mailboxFile) {
+        loadMailbox(message.mailboxFile);
+        mailboxFile = message.mailboxFile;
+      }
       const server = await sesServer({ host: '127.0.0.1', port });
       // On a listen error (port taken) it still resolves, with a server that is not listening.
       if (!server.listening) {
@@ -150,7 +177,7 @@ function sesHost(): SesHost {
 }
 
 /** A request to the worker, which keeps the process alive while it is under way. */
-function ask(host: SesHost, request: { type: 'start' | 'stop'; port: number }): Promise<WorkerAnswer> {
+function ask(host: SesHost, request: { type: 'start' | 'stop'; port: number; mailboxFile?: string }): Promise<WorkerAnswer> {
   return new Promise((resolve, reject) => {
     const id = host.nextId++;
     host.pending.set(id, { resolve, reject });
@@ -159,9 +186,13 @@ function ask(host: SesHost, request: { type: 'start' | 'stop'; port: number }): 
   });
 }
 
-export async function startSes(opts: { port?: number } = {}): Promise<LocalSes> {
+/**
+ * `mailboxFile`: the mailbox on disk (JSON lines): read into the emulator's mailbox (e-mails
+ * it does not hold yet) and appended to with every e-mail sent from now on.
+ */
+export async function startSes(opts: { port?: number; mailboxFile?: string } = {}): Promise<LocalSes> {
   const host = sesHost();
-  const started = await ask(host, { type: 'start', port: opts.port ?? 0 });
+  const started = await ask(host, { type: 'start', port: opts.port ?? 0, ...(opts.mailboxFile !== undefined && { mailboxFile: opts.mailboxFile }) });
   if (started.error !== undefined) throw new Error(started.error);
   const port = started.port!;
   let stopped: Promise<void> | undefined;
@@ -195,11 +226,12 @@ export async function clearEmails(endpoint: string): Promise<void> {
 }
 
 /** startSes on the preferred port if it is free (a restart keeps the port the handlers' SDK clients use), else on any free one. */
-export async function startSesPreferring(preferredPort: number | undefined): Promise<LocalSes> {
+export async function startSesPreferring(preferredPort: number | undefined, mailboxFile?: string): Promise<LocalSes> {
+  const file = mailboxFile !== undefined ? { mailboxFile } : {};
   try {
-    return await startSes(preferredPort !== undefined ? { port: preferredPort } : {});
+    return await startSes(preferredPort !== undefined ? { port: preferredPort, ...file } : file);
   } catch (error) {
     if (preferredPort === undefined) throw new Error(`aws-ses-v2-local did not start: ${(error as NodeJS.ErrnoException)?.code ?? (error as Error)?.message ?? String(error)}`);
-    return startSes();
+    return startSes(file);
   }
 }

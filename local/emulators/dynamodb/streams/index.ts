@@ -10,6 +10,7 @@ import type { DynamoDBRecord } from 'aws-lambda';
 import type { InvocationStats } from '../../metrics';
 import { MappingRunner, type MappingMetrics, type StreamHandler, type StreamLog } from './runner';
 import type { StreamMapping, TemplateStreams } from '../../cloudformation/stream-mappings';
+import { positionFile, replayJournal, type StreamPosition } from '../stream-journal';
 
 export { FilterPatternError, compileFilterCriteria, compilePattern } from './filter';
 export { streamsFromTemplate, type StreamMapping, type TemplateStreams } from '../../cloudformation/stream-mappings';
@@ -40,11 +41,15 @@ export interface LocalStreamsOptions {
   log: StreamLog;
   /** Resolves once every record the table has produced so far has been offered (a round trip to the producer). */
   sync(): Promise<void>;
+  /** The stream's journal (../stream-journal.ts): the mappings keep their positions there, and replay() reads it. */
+  journalDir?: string;
 }
 
 export class LocalStreamsController implements LocalStreams {
   readonly mappings: StreamMapping[];
   private readonly runners: MappingRunner[];
+  private readonly positions: StreamPosition[];
+  private readonly journalDir: string | undefined;
   private readonly sync: () => Promise<void>;
   private records = 0;
   private started = false;
@@ -53,7 +58,24 @@ export class LocalStreamsController implements LocalStreams {
   constructor(streams: Pick<TemplateStreams, 'mappings'>, options: LocalStreamsOptions) {
     this.mappings = streams.mappings;
     this.sync = options.sync;
-    this.runners = streams.mappings.map((mapping) => new MappingRunner({ ...options, mapping }));
+    const { journalDir } = options;
+    this.journalDir = journalDir;
+    this.positions = journalDir === undefined ? [] : streams.mappings.map((m) => positionFile(journalDir, m.logicalId));
+    this.runners = streams.mappings.map((mapping, i) => new MappingRunner({ ...options, mapping, ...(this.positions[i] && { position: this.positions[i] }) }));
+  }
+
+  /**
+   * Offers the journal's records that some mapping has not settled (the stack stopped, or
+   * was killed, before delivering them); before any new record. Returns how many.
+   */
+  replay(): number {
+    if (this.journalDir === undefined || this.runners.length === 0) return 0;
+    const current = this.positions.map((p) => p.current);
+    // SequenceNumbers are zero-padded to one length: the least sorts first.
+    const after = current.includes(undefined) ? undefined : [...current].sort()[0];
+    const { records, times } = replayJournal(this.journalDir, after);
+    if (records.length > 0) this.offer(records, times);
+    return records.length;
   }
 
   /** Records from the table's stream, in order; `times[i]`: when records[i] was written (epoch ms). */

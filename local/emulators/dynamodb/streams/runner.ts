@@ -14,12 +14,17 @@
  * with bisect the batch is first split down to the records that keep failing, so that
  * good records after a bad one are still delivered. Records that do not pass the filter
  * are dropped silently.
+ *
+ * With a `position` (../stream-journal.ts), the runner keeps the last SequenceNumber it has
+ * settled on disk and skips records at or before it: a restart that replays the journal
+ * delivers what was not settled, again if it was in flight (at-least-once, as in AWS).
  */
 import { randomUUID } from 'node:crypto';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { InvocationCounter, type InvocationStats } from '../../metrics';
 import type { LambdaContextLike } from '../../lambda/context';
 import type { StreamMapping } from '../../cloudformation/stream-mappings';
+import type { StreamPosition } from '../stream-journal';
 
 export type StreamHandler = (event: { Records: DynamoDBRecord[] }, context: LambdaContextLike) => unknown;
 
@@ -33,6 +38,8 @@ export interface RunnerOptions {
   /** Real milliseconds before each retry of a failed batch. Default 200. */
   retryIntervalMs?: number;
   log: StreamLog;
+  /** Where the mapping's position is kept across restarts (none: in memory only). */
+  position?: StreamPosition;
 }
 
 export interface MappingMetrics {
@@ -79,6 +86,8 @@ export class MappingRunner {
   private stopped = false;
   private idleWaiters: (() => void)[] = [];
   private wakeSleep: (() => void) | undefined;
+  /** The SequenceNumber of the last record offered. */
+  private lastOffered: string | undefined;
 
   constructor(options: RunnerOptions) {
     this.options = options;
@@ -90,15 +99,20 @@ export class MappingRunner {
   offer(records: DynamoDBRecord[], times: number[]): void {
     if (this.stopped) return;
     const filter = this.mapping.filter;
-    this.stats.records += records.length;
+    const settled = this.options.position?.current;
     for (let i = 0; i < records.length; i++) {
       const record = records[i]!;
+      const sequenceNumber = record.dynamodb?.SequenceNumber;
+      if (settled !== undefined && sequenceNumber !== undefined && sequenceNumber <= settled) continue; // replayed, settled before
+      this.stats.records++;
+      if (sequenceNumber !== undefined) this.lastOffered = sequenceNumber;
       if (filter && !filter(record)) {
         this.stats.filteredOut++;
         continue;
       }
       this.queue.push({ record, at: times[i] ?? Date.now() });
     }
+    this.settledThrough(undefined);
     this.kick();
   }
 
@@ -299,12 +313,26 @@ export class MappingRunner {
     this.stats.delivered += records.length;
     this.inFlight -= records.length;
     for (const q of records) if (now - q.at > this.stats.maxLagMs) this.stats.maxLagMs = now - q.at;
+    this.settledThrough(records.at(-1)!.record);
+  }
+
+  /**
+   * Moves the position: to the last record offered when nothing is pending (filtered-out
+   * records included), else to `last`, the last of the records just settled (batches settle
+   * in stream order, so every earlier record is settled too).
+   */
+  private settledThrough(last: DynamoDBRecord | undefined): void {
+    const position = this.options.position;
+    if (!position) return;
+    const sequenceNumber = this.pending() === 0 ? this.lastOffered : last?.dynamodb?.SequenceNumber;
+    if (sequenceNumber !== undefined) position.advance(sequenceNumber);
   }
 
   private giveUp(records: Queued[], why: string): void {
     if (records.length === 0) return;
     this.stats.dropped += records.length;
     this.inFlight -= records.length;
+    this.settledThrough(records.at(-1)!.record);
     const { functionId, logicalId, onFailure } = this.mapping;
     const first = records[0]!.record;
     const last = records[records.length - 1]!.record;
