@@ -132,8 +132,8 @@ const isLocal = (url: string): boolean => /^http:\/\/(127\.0\.0\.1|localhost)(:\
 
 /** On the local stack: an administrator's token signed with the data directory's key (as npm run token). */
 async function localAdminToken(dataDir: string): Promise<string> {
-  const { loadOrCreateKeys, mintToken } = await import('../local/tools/tokens');
-  return mintToken(await loadOrCreateKeys(dataDir), { 'custom:role': 'admin' });
+  const { claimsFor, loadOrCreateKeys, mintToken } = await import('../local/tools/tokens');
+  return mintToken(await loadOrCreateKeys(dataDir), claimsFor({ role: 'admin' }));
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

@@ -68,7 +68,7 @@ const query = fc.oneof(
 );
 
 const CALLERS = ['admin', 'county 03', 'county 01', ...UPPSALA_LAN.map((c) => `m ${c}`), `m ${STOCKHOLMS_LAN[0]}`];
-const HOSTILE_CALLERS = ['none', 'garbage', 'basic', 'empty bearer', 'expired', 'other key', 'alg none', 'wrong issuer', 'unknown municipality', 'unknown role', 'role without organisation'];
+const HOSTILE_CALLERS = ['none', 'garbage', 'basic', 'empty bearer', 'expired', 'other key', 'alg none', 'wrong issuer', 'unknown municipality', 'unknown role', 'two roles', 'the old role attribute', 'role without organisation'];
 const caller = fc.oneof({ weight: 5, arbitrary: fc.constantFrom(...CALLERS) }, fc.constantFrom(...HOSTILE_CALLERS));
 
 const idempotencyKey = fc.oneof(
@@ -247,18 +247,20 @@ async function mintCallers(): Promise<void> {
   callers.set('county 01', bearer(await t.county('01')));
   for (const code of [...UPPSALA_LAN, STOCKHOLMS_LAN[0]!]) callers.set(`m ${code}`, bearer(await t.municipality(code)));
   const unsignedHeader = Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url');
-  const adminClaims = Buffer.from(JSON.stringify({ 'custom:role': 'admin', iss: ISSUER, aud: AUDIENCE, exp: 4102444800 })).toString('base64url');
+  const adminClaims = Buffer.from(JSON.stringify({ 'cognito:groups': ['admin'], iss: ISSUER, aud: AUDIENCE, exp: 4102444800 })).toString('base64url');
   callers.set('none', undefined);
   callers.set('garbage', `Bearer ${'x'.repeat(40)}`);
   callers.set('basic', 'Basic YWRtaW46YWRtaW4=');
   callers.set('empty bearer', 'Bearer ');
-  callers.set('expired', bearer(await signed({ 'custom:role': 'admin' }, { exp: Math.floor(Date.now() / 1000) - 60 })));
-  callers.set('other key', bearer(await signed({ 'custom:role': 'admin' }, { key: (await generateKeyPair('ES256')).privateKey })));
+  callers.set('expired', bearer(await signed({ 'cognito:groups': ['admin'] }, { exp: Math.floor(Date.now() / 1000) - 60 })));
+  callers.set('other key', bearer(await signed({ 'cognito:groups': ['admin'] }, { key: (await generateKeyPair('ES256')).privateKey })));
   callers.set('alg none', `Bearer ${unsignedHeader}.${adminClaims}.AAAA`);
-  callers.set('wrong issuer', bearer(await signed({ 'custom:role': 'admin' }, { issuer: 'https://evil.example' })));
-  callers.set('unknown municipality', bearer(await signed({ 'custom:role': 'municipality', 'custom:municipality': '0399' })));
-  callers.set('unknown role', bearer(await signed({ 'custom:role': 'superadmin' })));
-  callers.set('role without organisation', bearer(await signed({ 'custom:role': 'county' })));
+  callers.set('wrong issuer', bearer(await signed({ 'cognito:groups': ['admin'] }, { issuer: 'https://evil.example' })));
+  callers.set('unknown municipality', bearer(await signed({ 'cognito:groups': ['municipality'], 'custom:municipality': '0399' })));
+  callers.set('unknown role', bearer(await signed({ 'cognito:groups': ['superadmin'] })));
+  callers.set('two roles', bearer(await signed({ 'cognito:groups': ['admin', 'county'], 'custom:county': '03' })));
+  callers.set('the old role attribute', bearer(await signed({ 'custom:role': 'admin' })));
+  callers.set('role without organisation', bearer(await signed({ 'cognito:groups': ['county'] })));
 }
 
 // --- The run ---------------------------------------------------------------------------
@@ -323,6 +325,7 @@ it(`${RUNS} generated requests: never 5xx, every refusal well-formed, the table 
 /** What is wrong with the answer, or undefined. */
 function check(g: Generated, answer: Answer): string | undefined {
   if (answer.status >= 500) return 'a 5xx';
+  if (g.route.public === undefined && HOSTILE_CALLERS.includes(g.caller) && answer.status < 300) return 'a hostile caller was let in';
   if (answer.status < 300) return undefined;
   const type = String(answer.headers['content-type'] ?? '');
   if (!type.startsWith('application/json')) return `refusal with content-type ${type}`;

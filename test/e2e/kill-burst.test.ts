@@ -17,7 +17,7 @@ import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../../local/emulators/account';
 import { startDynalite } from '../../local/emulators/dynamodb/dynalite';
 import { addresses, sentEmails, type StoredEmail } from '../../local/emulators/ses/ses';
 import { LOCAL_TABLE_NAME } from '../../local/stack';
-import { loadOrCreateKeys, mintToken, type LocalClaims } from '../../local/tools/tokens';
+import { claimsFor, loadOrCreateKeys, mintToken, type LocalClaims } from '../../local/tools/tokens';
 import { COUNTIES, municipalitiesOf } from '../../shared/reference';
 import { defaultMunicipalityContact } from '../../shared/notifications/default-contacts';
 import { OPEN_NOW, YEAR, shareRows } from '../support/e2e';
@@ -75,7 +75,7 @@ async function markers(): Promise<Set<string>> {
 
 it('kill -9 in a burst: every acknowledged proposal is there and its notices are sent once per recipient', { timeout: 180_000 }, async () => {
   let { stack, api, ses } = await start();
-  const admin = await token({ 'custom:role': 'admin' });
+  const admin = await token(claimsFor({ role: 'admin' }));
   const imported = await send(api, 'PUT', `/v1/years/${YEAR}/shares`, admin, { shares: shareRows(COUNTIES.map((c) => c.code)) });
   expect(imported.status).toBe(200);
 
@@ -90,7 +90,7 @@ it('kill -9 in a burst: every acknowledged proposal is there and its notices are
   };
   const lane = async () => {
     for (let p = queue.shift(); p && !killed; p = queue.shift()) {
-      const bearer = await token({ 'custom:role': 'municipality', 'custom:municipality': p.giver });
+      const bearer = await token(claimsFor({ role: 'municipality', municipality: p.giver }));
       const res = await send(api, 'POST', `/v1/years/${YEAR}/proposals`, bearer, { receiver: p.receiver, perMille: 0.1 }).catch(() => undefined);
       if (res?.status === 201 && !killed) acknowledged.push(p);
       if (acknowledged.length >= 95 && !killed) kill();

@@ -104,6 +104,7 @@ export class Explanations {
       const year = /^Y#(\d{4})/.exec(pk)?.[1] ?? '';
       const explained =
         pk.startsWith('MAIL#') || pk.startsWith('MAILLOG#') || // the notices of events
+        (pk.endsWith('#NOTIFIED') && touchedLedgers.has(`Y#${year}#${sk}`)) || // how far the follower has sent a ledger's notices
         (pk.startsWith('IDEMPOTENCY#') && after.get(id)?.state !== 'IN_FLIGHT') || // keys, all settled
         ((sk === 'VIEW' || sk === 'REPORT' || sk === 'REPORT_TOKEN') && (touchedLedgers.has(pk) || this.years.has(year))) ||
         (sk === 'CYCLE' && this.years.has(year)) ||
