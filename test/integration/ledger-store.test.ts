@@ -119,9 +119,39 @@ describe('county ledger on dynalite', () => {
     await execute(store, key, { type: 'SubmitProposal', giver, receiver, perMille: 100 }, as(giver));
     const stored = await store.load(key);
     await dynamo.client.send(new DeleteCommand({ TableName: dynamo.tableName, Key: { pk: ledgerPk(key), sk: 'VIEW' } }));
-    const rebuilt = await store.load(key);
+    // A store of its own: this one keeps the state it loaded (see the next test).
+    const rebuilt = await new DynamoLedgerStore(dynamo.client, dynamo.tableName).load(key);
     expect(rebuilt).toEqual(stored);
     await store.saveView(rebuilt);
     expect(await store.views(key.year)).toEqual([rebuilt]);
   });
+
+  it('a later load starts from the state the store loaded last: one Query, and another writer\'s events are in it', async () => {
+    const [giver, receiver] = codes as [string, string];
+    const other = new DynamoLedgerStore(dynamo.client, dynamo.tableName);
+    expect((await store.load(key)).version).toBe(1);
+    await execute(other, key, { type: 'SubmitProposal', giver, receiver, perMille: 100 }, as(giver));
+    // The view is not written after the ledger's first event (the follower does that): only the events say so.
+    const view = await store.storedView(key);
+    expect(view.version).toBe(1);
+    const requests = await countRequests(() => store.load(key));
+    expect(requests.state.version).toBe(2);
+    expect(requests.state).toEqual(fold(key, await store.events(key)));
+    expect(requests.operations).toEqual(['Query']);
+  });
 });
+
+/** What `run` returns, and the DynamoDB operations the store's client sent meanwhile. */
+async function countRequests<T>(run: () => Promise<T>): Promise<{ state: T; operations: string[] }> {
+  const operations: string[] = [];
+  const name = 'countRequests';
+  dynamo.client.middlewareStack.add((next, context) => (args) => {
+    operations.push(String(context.commandName).replace(/Command$/, ''));
+    return next(args);
+  }, { step: 'initialize', name });
+  try {
+    return { state: await run(), operations };
+  } finally {
+    dynamo.client.middlewareStack.remove(name);
+  }
+}

@@ -6,6 +6,7 @@
  * stdout/stderr, as CloudWatch Logs reads them. Each test loads the modules afresh, because
  * Powertools reads its settings (level, metrics on or off) when the logger and metrics are built.
  */
+import { createRequire } from 'node:module';
 import type { Context } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
@@ -215,11 +216,13 @@ describe('Tracer', () => {
   const region = 'eu-north-1';
   const xray = (client: { middlewareStack: { identify(): string[] } }) => client.middlewareStack.identify().some((m) => m.startsWith('XRaySDKInstrumentation'));
 
-  it('leaves SDK clients alone off Lambda (tests, the local stack), without a word', async () => {
+  it('leaves SDK clients alone off Lambda (tests, the local stack), without a word and without loading the X-Ray SDK', async () => {
     const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
     const { traced } = await import('../../shared/platform/tracer');
     expect(xray(traced(new DynamoDBClient({ region })))).toBe(false);
     expect(lines).toEqual([]);
+    // Its async hooks would slow every await of the process (shared/platform/tracer.ts).
+    expect(Object.keys(createRequire(import.meta.url).cache).filter((path) => path.includes('aws-xray-sdk-core'))).toEqual([]);
   });
 
   it('captures every call of an SDK client in Lambda with tracing on', async () => {

@@ -1,6 +1,7 @@
 /**
  * dynalite's worker thread (dynalite.ts starts it): dynalite on 127.0.0.1 with LevelDB under
- * the given path, its request accounting (capacity.ts) and its table stream (stream-tap.ts).
+ * the given path, its request accounting (capacity.ts), its table stream (stream-tap.ts)
+ * and the parsed condition expressions it keeps (expression-cache.ts).
  * It answers the main thread's requests by id: metrics, the tables to follow, sync (every
  * record of the writes answered so far has been posted) and stop.
  */
@@ -12,6 +13,7 @@ import type dynaliteDb from 'dynalite/db/index.js';
 import type dynaliteServer from 'dynalite';
 import type { DynamoMetrics } from '../metrics';
 import { countCapacity } from './capacity';
+import { cacheExpressions } from './expression-cache';
 import { openJournal } from './stream-journal';
 import { tapStreams } from './stream-tap';
 
@@ -49,6 +51,7 @@ const data = workerData as DynaliteWorkerData;
 const fromDynalite = createRequire(data.dynaliteEntry);
 const dynalite = fromDynalite('./index.js') as typeof dynaliteServer;
 const db = fromDynalite('./db/index.js') as typeof dynaliteDb;
+cacheExpressions(fromDynalite('./db/conditionParser.js'));
 
 const port = parentPort!;
 const post = (message: DynaliteMessage) => port.postMessage(message);

@@ -26,14 +26,31 @@ export function eventOfItem({ seq, at, actor, idempotencyKey, body }: Record<str
   return LedgerEventSchema.parse({ seq, at, actor, ...(idempotencyKey ? { idempotencyKey } : {}), ...(body as object) });
 }
 
+/** Ledgers whose latest state a store keeps (a process touches a year's 21 counties, a few years at most). */
+const KNOWN_LIMIT = 256;
+
 export class DynamoLedgerStore implements LedgerStore {
+  /**
+   * The latest state this store has loaded of each ledger. Events are never changed once
+   * written, so a later load only needs the events after it (one Query) instead of the view
+   * (one Get of an item that grows with the ledger's idempotency keys) and those events.
+   */
+  private readonly known = new Map<string, LedgerState>();
+
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
   ) {}
 
   async load(key: LedgerKey): Promise<LedgerState> {
-    return this.catchUp(await this.storedView(key));
+    const id = ledgerPk(key);
+    const cached = this.known.get(id);
+    const state = await this.catchUp(cached ?? (await this.storedView(key)));
+    if ((this.known.get(id)?.version ?? -1) < state.version) {
+      if (!this.known.has(id) && this.known.size >= KNOWN_LIMIT) this.known.clear();
+      this.known.set(id, state);
+    }
+    return state;
   }
 
   async storedView(key: LedgerKey): Promise<LedgerState> {

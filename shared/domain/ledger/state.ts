@@ -69,10 +69,27 @@ export function idempotencyScope(actor: Actor, key: string): string {
 
 /** Applies one event. Pure: returns a new state and leaves the old one untouched. */
 export function evolve(state: LedgerState, event: LedgerEvent): LedgerState {
-  const next: LedgerState = { ...state, version: event.seq };
-  if (event.idempotencyKey) {
-    next.idempotency = { ...state.idempotency, [idempotencyScope(event.actor, event.idempotencyKey)]: event.seq };
+  return step(state, event, event.idempotencyKey ? { ...state.idempotency } : state.idempotency);
+}
+
+/**
+ * Applies the events in order. Pure like `evolve`, but the idempotency map (one entry per
+ * keyed command, the bulk of a busy ledger's state) is copied once, not once per event.
+ */
+export function fold(key: LedgerKey, events: Iterable<LedgerEvent>, from: LedgerState = emptyLedger(key)): LedgerState {
+  let state = from;
+  let own: Record<string, number> | undefined;
+  for (const event of events) {
+    if (event.idempotencyKey && !own) own = { ...state.idempotency };
+    state = step(state, event, own ?? state.idempotency);
   }
+  return state;
+}
+
+/** `evolve` onto `idempotency`, the map the new state gets: the event's key is added to it in place. */
+function step(state: LedgerState, event: LedgerEvent, idempotency: Record<string, number>): LedgerState {
+  const next: LedgerState = { ...state, version: event.seq, idempotency };
+  if (event.idempotencyKey) idempotency[idempotencyScope(event.actor, event.idempotencyKey)] = event.seq;
   /** Changes one proposal; `drop` names fields that no longer apply (left out, not set to undefined). */
   const touch = (giver: string, change: Partial<Proposal>, drop: (keyof Proposal)[] = []): void => {
     const current: Partial<Proposal> = { ...state.proposals[giver]! };
@@ -150,10 +167,4 @@ export function evolve(state: LedgerState, event: LedgerEvent): LedgerState {
       break;
   }
   return next;
-}
-
-export function fold(key: LedgerKey, events: Iterable<LedgerEvent>, from: LedgerState = emptyLedger(key)): LedgerState {
-  let state = from;
-  for (const event of events) state = evolve(state, event);
-  return state;
 }
