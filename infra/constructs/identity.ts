@@ -175,7 +175,9 @@ export class Identity extends Construct {
       authFlows: { userSrp: true },
       oAuth: {
         flows: { authorizationCodeGrant: true, implicitCodeGrant: false, clientCredentials: false },
-        scopes: [cognito.OAuthScope.OPENID, cognito.OAuthScope.EMAIL, cognito.OAuthScope.PROFILE],
+        // COGNITO_ADMIN (aws.cognito.signin.user.admin): the access token may call Cognito's
+        // user API for the user themselves; the web app registers an administrator's TOTP with it.
+        scopes: [cognito.OAuthScope.OPENID, cognito.OAuthScope.EMAIL, cognito.OAuthScope.PROFILE, cognito.OAuthScope.COGNITO_ADMIN],
         callbackUrls: [`${props.webAppUrl}/inloggad`],
         logoutUrls: [`${props.webAppUrl}/`],
       },

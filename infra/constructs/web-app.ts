@@ -117,7 +117,8 @@ export class WebApp extends Construct {
             "img-src 'self' data:",
             "font-src 'self'",
             // The OIDC client fetches discovery and keys from the issuer (cognito-idp) and
-            // exchanges the code at the Cognito domain's token endpoint.
+            // exchanges the code at the Cognito domain's token endpoint; an administrator
+            // registers TOTP at cognito-idp (AssociateSoftwareToken, VerifySoftwareToken, …).
             `connect-src 'self' ${identity.domainUrl} https://cognito-idp.${region}.amazonaws.com`,
             "object-src 'none'",
             "base-uri 'self'",

@@ -3,6 +3,7 @@ import { passedMilestoneProblems } from '../domain/calendar-change';
 import { beyondHorizonProblems } from '../domain/calendar-horizon';
 import { cycleMilestones } from '../domain/cycle';
 import { countyReports, phaseOf } from '../domain/phase';
+import { ENDED_UNFINISHED, failureMessage } from '../domain/workflow-failure';
 import { log } from '../platform/logger';
 import type { CalendarPatch, CycleView } from '../schemas/api';
 import type { CycleRecord } from '../schemas/cycle';
@@ -36,7 +37,14 @@ export async function getCycle({ app, year, now }: Input): Promise<CycleView> {
     counties: countyReports(views),
     workflow: await workflowView(app, record),
     milestones: cycleMilestones(calendar).map((m) => ({ ...m, doneAt: record?.done?.[m.id] ?? null })),
+    failure: failureView(record),
   };
+}
+
+/** The failure the workflow last recorded, until a new execution plans the year. */
+function failureView(record: CycleRecord | undefined): CycleView['failure'] {
+  const failure = record?.failure;
+  return failure ? { at: failure.at, error: failure.error, message: failureMessage(failure.error, failure.cause), step: failure.state ?? null } : null;
 }
 
 async function workflowView(app: CycleContext, record: CycleRecord | undefined): Promise<CycleView['workflow']> {
@@ -102,8 +110,6 @@ export async function launchYear(app: CycleContext, year: number, now: string): 
   return startExecution(app, year);
 }
 
-/** Statuses of an execution that ended without finishing the year: the next start makes a new one. */
-const ENDED_UNFINISHED: ReadonlySet<string> = new Set(['FAILED', 'TIMED_OUT', 'ABORTED']);
 /** A bound on the search, far above any real year's restarts. */
 const MAX_ATTEMPTS = 100;
 

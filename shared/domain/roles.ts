@@ -27,6 +27,13 @@ export function roleOfClaims(claims: Record<string, unknown>): Role | undefined 
 }
 
 /**
+ * A claim of the ID token of an administrator signed in without TOTP (the trigger adds it,
+ * value `missing`): the web app shows the page that registers TOTP. It grants nothing; the
+ * API reads roles from the groups only.
+ */
+export const ADMIN_TOTP_CLAIM = 'omf:admin_totp';
+
+/**
  * The groups a signed-in user's tokens carry: all of them, except `admin` for an
  * administrator without TOTP. Cognito's MFA is per pool and optional here (municipal
  * officers sign in with a password alone); a user with TOTP registered is asked for a code

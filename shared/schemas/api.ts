@@ -264,6 +264,11 @@ export const CycleView = z
      * recomputed reminders included; the county warning too), with when each was acted on (null: not yet).
      */
     milestones: z.array(z.object({ id: z.string(), kind: z.string(), at: Instant, doneAt: Instant.nullable() })),
+    /**
+     * The last failure the workflow recorded (null: none, or a new execution has planned the
+     * year since): when, the error's name and message, and the step it stopped in (Swedish).
+     */
+    failure: z.object({ at: Instant, error: z.string(), message: z.string(), step: z.string().nullable() }).nullable(),
   })
   .meta({ id: 'Cycle' });
 export type CycleView = z.infer<typeof CycleView>;

@@ -153,7 +153,7 @@ describe('Security headers', () => {
     expect(security.ContentSecurityPolicy.Override).toBe(true);
   });
 
-  it('CSP: connect-src is the app, the Cognito domain and the cognito-idp endpoint of the region', () => {
+  it('CSP: connect-src is the app, the Cognito domain and the cognito-idp endpoint of the region (OIDC, and registering TOTP)', () => {
     expect(directives('connect-src')).toBe(
       `'self' https://<${domainId}>.auth.<AWS::Region>.amazoncognito.com https://cognito-idp.<AWS::Region>.amazonaws.com`,
     );
@@ -279,7 +279,7 @@ describe('Cognito for the web app', () => {
       GenerateSecret: false,
       AllowedOAuthFlowsUserPoolClient: true,
       AllowedOAuthFlows: ['code'],
-      AllowedOAuthScopes: ['openid', 'email', 'profile'],
+      AllowedOAuthScopes: ['openid', 'email', 'profile', 'aws.cognito.signin.user.admin'],
       ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
       SupportedIdentityProviders: ['COGNITO'],
       PreventUserExistenceErrors: 'ENABLED',

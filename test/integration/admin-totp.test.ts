@@ -5,7 +5,6 @@
  * at every sign-in. cognito-local does not run the trigger itself on sign-in, so the test
  * calls the handler with the event Cognito sends; the user's MFA state is the API's own.
  */
-import { createHmac } from 'node:crypto';
 import {
   AdminAddUserToGroupCommand,
   AdminCreateUserCommand,
@@ -17,7 +16,9 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import type { Context, PreTokenGenerationTriggerEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN_TOTP_CLAIM } from '../../shared/domain/roles';
 import { startCognitoLocal, type LocalCognito } from '../support/cognito-local';
+import { totp } from '../support/totp';
 
 let cognito: LocalCognito;
 let handler: (event: PreTokenGenerationTriggerEvent, context: Context, callback: () => void) => Promise<PreTokenGenerationTriggerEvent>;
@@ -47,8 +48,8 @@ async function user(email: string, group: string): Promise<string> {
   return username;
 }
 
-/** The groups the trigger lets into the tokens of `username`, who is in `groups`. */
-async function granted(username: string, groups: string[]): Promise<string[]> {
+/** What the trigger answers for `username`, who is in `groups`. */
+async function override(username: string, groups: string[]) {
   const event = {
     version: '1',
     triggerSource: 'TokenGeneration_Authentication',
@@ -59,27 +60,20 @@ async function granted(username: string, groups: string[]): Promise<string[]> {
     request: { userAttributes: { sub: username }, groupConfiguration: { groupsToOverride: groups, iamRolesToOverride: [], preferredRole: undefined } },
     response: { claimsOverrideDetails: {} },
   } as unknown as PreTokenGenerationTriggerEvent;
-  const result = await handler(event, {} as Context, () => {});
-  return result.response.claimsOverrideDetails?.groupOverrideDetails?.groupsToOverride ?? groups;
+  return (await handler(event, {} as Context, () => {})).response.claimsOverrideDetails;
 }
 
-/** RFC 6238 with SHA-1, 6 digits, 30 s: what an authenticator app shows for a base32 secret. */
-function totp(secret: string, nowMs = Date.now()): string {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-  let bits = '';
-  for (const c of secret.replace(/=+$/, '').toUpperCase()) bits += alphabet.indexOf(c).toString(2).padStart(5, '0');
-  const key = Buffer.from(bits.match(/.{8}/g)!.map((b) => Number.parseInt(b, 2)));
-  const counter = Buffer.alloc(8);
-  counter.writeBigUInt64BE(BigInt(Math.floor(nowMs / 30_000)));
-  const hmac = createHmac('sha1', key).update(counter).digest();
-  const offset = hmac[hmac.length - 1]! & 0xf;
-  return String((hmac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000).padStart(6, '0');
+/** The groups the trigger lets into the tokens of `username`, who is in `groups`. */
+async function granted(username: string, groups: string[]): Promise<string[]> {
+  return (await override(username, groups))?.groupOverrideDetails?.groupsToOverride ?? groups;
 }
 
 describe('the admin role and TOTP', () => {
   it('is left out of the tokens of an administrator without TOTP, and in once TOTP is registered', async () => {
     const admin = await user('admin@kommun.example.se', 'admin');
     expect(await granted(admin, ['admin'])).toEqual([]);
+    // The web app reads this claim to show the page that registers TOTP.
+    expect((await override(admin, ['admin']))?.claimsToAddOrOverride).toEqual({ [ADMIN_TOTP_CLAIM]: 'missing' });
 
     // What the administrator does once (README): sign in, register the authenticator app.
     const auth = await cognito.client.send(
@@ -91,6 +85,7 @@ describe('the admin role and TOTP', () => {
     await cognito.client.send(new SetUserMFAPreferenceCommand({ AccessToken: accessToken, SoftwareTokenMfaSettings: { Enabled: true, PreferredMfa: true } }));
 
     expect(await granted(admin, ['admin'])).toEqual(['admin']);
+    expect((await override(admin, ['admin']))?.claimsToAddOrOverride).toBeUndefined();
   });
 
   it('leaves the officers’ groups alone, without asking Cognito', async () => {

@@ -4,7 +4,7 @@
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import { AppConfig } from '../../web/src/config';
-import { clearSession, currentUser, rememberReturn, setToken, takeReturn } from '../../web/src/session';
+import { accessToken, clearSession, currentUser, rememberReturn, setAccessToken, setToken, takeReturn } from '../../web/src/session';
 
 const store = new Map<string, string>();
 (globalThis as { sessionStorage?: unknown }).sessionStorage = {
@@ -43,6 +43,18 @@ describe('the session', () => {
     expect(currentUser(1_900_000_000_000)).toEqual({ role: 'municipality', municipality: '0360', name: 'Åsa Öberg' });
     setToken(jwt({ 'cognito:groups': ['county'], 'custom:county': '03', email: 'k@lst.example.se' }));
     expect(currentUser()).toEqual({ role: 'county', county: '03', name: 'k@lst.example.se' });
+  });
+
+  it('knows an administrator signed in without TOTP by the trigger’s claim (no role), and keeps the access token until sign-out', () => {
+    setToken(jwt({ 'cognito:groups': [], 'omf:admin_totp': 'missing', email: 'eva@lst.example.se' }));
+    setAccessToken('access');
+    expect(currentUser()).toEqual({ role: 'admin-without-totp', name: 'eva@lst.example.se' });
+    expect(accessToken()).toBe('access');
+    // The claim grants nothing beside a role: the role wins.
+    setToken(jwt({ 'cognito:groups': ['county'], 'custom:county': '03', 'omf:admin_totp': 'missing', name: 'K' }));
+    expect(currentUser()).toEqual({ role: 'county', county: '03', name: 'K' });
+    clearSession();
+    expect(accessToken()).toBeUndefined();
   });
 
   it('has no user without a token, with an expired one, or with unknown claims; signing out clears it', () => {

@@ -11,6 +11,7 @@ import { AnswerCheck, AnswerForm, AnswerSent, MunicipalityStart, ProposalPage, P
 import { AdminRoutes } from './pages/admin-lazy';
 import { LocalClockPage } from './pages/local-clock';
 import { LocalSignIn } from './pages/sign-in';
+import { TotpPage } from './pages/totp-lazy';
 import { clearSession, currentUser, rememberReturn, takeReturn, type SessionUser } from './session';
 import { municipalityName } from './words';
 
@@ -93,7 +94,7 @@ function NotFound() {
   );
 }
 
-function SignedIn({ user }: { user: SessionUser }) {
+function SignedIn({ user }: { user: Exclude<SessionUser, { role: 'admin-without-totp' }> }) {
   if (user.role === 'admin') return <AdminRoutes />;
   if (user.role === 'county') {
     const county = user.county;
@@ -166,7 +167,8 @@ function Shell({ config }: { config: AppConfig }) {
     if (config.auth.kind === 'local') page = <LocalSignIn expired={expired} onSignedIn={signedIn} />;
     else page = <CognitoRedirect config={config} />;
     if (!expired) rememberReturn(url);
-  } else page = <SignedIn user={user} />;
+  } else if (user.role === 'admin-without-totp') page = <TotpPage config={config} account={user.name} onSignOut={signOut} />;
+  else page = <SignedIn user={user} />;
   return (
     <Layout user={path === '/logga-in' ? undefined : user} onSignOut={signOut} localClock={config.clock !== undefined}>
       <FocusOnNavigate />

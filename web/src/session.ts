@@ -3,15 +3,19 @@
  * session ends when the tab closes; signing out removes it. The claims are read for display
  * and for which pages to show; the API checks the token itself.
  */
-import { roleOfClaims } from '../../shared/domain/roles';
+import { ADMIN_TOTP_CLAIM, roleOfClaims } from '../../shared/domain/roles';
 
 const TOKEN_KEY = 'omf.token';
+/** On AWS: the access token too, for Cognito's user API (registering TOTP), never sent to the API. */
+const ACCESS_KEY = 'omf.access';
 const RETURN_KEY = 'omf.return';
 
 export type SessionUser =
   | { role: 'municipality'; municipality: string; name: string }
   | { role: 'county'; county: string; name: string }
-  | { role: 'admin'; name: string };
+  | { role: 'admin'; name: string }
+  /** An administrator signed in without TOTP (ADMIN_TOTP_CLAIM): no role until TOTP is registered. */
+  | { role: 'admin-without-totp'; name: string };
 
 export function token(): string | undefined {
   return sessionStorage.getItem(TOKEN_KEY) ?? undefined;
@@ -21,8 +25,17 @@ export function setToken(value: string): void {
   sessionStorage.setItem(TOKEN_KEY, value);
 }
 
+export function accessToken(): string | undefined {
+  return sessionStorage.getItem(ACCESS_KEY) ?? undefined;
+}
+
+export function setAccessToken(value: string): void {
+  sessionStorage.setItem(ACCESS_KEY, value);
+}
+
 export function clearSession(): void {
   sessionStorage.removeItem(TOKEN_KEY);
+  sessionStorage.removeItem(ACCESS_KEY);
 }
 
 function claims(jwt: string): Record<string, unknown> | undefined {
@@ -52,7 +65,7 @@ export function currentUser(nowMs = Date.now()): SessionUser | undefined {
     case 'admin':
       return { role: 'admin', name };
     default:
-      return undefined;
+      return c[ADMIN_TOTP_CLAIM] === 'missing' ? { role: 'admin-without-totp', name } : undefined;
   }
 }
 

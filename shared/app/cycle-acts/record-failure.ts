@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { failureMessage } from '../../domain/workflow-failure';
 import { log } from '../../platform/logger';
 import { failureNotice } from '../../notifications/cycle-messages';
 import type { FailureInput } from '../../workflow/contract';
@@ -30,24 +31,13 @@ export async function recordFailure(app: ActContext, { year, error }: FailureInp
     return {
       ...current,
       failure: { id, at: now, error: name, cause, state: doing },
-      workflow: { ...current.workflow, status: 'FAILED', state: `Stoppat av ett fel (${name}) under steget: ${doing ?? 'okänt'} Felet: ${messageOf(name, cause)}` },
+      workflow: { ...current.workflow, status: 'FAILED', state: `Stoppat av ett fel (${name}) under steget: ${doing ?? 'okänt'} Felet: ${failureMessage(name, cause)}` },
     };
   });
   log.error('year failed', { year, error: name, cause, executionArn });
   const failure = record.failure!;
   await sendAll(app, [
-    failureNotice(year, { at: failure.at, error: name, cause: messageOf(name, cause), state: doing, executionArn, id }, await app.contacts.load(), app.appUrl),
+    failureNotice(year, { at: failure.at, error: name, cause: failureMessage(name, cause), state: doing, executionArn, id }, await app.contacts.load(), app.appUrl),
   ]);
   return { year, error: name, recorded: failure.at };
-}
-
-/** The message of a Lambda error's Cause (`{"errorType", "errorMessage", "trace"}`), or the Cause as it is. */
-function messageOf(name: string, cause: string): string {
-  try {
-    const parsed = JSON.parse(cause) as { errorMessage?: unknown };
-    if (typeof parsed?.errorMessage === 'string') return parsed.errorMessage;
-  } catch {
-    // Not JSON: a States.* error's Cause is plain text.
-  }
-  return cause || name;
 }

@@ -4,6 +4,7 @@
  * the API's own CSV parser and amount parser), starting the year, moving a milestone,
  * importing the e-mail contacts, and the e-mails the year has sent.
  */
+import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import { Route, Router, useLocation } from 'preact-iso';
 import type { CycleView, SentMailList, SentMailView, ShareList } from '../../../shared/schemas/api';
@@ -17,6 +18,7 @@ import { loadYear, type YearInfo } from '../year';
 import { moveRefusal, previewContacts, previewShares, type ContactsPreview, type Preview } from '../admin-forms';
 import { stockholmFields, stockholmInstant } from '../stockholm';
 import { municipalityName } from '../words';
+import { ENDED_UNFINISHED } from '../../../shared/domain/workflow-failure';
 
 // --- Words ------------------------------------------------------------------------------
 
@@ -69,6 +71,36 @@ async function loadOverview(): Promise<Overview> {
 
 /** Whether the year's workflow has been started (GET cycle answers before that too, with the default calendar). */
 const started = (cycle: CycleView | undefined): boolean => cycle !== undefined && cycle.workflow.status !== 'NOT_STARTED';
+/** The year's execution ended without finishing the year: it can be started again (docs/workflow.md "Failures"). */
+const stopped = (cycle: CycleView | undefined): boolean => cycle !== undefined && ENDED_UNFINISHED.has(cycle.workflow.status);
+
+/** What stopped the year, in words: the recorded failure, or only how the execution ended. */
+function failureRows(cycle: CycleView): { key: string; value: string }[] {
+  const f = cycle.failure;
+  if (!f) return [{ key: 'Arbetsflöde', value: WORKFLOW_WORDS[cycle.workflow.status] ?? cycle.workflow.status }];
+  return [
+    { key: 'När', value: formatInstant(f.at) },
+    { key: 'Under steget', value: f.step ?? 'Okänt' },
+    { key: 'Fel', value: `${f.message} (${f.error})` },
+  ];
+}
+
+/** The year page's notice of a stopped year, with the way to start it again. */
+function Stopped({ cycle }: { cycle: CycleView }) {
+  return (
+    <div class="inset">
+      <h2 class="heading-m">Året har stoppats av ett fel</h2>
+      <p class="body">Arbetsflödet avbröts innan året var klart. Det som redan är gjort finns kvar.</p>
+      <SummaryList rows={failureRows(cycle)} />
+      <p class="body">Rätta orsaken först (till exempel e-posttjänsten), och starta sedan året igen. Året fortsätter där det stoppades.</p>
+      <p class="body">
+        <a class="button" role="button" href="/starta">
+          Starta året igen
+        </a>
+      </p>
+    </div>
+  );
+}
 
 interface TimelineItem {
   id: string;
@@ -171,6 +203,7 @@ function AdminYear() {
         </>
       ) : (
         cycle && <>
+          {stopped(cycle) && <Stopped cycle={cycle} />}
           <h2 class="heading-m">Läge</h2>
           <SummaryList
             rows={[
@@ -345,62 +378,84 @@ function StartYear() {
   const { route } = useLocation();
   const data = useLoad(loadOverview);
   const [errors, setErrors] = useState<FieldError[]>([]);
-  useTitle('Starta året', errors.length > 0);
-  const heading = <PageHeading caption="Administratör">Starta året</PageHeading>;
+  const again = data.state === 'ok' && stopped(data.data.info.cycle);
+  const title = again ? 'Starta året igen' : 'Starta året';
+  useTitle(title, errors.length > 0);
+  const heading = <PageHeading caption="Administratör">{title}</PageHeading>;
   if (data.state === 'loading') return <>{heading}<Loading /></>;
   if (data.state === 'error') return <>{heading}<Problem message={data.message} /></>;
   const { info, shares } = data.data;
   const start = async () => {
     try {
       await api('POST', `/v1/years/${info.year}/cycle`);
-      sessionStorage.setItem('omf.started', JSON.stringify({ year: info.year }));
+      sessionStorage.setItem('omf.started', JSON.stringify({ year: info.year, again }));
       route('/startat');
     } catch (error) {
       if (error instanceof SessionExpired) return;
       setErrors([{ message: error instanceof ApiError ? error.message : 'Något gick fel. Försök igen om en stund.' }]);
     }
   };
+  const button = (
+    <button type="button" class="button" onClick={() => void start()}>
+      {title}
+    </button>
+  );
+  let body: ComponentChildren;
+  if (info.cycle && stopped(info.cycle)) {
+    body = (
+      <>
+        <SummaryList rows={[{ key: 'Andelsår', value: String(info.year) }, ...failureRows(info.cycle)]} />
+        <div class="inset">
+          <p class="body">Kontrollera att orsaken är rättad. När året startas igen fortsätter det där det stoppades: det som redan är gjort görs inte om, och ingen får samma e-post två gånger.</p>
+        </div>
+        {button}
+      </>
+    );
+  } else if (started(info.cycle)) body = <p class="body">Andelsår {info.year} är redan startat.</p>;
+  else {
+    body = (
+      <>
+        <SummaryList
+          rows={[
+            { key: 'Andelsår', value: String(info.year) },
+            { key: 'Preliminära andelar', value: shares.shares.length === 0 ? 'Inga inlästa' : `${shares.shares.length} kommuner` },
+            ...(info.cycle
+              ? [
+                  { key: 'Publicering', value: formatInstant(info.cycle.calendar.publishAt) },
+                  { key: 'Sista dag för förslag', value: formatInstant(info.cycle.calendar.deadline) },
+                  { key: 'Länsrapporterna senast', value: formatInstant(info.cycle.calendar.countyReportAt) },
+                  { key: 'Slutliga andelar', value: formatInstant(info.cycle.calendar.finalizeAt) },
+                ]
+              : []),
+          ]}
+        />
+        <div class="inset">
+          <p class="body">När året startas följer tjänsten kalendern och skickar e-post till kommuner och länsstyrelser vid publiceringen. Tidpunkter som inte har passerats kan flyttas efteråt.</p>
+        </div>
+        {button}
+      </>
+    );
+  }
   return (
     <>
       <a class="back-link" href="/">Tillbaka</a>
       <ErrorSummary errors={errors} />
       {heading}
-      {started(info.cycle) ? (
-        <p class="body">Andelsår {info.year} är redan startat.</p>
-      ) : (
-        <>
-          <SummaryList
-            rows={[
-              { key: 'Andelsår', value: String(info.year) },
-              { key: 'Preliminära andelar', value: shares.shares.length === 0 ? 'Inga inlästa' : `${shares.shares.length} kommuner` },
-              ...(info.cycle
-                ? [
-                    { key: 'Publicering', value: formatInstant(info.cycle.calendar.publishAt) },
-                    { key: 'Sista dag för förslag', value: formatInstant(info.cycle.calendar.deadline) },
-                    { key: 'Länsrapporterna senast', value: formatInstant(info.cycle.calendar.countyReportAt) },
-                    { key: 'Slutliga andelar', value: formatInstant(info.cycle.calendar.finalizeAt) },
-                  ]
-                : []),
-            ]}
-          />
-          <div class="inset">
-            <p class="body">När året startas följer tjänsten kalendern och skickar e-post till kommuner och länsstyrelser vid publiceringen. Tidpunkter som inte har passerats kan flyttas efteråt.</p>
-          </div>
-          <button type="button" class="button" onClick={() => void start()}>
-            Starta året
-          </button>
-        </>
-      )}
+      {body}
     </>
   );
 }
 
 function YearStarted() {
-  const done = readStored<{ year?: number }>('omf.started', {});
-  useTitle('Året är startat');
+  const done = readStored<{ year?: number; again?: boolean }>('omf.started', {});
+  const title = done.again ? 'Året är startat igen' : 'Året är startat';
+  useTitle(title);
   return (
     <>
-      <Panel title="Året är startat">{done.year !== undefined && <>Andelsår {done.year}.</>}</Panel>
+      <Panel title={title}>
+        {done.year !== undefined && <>Andelsår {done.year}.</>}
+        {done.again && <> Arbetsflödet fortsätter där det stoppades.</>}
+      </Panel>
       <p class="body">
         <a href="/">Se året och kalendern</a>
       </p>
