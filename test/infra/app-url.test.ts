@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildApp, STACK_NAME } from '../../infra/build';
 import { FOLLOWER_FUNCTION } from '../../infra/constructs/ledger-follower';
+import { SWEEP_FUNCTION } from '../../infra/constructs/notice-sweep';
 import { APP_URL_ENV } from '../../infra/constructs/notifications';
 import { ENTRY_METADATA_KEY } from '../../infra/metadata';
 import { BadContextError } from '../../infra/constructs/web-app';
@@ -86,7 +87,7 @@ function dependencyCycle(template: Record<string, any>): string[] | undefined {
 }
 
 /** Functions that send notices: the ledger follower and the workflow's mailing tasks. */
-const SENDERS = [FOLLOWER_FUNCTION, TASKS.publish, TASKS.remind, TASKS.tellDeadlineMoved, TASKS.close, TASKS.warnCounty, TASKS.autoSubmit, TASKS.sendReports, TASKS.finalize, TASKS.recordFailure];
+const SENDERS = [FOLLOWER_FUNCTION, SWEEP_FUNCTION, TASKS.publish, TASKS.remind, TASKS.tellDeadlineMoved, TASKS.close, TASKS.warnCounty, TASKS.autoSubmit, TASKS.sendReports, TASKS.finalize, TASKS.recordFailure];
 
 describe('the web app’s address, by default the distribution’s', () => {
   const { template } = synth();
