@@ -108,7 +108,7 @@ function report(run: RushRun, check: ReturnType<typeof checkLedger>, view: strin
   const commands = samples.filter((s) => !s.op.startsWith('read') && s.op !== 'county list');
   const ms = (q: number, of = samples) => `${quantile(of.map((s) => s.ms), q).toFixed(0)} ms`;
   const serverErrors = samples.filter((s) => s.status >= 500).length;
-  const line = (label: string, value: string | number) => console.log(`  ${label.padEnd(34)}${value}`);
+  const line = (label: string, value: string | number) => console.log(`  ${label.padEnd(34)} ${value}`);
   console.log('');
   line('requests', `${samples.length} in ${run.seconds.toFixed(1)} s (${(samples.length / run.seconds).toFixed(0)}/s), ${commands.length} commands`);
   line('by status', Object.entries(byStatus).map(([s, n]) => `${s}: ${n}`).join(', '));

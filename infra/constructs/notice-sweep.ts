@@ -1,10 +1,10 @@
-import { type CfnResource, Duration, Stack, TimeZone, Validations } from 'aws-cdk-lib';
+import { Duration, TimeZone } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import { Construct } from 'constructs';
+import { schedulerInvokeRole } from './scheduler-role';
 import { DomainFunction, entryOf, missingEntries } from './function';
 import type { Notifications } from './notifications';
 import { acknowledgeTableIndexes } from './workflow';
@@ -47,21 +47,7 @@ export class NoticeSweep extends Construct {
     props.notifications.connectSender(this.function);
     acknowledgeTableIndexes(this, props.table);
 
-    const stack = Stack.of(this);
-    const role = new iam.Role(this, 'InvokeRole', {
-      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
-        conditions: {
-          StringEquals: {
-            'aws:SourceAccount': stack.account,
-            'aws:SourceArn': stack.formatArn({ service: 'scheduler', resource: 'schedule-group', resourceName: 'default' }),
-          },
-        },
-      }),
-    });
-    Validations.of(role).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::<${stack.getLogicalId(this.function.node.defaultChild as CfnResource)}.Arn>:*]`,
-      reason: 'Qualified ARNs (versions, aliases) of the one sweep function; the Scheduler target grants them.',
-    });
+    const role = schedulerInvokeRole(this, this.function, 'sweep');
 
     this.schedule = new scheduler.Schedule(this, 'Daily', {
       description: 'Sends missing ledger notices every day, 04:00 Europe/Stockholm',

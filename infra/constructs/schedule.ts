@@ -1,12 +1,12 @@
-import { type CfnResource, Duration, Stack, TimeZone, Validations } from 'aws-cdk-lib';
+import { Duration, TimeZone, Validations } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { schedulerInvokeRole } from './scheduler-role';
 import { TASKS } from '../../shared/workflow/contract';
 import { DomainFunction, entryOf, missingEntries } from './function';
 import type { Notifications } from './notifications';
@@ -62,23 +62,7 @@ export class YearlySchedule extends Construct {
     acknowledgeExecutionWildcard(props.stateMachine, [this.startNext]);
     acknowledgeTableIndexes(this, props.table);
 
-    // Scheduler's role (instead of the target's stack-level default): it may invoke this
-    // one function, and only EventBridge Scheduler of this account's default group assumes it.
-    const stack = Stack.of(this);
-    const role = new iam.Role(this, 'InvokeRole', {
-      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
-        conditions: {
-          StringEquals: {
-            'aws:SourceAccount': stack.account,
-            'aws:SourceArn': stack.formatArn({ service: 'scheduler', resource: 'schedule-group', resourceName: 'default' }),
-          },
-        },
-      }),
-    });
-    Validations.of(role).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::<${stack.getLogicalId(this.startNext.node.defaultChild as CfnResource)}.Arn>:*]`,
-      reason: 'Qualified ARNs (versions, aliases) of the one start-next function; the Scheduler target grants them.',
-    });
+    const role = schedulerInvokeRole(this, this.startNext, 'start-next');
 
     this.deadLetters = new sqs.Queue(this, 'DeadLetters', {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
