@@ -1,4 +1,4 @@
-import type { Calendar } from './calendar';
+import { CALENDAR_LABELS as LABELS, reminderLabel, type Calendar } from './calendar';
 import { TIME_ZONE } from './stockholm-time';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -12,13 +12,6 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  */
 const CALENDAR_HORIZON_DAYS = 350;
 
-const LABELS = {
-  publishAt: 'Publiceringstidpunkten (publishAt)',
-  deadline: 'Sista svarsdag (deadline)',
-  countyReportAt: 'Länsrapporten (countyReportAt)',
-  finalizeAt: 'Fastställandet (finalizeAt)',
-} as const;
-
 const dateOf = (instant: number): string => new Intl.DateTimeFormat('sv-SE', { timeZone: TIME_ZONE, dateStyle: 'long' }).format(instant);
 
 /**
@@ -31,7 +24,7 @@ export function beyondHorizonProblems(calendar: Calendar, start: string): string
   const limit = Date.parse(start) + CALENDAR_HORIZON_DAYS * DAY_MS;
   const instants: [string, string][] = [
     [LABELS.publishAt, calendar.publishAt],
-    ...calendar.reminders.map((r, i): [string, string] => [`Påminnelse ${i + 1} (reminders[${i}])`, r]),
+    ...calendar.reminders.map((r, i): [string, string] => [reminderLabel(i), r]),
     [LABELS.deadline, calendar.deadline],
     [LABELS.countyReportAt, calendar.countyReportAt],
     [LABELS.finalizeAt, calendar.finalizeAt],

@@ -126,14 +126,15 @@ export function milestones(calendar: Calendar): { name: MilestoneName; at: strin
   ];
 }
 
-const LABELS = {
+/** How a calendar's fields are named in refusals (Swedish, with the field's API name). */
+export const CALENDAR_LABELS = {
   publishAt: 'Publiceringstidpunkten (publishAt)',
   deadline: 'Sista svarsdag (deadline)',
   countyReportAt: 'Länsrapporten (countyReportAt)',
   finalizeAt: 'Fastställandet (finalizeAt)',
 } as const;
 
-const reminderLabel = (i: number) => `Påminnelse ${i + 1} (reminders[${i}])`;
+export const reminderLabel = (i: number) => `Påminnelse ${i + 1} (reminders[${i}])`;
 
 /** Normalised value, or undefined after recording why it is unusable. */
 function checkInstant(value: unknown, label: string, problems: string[]): string | undefined {
@@ -159,10 +160,10 @@ function checkBefore(a: string | undefined, aLabel: string, b: string | undefine
 export function calendarProblems(calendar: Calendar): string[] {
   const problems: string[] = [];
   const c = (calendar ?? {}) as Partial<Record<keyof Calendar, unknown>>;
-  const publishAt = checkInstant(c.publishAt, LABELS.publishAt, problems);
-  const deadline = checkInstant(c.deadline, LABELS.deadline, problems);
-  const countyReportAt = checkInstant(c.countyReportAt, LABELS.countyReportAt, problems);
-  const finalizeAt = checkInstant(c.finalizeAt, LABELS.finalizeAt, problems);
+  const publishAt = checkInstant(c.publishAt, CALENDAR_LABELS.publishAt, problems);
+  const deadline = checkInstant(c.deadline, CALENDAR_LABELS.deadline, problems);
+  const countyReportAt = checkInstant(c.countyReportAt, CALENDAR_LABELS.countyReportAt, problems);
+  const finalizeAt = checkInstant(c.finalizeAt, CALENDAR_LABELS.finalizeAt, problems);
 
   let reminders: (string | undefined)[] = [];
   if (c.reminders === undefined) problems.push('Påminnelser (reminders) saknas.');
@@ -170,13 +171,13 @@ export function calendarProblems(calendar: Calendar): string[] {
   else reminders = c.reminders.map((r, i) => checkInstant(r, reminderLabel(i), problems));
 
   // Normalised strings share one fixed format, so string order is time order.
-  checkBefore(publishAt, LABELS.publishAt, deadline, LABELS.deadline, problems);
+  checkBefore(publishAt, CALENDAR_LABELS.publishAt, deadline, CALENDAR_LABELS.deadline, problems);
   reminders.forEach((r, i) => {
-    checkBefore(publishAt, LABELS.publishAt, r, reminderLabel(i), problems);
-    checkBefore(r, reminderLabel(i), deadline, LABELS.deadline, problems);
+    checkBefore(publishAt, CALENDAR_LABELS.publishAt, r, reminderLabel(i), problems);
+    checkBefore(r, reminderLabel(i), deadline, CALENDAR_LABELS.deadline, problems);
     if (i > 0) checkBefore(reminders[i - 1], reminderLabel(i - 1), r, reminderLabel(i), problems);
   });
-  checkBefore(deadline, LABELS.deadline, countyReportAt, LABELS.countyReportAt, problems);
-  checkBefore(countyReportAt, LABELS.countyReportAt, finalizeAt, LABELS.finalizeAt, problems);
+  checkBefore(deadline, CALENDAR_LABELS.deadline, countyReportAt, CALENDAR_LABELS.countyReportAt, problems);
+  checkBefore(countyReportAt, CALENDAR_LABELS.countyReportAt, finalizeAt, CALENDAR_LABELS.finalizeAt, problems);
   return problems;
 }
