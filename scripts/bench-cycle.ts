@@ -293,7 +293,7 @@ function report(result: YearRunResult, probe: Probe, template: Record<string, an
         `(estimate) → ${usd(gb * PRICES.storageGbMonth)}/month at $0.25/GB-month, PITR ${usd(gb * PRICES.pitrGbMonth)}/month at $0.20/GB-month;`);
   } else out('  Per month, not per year-run: DynamoDB storage ($0.25/GB-month) and PITR ($0.20/GB-month): table size not read;');
   out('  CloudWatch Logs ($0.50/GB ingested, storage per GB-month): not measured (POWERTOOLS_LOG_LEVEL=WARN here); the handlers log a line per notice, the');
-  out('  state machine its events with data (level ALL): a few MB for a year, i.e. well under $0.01.');
+  out('  state machine its events without their data (level ALL, includeExecutionData false): a few MB for a year, i.e. well under $0.01.');
 }
 
 function fail(message: string): never {
