@@ -47,6 +47,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { LocalStackMetrics } from '../local/emulators/metrics';
+import { seededRandom } from './seeded-random';
 
 const NOW = '2027-09-01T10:00:00Z';
 const YEAR = 2028;
@@ -154,17 +155,6 @@ class Semaphore {
   }
 }
 
-/** Deterministic randomness, so two runs do the same mix (mulberry32). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Session {
   label: string;
@@ -227,7 +217,7 @@ async function session(options: Options, label: string, rate: number, measureRaw
     await server.request('reset');
 
     // --- The API under load -------------------------------------------------------------
-    const random = prng(options.seed);
+    const random = seededRandom(options.seed);
     const limit = new Semaphore(options.concurrency);
     const samples: Sample[] = [];
     let nextSlot = 0;

@@ -23,6 +23,7 @@ import { eventOfItem, ledgerPk } from '../shared/adapters/dynamodb/ledger-store'
 import { approvedProposals, fold, liveProposals, shareLines, type LedgerState } from '../shared/domain/ledger';
 import { sum } from '../shared/domain/per-mille';
 import type { LedgerEvent } from '../shared/schemas/ledger';
+import { seededRandom } from './seeded-random';
 
 export const RUSH_YEAR = 2028;
 /** Inside share year 2028's submission window. */
@@ -68,7 +69,7 @@ export async function rush(setup: RushSetup, { seconds, thinkMs, seed = 1 }: { s
   const givers = codes.filter((_, i) => i % 3 !== 0);
   const agent = new Agent({ keepAlive: true, maxSockets: codes.length + 1 });
   const run: RushRun = { samples: [], acknowledged: [], networkErrors: 0, seconds };
-  const random = mulberry32(seed);
+  const random = seededRandom(seed);
   const until = performance.now() + seconds * 1000;
   const pause = () => sleep(thinkMs * (0.5 + random()));
   const call = callerOf(setup.apiUrl, agent, run);
@@ -251,14 +252,3 @@ export function quantile(values: readonly number[], q: number): number {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** A small seeded generator, so a run's choices repeat with its seed (timing still varies). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

@@ -1,10 +1,11 @@
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { deadLetterQueue } from './dead-letter-queue';
 import { DomainFunction, entryOf, missingEntries } from './function';
 import type { Notifications } from './notifications';
 import { CYCLE_SK } from '../../shared/adapters/dynamodb/cycle-keys';
@@ -62,15 +63,7 @@ export class LedgerFollower extends Construct {
     notifications.connectSender(this.function);
     acknowledgeTableIndexes(this, table);
 
-    this.deadLetters = new sqs.Queue(this, 'DeadLetters', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    Validations.of(this.deadLetters).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason: 'This queue is itself the dead-letter queue of the ledger follower; its messages alarm and are handled by an operator.',
-    });
+    this.deadLetters = deadLetterQueue(this, 'the ledger follower');
 
     this.function.addEventSource(
       new DynamoEventSource(table, {

@@ -1,11 +1,12 @@
-import { Duration, TimeZone, Validations } from 'aws-cdk-lib';
+import { Duration, TimeZone } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { deadLetterQueue } from './dead-letter-queue';
 import { schedulerInvokeRole } from './scheduler-role';
 import { TASKS } from '../../shared/workflow/contract';
 import { DomainFunction, entryOf, missingEntries } from './function';
@@ -64,15 +65,7 @@ export class YearlySchedule extends Construct {
 
     const role = schedulerInvokeRole(this, this.startNext, 'start-next');
 
-    this.deadLetters = new sqs.Queue(this, 'DeadLetters', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    Validations.of(this.deadLetters).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason: 'This queue is itself the dead-letter queue of the yearly schedule; its messages alarm and are handled by an operator.',
-    });
+    this.deadLetters = deadLetterQueue(this, 'the yearly schedule');
 
     this.schedule = new scheduler.Schedule(this, 'StartNextYearSchedule', {
       description: 'Starts cycle-<next year> every 1 August, 08:00 Europe/Stockholm',
