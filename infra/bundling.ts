@@ -5,9 +5,9 @@
  * - ESM, target node22, platform node: the Lambda runtime (Node.js 22) runs the bundle as is.
  * - mainFields module first: dependencies' ESM builds, which esbuild can tree-shake (their
  *   CommonJS builds it cannot); minified.
- * - Source maps linked, without the sources' content: the stack traces keep file and line
- *   (NODE_OPTIONS=--enable-source-maps), and the map stays small to ship and to parse at
- *   start (Node parses it when the module loads).
+ * - No source maps: under --enable-source-maps Node parses the map as the module loads, 11–21
+ *   ms of every cold start (measured by `npm run bench:cold`); the functions keep their names
+ *   instead (keepNames), so a stack trace still says which function threw.
  * - The AWS SDK is bundled (pinned in package.json, tree-shaken and minified), not taken from
  *   the runtime: measured by `npm run bench:cold`, a bundled client is cheaper to import than
  *   the same client loaded from node_modules (its many CommonJS files, as the runtime has
@@ -24,11 +24,22 @@ export const LAMBDA_BUNDLING = {
   // Minified, but functions keep their names: the workflow tasks log and report their act by name.
   keepNames: true,
   treeShaking: true,
-  sourcemap: true,
-  sourcesContent: false,
+  sourcemap: false,
   /** Nothing is left to the runtime: the SDK ships with the function. */
   external: [] as string[],
   /** esbuild's warnings, not its summary of every file written (the CDK CLI's default is info). */
   logLevel: 'warning',
   banner: { js: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);" },
 } as const;
+
+/**
+ * Whether the bundle holds the Powertools Tracer (and the X-Ray SDK it brings), which records
+ * each AWS SDK call as an X-Ray subsegment: the deployment setting `traceAwsCalls`
+ * (infra/settings.ts), replaced in the code at bundle time (shared/platform/tracer.ts), so
+ * that without it esbuild leaves the Tracer out. It costs every cold start about 115 KB and
+ * 13–20 ms (`npm run bench:cold` prints both ways); the functions' own X-Ray segments (active
+ * tracing) do not need it.
+ */
+export function awsCallTracingDefine(traceAwsCalls: boolean): Record<string, string> {
+  return { 'process.env.OMF_TRACE_AWS_CALLS': JSON.stringify(String(traceAwsCalls)) };
+}

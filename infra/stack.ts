@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { CfnOutput, Lazy, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { Api } from './constructs/api';
+import { TRACE_AWS_CALLS_CONTEXT } from './constructs/function';
 import { Identity } from './constructs/identity';
 import { LedgerFollower } from './constructs/ledger-follower';
 import { NoticeSweep, SWEEP_FUNCTION } from './constructs/notice-sweep';
@@ -37,6 +38,8 @@ export class OmfordelningStack extends Stack {
   constructor(scope: Construct, id: string, props: OmfordelningStackProps) {
     super(scope, id, props);
     const { settings } = props;
+    // Before any function is built: each one reads it for its bundle (infra/constructs/function.ts).
+    this.node.setContext(TRACE_AWS_CALLS_CONTEXT, settings.traceAwsCalls);
     this.storage = new Storage(this, 'Storage', { backupRetentionDays: settings.backupRetentionDays });
     // Setting appUrl; without it, the distribution's own address.
     const { appUrl } = settings;

@@ -5,8 +5,9 @@
  * function in functions/ is bundled exactly as the CDK app bundles it (LAMBDA_BUNDLING, the
  * object DomainFunction reads) and, for comparison, naively (no minification, no tree
  * shaking, the packages' CommonJS builds). Then each bundle is imported and its handler
- * called once, in a fresh Node process (`scripts/cold-start.mjs`, with
- * --enable-source-maps as DomainFunction sets it), `--runs` times; the median is printed.
+ * called once, in a fresh Node process (`scripts/cold-start.mjs`), `--runs` times; the
+ * median is printed. Also bundled as with the setting traceAwsCalls (the Powertools Tracer in
+ * the bundle), whose cold start is printed beside ("traced ms"): what that setting costs.
  *
  * Beside them, in the same run and bundled the same way:
  * - an empty handler;
@@ -18,7 +19,8 @@
  *
  * The first call does no I/O: an API function gets an API Gateway v2 request without
  * credentials (401 before any AWS call; the public routes answer 200 from memory), a
- * workflow task an input its contract refuses, the stream follower an empty batch. The
+ * workflow task an input its contract refuses, the stream follower an empty batch, the
+ * sign-in trigger a municipality's sign-in (its groups kept, Cognito not asked). The
  * environment points every AWS endpoint at a closed local port, so a call that did reach
  * for the network would fail at once and show in the "first call" column.
  *
@@ -26,8 +28,9 @@
  * machine (the load average is printed) weighs on all of them alike.
  *
  * Every process gets the environment a deployed function has, as far as it changes what loads:
- * Lambda's own variables, so Powertools sees a Lambda execution environment (the Tracer is on,
- * as with the functions' active tracing) and X-Ray's SDK starts in its Lambda mode at import.
+ * Lambda's own variables, so Powertools sees a Lambda execution environment (in the traced
+ * bundles the Tracer is on, as with the functions' active tracing, and X-Ray's SDK starts in its
+ * Lambda mode at import).
  *
  * Targets (issue 10): every bundle ≤ 150 KB, read as the bundle without the AWS SDK ("no-SDK
  * KB"; the SDK is bundled for speed, and one minified DynamoDB client alone is 323 KB: see
@@ -55,6 +58,10 @@ const CLIENTS: Record<string, { imports: string; create: string }> = {
   },
   '@aws-sdk/client-ses': { imports: "import { SESClient } from '@aws-sdk/client-ses';", create: 'new SESClient({})' },
   '@aws-sdk/client-sfn': { imports: "import { SFNClient } from '@aws-sdk/client-sfn';", create: 'new SFNClient({})' },
+  '@aws-sdk/client-cognito-identity-provider': {
+    imports: "import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';",
+    create: 'new CognitoIdentityProviderClient({})',
+  },
 };
 
 const ENV: NodeJS.ProcessEnv = {
@@ -67,6 +74,8 @@ const ENV: NodeJS.ProcessEnv = {
   AWS_SECRET_ACCESS_KEY: 'bench',
   // A closed port: a call that reaches for AWS fails at once instead of waiting on the network.
   AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
+  // One attempt: the SDK's retries would add their backoff (the sweep's first call reads the table).
+  AWS_MAX_ATTEMPTS: '1',
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   // What Lambda sets in a deployed function (Node.js 22, 512 MB, JSON logs at INFO, active tracing).
   AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x',
@@ -103,7 +112,7 @@ async function main(): Promise<void> {
     const subject = (bundle: Bundle, event: unknown = {}): Subject => ({ bundle, event, times: [] });
     const entries = Object.fromEntries(names.map((name) => [name, join(ROOT, 'functions', name, 'index.ts')]));
     const bundled = async (variant: Variant) => bundleHandlers(entries, join(work, variant), variant);
-    const [deployed, naive, runtimeSdk] = await Promise.all([bundled('deployed'), bundled('naive'), bundled('runtime-sdk')]);
+    const [deployed, traced, naive, runtimeSdk] = await Promise.all([bundled('deployed'), bundled('traced'), bundled('naive'), bundled('runtime-sdk')]);
     const functions = names.map((name) => {
       const deployedBundle = found(deployed, name);
       return {
@@ -111,6 +120,7 @@ async function main(): Promise<void> {
         naive: found(naive, name),
         clients: Object.keys(CLIENTS).filter((p) => deployedBundle.sdkPackages.includes(p)),
         deployed: subject(deployedBundle, eventFor(name)),
+        traced: subject(found(traced, name), eventFor(name)),
         runtimeSdk: subject(found(runtimeSdk, name), eventFor(name)),
       };
     });
@@ -135,7 +145,7 @@ async function main(): Promise<void> {
 
     const subjects = [
       empty,
-      ...functions.flatMap((f) => (values['runtime-sdk'] ? [f.deployed, f.runtimeSdk] : [f.deployed])),
+      ...functions.flatMap((f) => (values['runtime-sdk'] ? [f.deployed, f.traced, f.runtimeSdk] : [f.deployed, f.traced])),
       ...[...baselines.values()].flatMap((b) => [b.bundled, b.runtimeSdk]),
     ];
     const bundledAt = performance.now();
@@ -162,12 +172,12 @@ async function main(): Promise<void> {
       return [
         f.name,
         kb(f.deployed.bundle.bytes),
-        kb(f.deployed.bundle.mapBytes),
         kb(f.naive.bytes),
         kb(f.runtimeSdk.bundle.bytes),
         f.clients.map((c) => c.replace('@aws-sdk/', '').replace('client-', '')).join(',') || '–',
         ms.toFixed(1),
         ...(values['runtime-sdk'] ? [median(f.runtimeSdk.times).toFixed(1)] : []),
+        median(f.traced.times).toFixed(1),
         baseline.toFixed(1),
         emptyMs.toFixed(1),
         met.map(mark).join(' '),
@@ -177,12 +187,12 @@ async function main(): Promise<void> {
     const head = [
       'function',
       'bundle KB',
-      'map KB',
       'naive KB',
       'no-SDK KB',
       'SDK clients',
       'cold ms',
       ...(values['runtime-sdk'] ? ['cold ms, SDK from node_modules'] : []),
+      'traced ms',
       'SDK base ms',
       'empty ms',
       'targets',
@@ -197,6 +207,7 @@ async function main(): Promise<void> {
     );
     console.log('cold: import + first call. SDK base: a handler that only creates those clients (the empty handler where there are none).');
     console.log('naive: no minification, no tree shaking. no-SDK: as deployed but with the AWS SDK left to the runtime.');
+    console.log('traced: cold ms as deployed with the setting traceAwsCalls (the Powertools Tracer and the X-Ray SDK in the bundle; not a target).');
     console.log('');
     console.log('The same SDK clients, bundled (as deployed) or imported from node_modules (as from the Node.js 22 runtime):');
     console.log(
@@ -222,6 +233,10 @@ async function main(): Promise<void> {
 /** A first call that does no I/O (see the header). */
 function eventFor(name: string): unknown {
   if (name === 'follow-ledger') return { Records: [] };
+  // A municipality's sign-in: its groups are kept as they are, without asking Cognito.
+  if (name === 'pre-token-generation') {
+    return { userPoolId: 'eu-north-1_bench', userName: 'bench', request: { groupConfiguration: { groupsToOverride: ['municipality'] }, userAttributes: {} }, response: {} };
+  }
   // Every task's input has a numeric year (optional for cycle-start-next): a text is refused.
   if (name.startsWith('cycle-')) return { year: 'not a year' };
   const now = Date.now();
@@ -274,7 +289,7 @@ function clientOf(sdkPackage: string): { imports: string; create: string } {
 
 function coldStart(file: string, event: unknown): Promise<{ ms: number; outcome: string }> {
   return new Promise((done, fail) => {
-    execFile(process.execPath, ['--enable-source-maps', RUNNER, file, JSON.stringify(event)], { env: ENV, cwd: tmpdir() }, (error, stdout, stderr) => {
+    execFile(process.execPath, [RUNNER, file, JSON.stringify(event)], { env: ENV, cwd: tmpdir() }, (error, stdout, stderr) => {
       const line = stdout.split('\n').find((l) => l.startsWith('COLD '));
       if (!line) return fail(new Error(`${file}: no measurement (${error?.message ?? ''})\n${stderr.slice(-2000)}`));
       done(JSON.parse(line.slice(5)));

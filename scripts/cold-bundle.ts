@@ -1,12 +1,14 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { build, type BuildOptions, type Metafile } from 'esbuild';
-import { LAMBDA_BUNDLING } from '../infra/bundling';
+import { LAMBDA_BUNDLING, awsCallTracingDefine } from '../infra/bundling';
 
 /** How a handler is bundled for `npm run bench:cold`. */
 export type Variant =
-  /** As the CDK app deploys it (LAMBDA_BUNDLING). */
+  /** As the CDK app deploys it by default (LAMBDA_BUNDLING, AWS calls not traced). */
   | 'deployed'
+  /** As deployed with the setting traceAwsCalls: the Powertools Tracer in the bundle. */
+  | 'traced'
   /** LAMBDA_BUNDLING with the AWS SDK left out: imported from node_modules at run time, as from the runtime's copy. */
   | 'runtime-sdk'
   /** Everything bundled, no minification, no tree shaking, the packages' default (CommonJS) builds. */
@@ -16,17 +18,17 @@ export interface Bundle {
   /** The bundle's index.mjs. */
   file: string;
   bytes: number;
-  /** Its source map, 0 if none. */
-  mapBytes: number;
   /** The AWS SDK packages the bundle contains or imports (@aws-sdk/client-dynamodb, @aws-sdk/lib-dynamodb, …). */
   sdkPackages: string[];
 }
 
 const { bundle, platform, format, target, banner, logLevel } = LAMBDA_BUNDLING;
+const AS_DEPLOYED: BuildOptions = { ...LAMBDA_BUNDLING, external: [...LAMBDA_BUNDLING.external], mainFields: [...LAMBDA_BUNDLING.mainFields], define: awsCallTracingDefine(false) };
 const OPTIONS: Record<Variant, BuildOptions> = {
-  deployed: { ...LAMBDA_BUNDLING, external: [...LAMBDA_BUNDLING.external], mainFields: [...LAMBDA_BUNDLING.mainFields] },
-  'runtime-sdk': { ...LAMBDA_BUNDLING, external: [...LAMBDA_BUNDLING.external, '@aws-sdk/*'], mainFields: [...LAMBDA_BUNDLING.mainFields] },
-  naive: { bundle, platform, format, target, banner, logLevel, minify: false, treeShaking: false },
+  deployed: AS_DEPLOYED,
+  traced: { ...AS_DEPLOYED, define: awsCallTracingDefine(true) },
+  'runtime-sdk': { ...AS_DEPLOYED, external: [...LAMBDA_BUNDLING.external, '@aws-sdk/*'] },
+  naive: { bundle, platform, format, target, banner, logLevel, minify: false, treeShaking: false, define: awsCallTracingDefine(false) },
 };
 
 /**
@@ -48,8 +50,7 @@ export async function bundleHandlers(entries: Record<string, string>, outdir: st
       const file = join(outdir, name, 'index.mjs');
       const output = outputs.find(([path]) => path.endsWith(`/${name}/index.mjs`))?.[1];
       if (!output) throw new Error(`esbuild wrote no bundle for ${name}`);
-      const mapBytes = options.sourcemap ? statSync(`${file}.map`).size : 0;
-      return [name, { file, bytes: statSync(file).size, mapBytes, sdkPackages: sdkPackagesOf(output) }];
+      return [name, { file, bytes: statSync(file).size, sdkPackages: sdkPackagesOf(output) }];
     }),
   );
 }

@@ -3,7 +3,7 @@
  * One cold start, run by `npm run bench:cold` in a fresh Node process (plain JavaScript, so
  * no TypeScript loader sits in the measured process):
  *
- *   node --enable-source-maps scripts/cold-start.mjs <bundle.mjs> <event JSON>
+ *   node scripts/cold-start.mjs <bundle.mjs> <event JSON>
  *
  * imports the bundle, calls its handler once with the event and prints one line
  * `COLD {"ms": …, "outcome": "…"}`: the time of import and first call, and what the call

@@ -8,7 +8,7 @@ import { LogLevel, NodejsFunction, OutputFormat, type BundlingOptions } from 'aw
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { ENTRY_METADATA_KEY } from '../metadata';
-import { LAMBDA_BUNDLING } from '../bundling';
+import { LAMBDA_BUNDLING, awsCallTracingDefine } from '../bundling';
 
 /** Absolute path of the repository root (this file lives in infra/constructs/). */
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -24,6 +24,12 @@ export function missingEntries(names: readonly string[]): string[] {
   return names.filter((name) => !existsSync(join(REPO_ROOT, entryOf(name))));
 }
 
+/**
+ * Context key under which the stack puts the setting `traceAwsCalls` (infra/stack.ts), for
+ * every DomainFunction below it: each function's bundle then holds the Powertools Tracer.
+ */
+export const TRACE_AWS_CALLS_CONTEXT = 'omfordelning:traceAwsCalls';
+
 export interface DomainFunctionProps {
   /** Folder under functions/; the code is `functions/<name>/index.ts`, exporting `handler`. */
   name: string;
@@ -37,7 +43,8 @@ export interface DomainFunctionProps {
 
 /**
  * One Lambda handler with the project's defaults: Node.js 22 on arm64 (cheaper per ms),
- * X-Ray tracing, structured JSON logs kept a month, bundled as LAMBDA_BUNDLING says.
+ * X-Ray tracing (the function's own segments; its AWS SDK calls too where the stack traces
+ * them), structured JSON logs kept a month, bundled as LAMBDA_BUNDLING says.
  */
 export class DomainFunction extends Construct {
   readonly handler: NodejsFunction;
@@ -78,11 +85,8 @@ export class DomainFunction extends Construct {
       loggingFormat: lambda.LoggingFormat.JSON,
       applicationLogLevelV2: lambda.ApplicationLogLevel.INFO,
       systemLogLevelV2: lambda.SystemLogLevel.WARN,
-      environment: {
-        NODE_OPTIONS: '--enable-source-maps',
-        ...props.environment,
-      },
-      bundling: cdkBundling(),
+      ...(props.environment && { environment: props.environment }),
+      bundling: cdkBundling(this.node.tryGetContext(TRACE_AWS_CALLS_CONTEXT) === true),
     });
 
     const cfn = this.handler.node.defaultChild as lambda.CfnFunction;
@@ -107,7 +111,7 @@ export class DomainFunction extends Construct {
  * runs on platform node; `bundleAwsSDK` stops it from making `@aws-sdk/*` external by default,
  * so the externals are exactly LAMBDA_BUNDLING's.
  */
-export function cdkBundling(): BundlingOptions {
+export function cdkBundling(traceAwsCalls: boolean): BundlingOptions {
   const b = LAMBDA_BUNDLING;
   return {
     format: { esm: OutputFormat.ESM, cjs: OutputFormat.CJS }[b.format],
@@ -116,7 +120,7 @@ export function cdkBundling(): BundlingOptions {
     minify: b.minify,
     keepNames: b.keepNames,
     sourceMap: b.sourcemap,
-    sourcesContent: b.sourcesContent,
+    define: awsCallTracingDefine(traceAwsCalls),
     bundleAwsSDK: true,
     externalModules: [...b.external],
     banner: b.banner.js,

@@ -114,10 +114,11 @@ describe('Route functions', () => {
           Variables: {
             TABLE_NAME: { Ref: TABLE_ID },
             MAIL_FROM: expect.stringContaining('@'),
-            NODE_OPTIONS: '--enable-source-maps',
           },
         },
       });
+      // No source maps to parse at start (infra/bundling.ts).
+      expect(fn.Properties.Environment.Variables, id).not.toHaveProperty('NODE_OPTIONS');
     }
   });
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { App, Stack } from 'aws-cdk-lib';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { DomainFunction, REPO_ROOT, cdkBundling, entryOf } from '../../infra/constructs/function';
+import { DomainFunction, REPO_ROOT, TRACE_AWS_CALLS_CONTEXT, cdkBundling, entryOf } from '../../infra/constructs/function';
 import { LAMBDA_BUNDLING } from '../../infra/bundling';
 import { bundleHandlers, type Bundle } from '../../scripts/cold-bundle';
 
@@ -27,14 +27,14 @@ const benchBundles = () =>
 
 describe('one way to bundle a Lambda (infra/bundling.ts)', () => {
   it('gives NodejsFunction every option of LAMBDA_BUNDLING, the SDK included', () => {
-    expect(cdkBundling()).toEqual({
+    expect(cdkBundling(false)).toEqual({
       format: 'esm',
       target: LAMBDA_BUNDLING.target,
       mainFields: LAMBDA_BUNDLING.mainFields,
       minify: LAMBDA_BUNDLING.minify,
       keepNames: LAMBDA_BUNDLING.keepNames,
       sourceMap: LAMBDA_BUNDLING.sourcemap,
-      sourcesContent: LAMBDA_BUNDLING.sourcesContent,
+      define: { 'process.env.OMF_TRACE_AWS_CALLS': '"false"' },
       bundleAwsSDK: true,
       externalModules: LAMBDA_BUNDLING.external,
       banner: LAMBDA_BUNDLING.banner.js,
@@ -53,11 +53,30 @@ describe('one way to bundle a Lambda (infra/bundling.ts)', () => {
     const asset = readdirSync(outdir).find((entry) => entry.startsWith('asset.') && readdirSync(join(outdir, entry)).includes('index.mjs'));
     expect(asset).toBeDefined();
     const deployed = join(outdir, asset as string);
-    expect(readdirSync(deployed).sort()).toEqual(['index.mjs', 'index.mjs.map']);
+    expect(readdirSync(deployed)).toEqual(['index.mjs']);
 
     const health = (await benchBundles()).get('health');
     expect(readFileSync(join(deployed, 'index.mjs'), 'utf8')).toBe(readFileSync(health?.file ?? '', 'utf8'));
-    expect(JSON.parse(readFileSync(join(deployed, 'index.mjs.map'), 'utf8'))).not.toHaveProperty('sourcesContent');
+  });
+});
+
+describe('tracing the AWS calls (setting traceAwsCalls)', () => {
+  // What the Tracer's bundle holds and a bundle without it cannot: its capture of SDK v3 clients.
+  const holdsTracer = (code: string) => code.includes('captureAWSv3Client');
+
+  it('puts the Powertools Tracer in a bundle only where the stack traces AWS calls', { timeout: 120_000 }, async () => {
+    const bundleOf = (traceAwsCalls: boolean | undefined) => {
+      const outdir = scratch(`bundling-trace-${traceAwsCalls}`);
+      const stack = new Stack(new App({ outdir, context: { 'aws:cdk:bundling-stacks': ['**'] } }), 'Tracing');
+      if (traceAwsCalls !== undefined) stack.node.setContext(TRACE_AWS_CALLS_CONTEXT, traceAwsCalls);
+      new DomainFunction(stack, 'Get', { name: 'get-cycle' });
+      (stack.node.root as App).synth();
+      const asset = readdirSync(outdir).find((entry) => entry.startsWith('asset.') && readdirSync(join(outdir, entry)).includes('index.mjs'));
+      return readFileSync(join(outdir, asset as string, 'index.mjs'), 'utf8');
+    };
+    expect(holdsTracer(bundleOf(true))).toBe(true);
+    expect(holdsTracer(bundleOf(false))).toBe(false);
+    expect(holdsTracer(bundleOf(undefined))).toBe(false);
   });
 });
 

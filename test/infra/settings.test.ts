@@ -45,6 +45,7 @@ describe('required settings', () => {
     [{ migrationsverketMailbox: 'mv' }, /^migrationsverketMailbox ska vara en e-postadress/],
     [{ alarmEmail: 'drift' }, /^alarmEmail ska vara en e-postadress/],
     [{ backupRetentionDays: '30' }, /^backupRetentionDays ska vara ett heltal mellan 36 och 36500/],
+    [{ traceAwsCalls: 'yes' }, /^traceAwsCalls ska vara true eller false, inte yes\.$/],
   ])('refuse %j before anything is built', (context, message) => {
     const attempt = () => build(context);
     expect(attempt).toThrow(BadContextError);
