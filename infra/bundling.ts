@@ -1,3 +1,5 @@
+import { openApiDocument } from '../shared/http/openapi';
+
 /**
  * How every Lambda handler is bundled, in esbuild's own terms: the CDK app (DomainFunction)
  * and `npm run bench:cold` both read this object, so what is measured is what is deployed.
@@ -33,13 +35,21 @@ export const LAMBDA_BUNDLING = {
 } as const;
 
 /**
- * Whether the bundle holds the Powertools Tracer (and the X-Ray SDK it brings), which records
- * each AWS SDK call as an X-Ray subsegment: the deployment setting `traceAwsCalls`
- * (infra/settings.ts), replaced in the code at bundle time (shared/platform/tracer.ts), so
- * that without it esbuild leaves the Tracer out. It costs every cold start about 115 KB and
- * 13–20 ms (`npm run bench:cold` prints both ways); the functions' own X-Ray segments (active
- * tracing) do not need it.
+ * What the bundler writes into the code (esbuild's `define`), the same for every function:
+ *
+ * - OMF_TRACE_AWS_CALLS: whether the bundle holds the Powertools Tracer (and the X-Ray SDK it
+ *   brings), which records each AWS SDK call as an X-Ray subsegment: the deployment setting
+ *   `traceAwsCalls` (infra/settings.ts, read in shared/platform/tracer.ts). Without it esbuild
+ *   leaves the Tracer out: it costs every cold start about 115 KB and 15–20 ms
+ *   (`npm run bench:cold` prints both ways); the functions' own X-Ray segments (active
+ *   tracing) do not need it.
+ * - OMF_OPENAPI_DOCUMENT: the API's OpenAPI document as JSON, generated here from ROUTES, so
+ *   the `openapi` function answers with a constant (functions/openapi/index.ts) instead of
+ *   loading every schema and zod's JSON Schema generator to build the same document again.
  */
-export function awsCallTracingDefine(traceAwsCalls: boolean): Record<string, string> {
-  return { 'process.env.OMF_TRACE_AWS_CALLS': JSON.stringify(String(traceAwsCalls)) };
+export function bundleDefines(traceAwsCalls: boolean): Record<string, string> {
+  return {
+    'process.env.OMF_TRACE_AWS_CALLS': JSON.stringify(String(traceAwsCalls)),
+    OMF_OPENAPI_DOCUMENT: JSON.stringify(JSON.stringify(openApiDocument())),
+  };
 }

@@ -8,7 +8,7 @@ import { LogLevel, NodejsFunction, OutputFormat, type BundlingOptions } from 'aw
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { ENTRY_METADATA_KEY } from '../metadata';
-import { LAMBDA_BUNDLING, awsCallTracingDefine } from '../bundling';
+import { LAMBDA_BUNDLING, bundleDefines } from '../bundling';
 
 /** Absolute path of the repository root (this file lives in infra/constructs/). */
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -120,7 +120,7 @@ export function cdkBundling(traceAwsCalls: boolean): BundlingOptions {
     minify: b.minify,
     keepNames: b.keepNames,
     sourceMap: b.sourcemap,
-    define: awsCallTracingDefine(traceAwsCalls),
+    define: bundleDefines(traceAwsCalls),
     bundleAwsSDK: true,
     externalModules: [...b.external],
     banner: b.banner.js,

@@ -5,8 +5,9 @@ import { pathToFileURL } from 'node:url';
 import { App, Stack } from 'aws-cdk-lib';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { DomainFunction, REPO_ROOT, TRACE_AWS_CALLS_CONTEXT, cdkBundling, entryOf } from '../../infra/constructs/function';
-import { LAMBDA_BUNDLING } from '../../infra/bundling';
+import { LAMBDA_BUNDLING, bundleDefines } from '../../infra/bundling';
 import { bundleHandlers, type Bundle } from '../../scripts/cold-bundle';
+import { openApiDocument } from '../../shared/http/openapi';
 
 const dirs: string[] = [];
 const scratch = (name: string) => {
@@ -34,7 +35,7 @@ describe('one way to bundle a Lambda (infra/bundling.ts)', () => {
       minify: LAMBDA_BUNDLING.minify,
       keepNames: LAMBDA_BUNDLING.keepNames,
       sourceMap: LAMBDA_BUNDLING.sourcemap,
-      define: { 'process.env.OMF_TRACE_AWS_CALLS': '"false"' },
+      define: bundleDefines(false),
       bundleAwsSDK: true,
       externalModules: LAMBDA_BUNDLING.external,
       banner: LAMBDA_BUNDLING.banner.js,
@@ -77,6 +78,21 @@ describe('tracing the AWS calls (setting traceAwsCalls)', () => {
     expect(holdsTracer(bundleOf(true))).toBe(true);
     expect(holdsTracer(bundleOf(false))).toBe(false);
     expect(holdsTracer(bundleOf(undefined))).toBe(false);
+  });
+});
+
+describe('the openapi function', () => {
+  it('answers, bundled, with the document ROUTES make, written into it at bundle time', { timeout: 60_000 }, async () => {
+    const outdir = scratch('bundling-openapi');
+    const bundle = (await bundleHandlers({ openapi: join(REPO_ROOT, entryOf('openapi')) }, outdir, 'deployed')).get('openapi');
+    if (!bundle) throw new Error('no openapi bundle');
+    const code = readFileSync(bundle.file, 'utf8');
+    // The constant, not the generator: zod's JSON Schema conversion is not in the bundle.
+    expect(code).not.toContain('toJSONSchema');
+    const { handler } = await import(pathToFileURL(bundle.file).href);
+    const result = await handler();
+    expect(result.statusCode).toBe(200);
+    expect(JSON.parse(result.body)).toEqual(openApiDocument());
   });
 });
 

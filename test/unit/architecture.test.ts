@@ -61,8 +61,8 @@ describe('the routes', () => {
   });
 
   const standalone: RouteSpec[] = ROUTES.filter(isStandalone);
-  it('has standalone routes only where nothing is parsed or refused (health, the counties)', () => {
-    expect(standalone.map((r) => r.name)).toEqual(['health', 'list-counties']);
+  it('has standalone routes only where nothing is parsed or refused (health, the OpenAPI document, the counties)', () => {
+    expect(standalone.map((r) => r.name)).toEqual(['health', 'openapi', 'list-counties']);
     for (const r of standalone) expect([r.public, r.params, r.query, r.body, r.errors]).toEqual([true, undefined, undefined, undefined, []]);
   });
 
