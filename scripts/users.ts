@@ -70,7 +70,7 @@ function readContacts(path: string, admins: string[]) {
     const problems = parsed.error.issues.map((i) => (i.path.length ? `${fieldName(i.path)}: ${i.message}` : i.message));
     throw new UsersInputError(`Kontaktfilen ${path} har fel (formatet är det för PUT /v1/contacts): ${problems.join(' ')}`);
   }
-  const bad = admins.find((a) => !ContactsImportBody.shape.administrators.unwrap().shape.mailbox.safeParse(a).success);
+  const bad = admins.find((a) => !ContactsImportBody.shape.administrators.def.innerType.shape.mailbox.safeParse(a).success);
   if (bad) throw new UsersInputError(`--admin ${bad} är ingen e-postadress.`);
   return desiredUsers(normaliseContactsImport(parsed.data), admins);
 }

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2WithJWTAuthorizer as ApiEvent, APIGatewayProxyStructuredResultV2 as ApiResult, Context } from 'aws-lambda';
-import type { ZodType } from 'zod';
+import type { ZodMiniType } from 'zod/mini';
 import { IdempotencyKeyReusedError, LedgerBusyError, Refusal } from '../app/errors';
 import { RuleError } from '../domain/errors';
 import { findCounty, findMunicipality } from '../reference';
@@ -48,9 +48,9 @@ type Spec<B, P, Q, D> = Shape<B, P, Q> &
   );
 
 interface Shape<B, P, Q> {
-  body?: ZodType<B>;
-  params?: ZodType<P>;
-  query?: ZodType<Q>;
+  body?: ZodMiniType<B>;
+  params?: ZodMiniType<P>;
+  query?: ZodMiniType<Q>;
   /** Accept CSV bodies (`text/csv`) as text: the body schema then receives the string. */
   acceptsText?: boolean;
 }
@@ -226,7 +226,7 @@ function parseBody<B>(event: ApiEvent, spec: Shape<B, unknown, unknown>, bytes: 
   return parse(spec.body, json, 'Förfrågan har fel innehåll.', 'body');
 }
 
-function parse<T>(schema: ZodType<T> | undefined, input: unknown, message: string, where: Place): T {
+function parse<T>(schema: ZodMiniType<T> | undefined, input: unknown, message: string, where: Place): T {
   if (!schema) return input as T;
   const result = schema.safeParse(input, { error: swedishErrors(where) });
   if (result.success) return result.data;

@@ -1,5 +1,5 @@
-import * as z from 'zod';
-import type { ZodObject, ZodType } from 'zod';
+import * as z from 'zod/mini';
+import type { ZodMiniObject, ZodMiniType } from 'zod/mini';
 import {
   AmendProposalBody,
   AuditList,
@@ -55,18 +55,18 @@ export interface RouteSpec {
   standalone?: true;
   summary: string;
   description?: string;
-  params?: ZodObject;
-  query?: ZodObject;
+  params?: ZodMiniObject;
+  query?: ZodMiniObject;
   /** The body the handler parses (JSON, or the text of a CSV body when `acceptsText`). */
-  body?: ZodType;
+  body?: ZodMiniType;
   /** An empty body is accepted (as `{}`), so the document says the body is optional. */
   bodyOptional?: boolean;
   /** Accept CSV bodies (`text/csv`) as text: the body schema then receives the string. */
   acceptsText?: boolean;
   /** The body by media type as documented, when it is not simply `body` as JSON. */
-  documentedBody?: Record<string, ZodType>;
+  documentedBody?: Record<string, ZodMiniType>;
   /** Success status, its schema and any further media types (CSV). */
-  ok: { status: 200 | 201; description: string; schema: ZodType; also?: Record<string, ZodType> };
+  ok: { status: 200 | 201; description: string; schema: ZodMiniType; also?: Record<string, ZodMiniType> };
   /** A 201 route that answers 200 with the same schema when the thing already existed. */
   existed?: string;
   /** Refusals this route may answer with. */
@@ -74,7 +74,7 @@ export interface RouteSpec {
 }
 
 const COMMAND_ERRORS: ErrorStatus[] = [400, 403, 404, 409, 422, 503];
-const OpenApiDocument = z.looseObject({ openapi: z.string() }).meta({ id: 'OpenApiDocument' });
+const OpenApiDocument = z.looseObject({ openapi: z.string() }).register(z.globalRegistry, { id: 'OpenApiDocument' });
 
 export const ROUTES = [
   { name: 'health', method: 'GET', path: '/v1/health', public: true, standalone: true, summary: 'Hälsokontroll', ok: { status: 200, description: 'Tjänsten svarar.', schema: Health }, errors: [] },
@@ -182,7 +182,7 @@ export const ROUTES = [
     name: 'get-report', method: 'GET', path: '/v1/years/{year}/counties/{county}/report',
     summary: 'Länsrapporten som JSON, eller CSV med `Accept: text/csv`',
     params: CountyParams,
-    ok: { status: 200, description: 'Länsrapporten.', schema: ReportView, also: { 'text/csv': z.string().meta({ description: 'CSV (UTF-8, kommatecken, decimalpunkt) i avsnitten Länsrapport, Kommuner, Förslag och Fast ersättning.' }) } },
+    ok: { status: 200, description: 'Länsrapporten.', schema: ReportView, also: { 'text/csv': z.string().register(z.globalRegistry, { description: 'CSV (UTF-8, kommatecken, decimalpunkt) i avsnitten Länsrapport, Kommuner, Förslag och Fast ersättning.' }) } },
     errors: [400, 403, 404],
   },
   {

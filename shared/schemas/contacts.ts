@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { CountyCode, MunicipalityCode } from './reference';
 
 /**
@@ -9,11 +9,11 @@ import { CountyCode, MunicipalityCode } from './reference';
  * mailbox (the mails' Reply-To, and their main recipient when sent to the county) and any
  * number of officers, copied on every mail to the county.
  */
-const EmailAddress = z.email().max(254).meta({ example: 'registrator@kommun.se' });
+const EmailAddress = z.email().check(z.maxLength(254)).register(z.globalRegistry, { example: 'registrator@kommun.se' });
 
 /** At most this many addresses per list: enough for a registry and a few officers. */
 const MAX_ADDRESSES = 10;
-const Addresses = (min: number) => z.array(EmailAddress).min(min).max(MAX_ADDRESSES);
+const Addresses = (min: number) => z.array(EmailAddress).check(z.minLength(min), z.maxLength(MAX_ADDRESSES));
 
 export const MunicipalityContact = z.object({
   /** Every address that receives the municipality's mails (at least one). */
@@ -34,7 +34,7 @@ export const ContactsSchema = z
     migrationsverket: MailboxContact,
     administrators: MailboxContact,
   })
-  .meta({ id: 'Contacts' });
+  .register(z.globalRegistry, { id: 'Contacts' });
 
 /**
  * PUT /v1/contacts: any subset of the contacts; what is left out stays as it is. A named
@@ -45,37 +45,41 @@ export const ContactsSchema = z
  */
 export const ContactsImportBody = z
   .strictObject({
-    municipalities: z
-      .record(
+    municipalities: z.optional(
+      z.record(
         MunicipalityCode,
         z
           .strictObject({
-            emails: Addresses(1).optional(),
-            email: EmailAddress.optional().meta({ deprecated: true, description: 'Som emails med en adress (äldre form).' }),
+            emails: z.optional(Addresses(1)),
+            email: z.optional(EmailAddress).register(z.globalRegistry, { deprecated: true, description: 'Som emails med en adress (äldre form).' }),
           })
-          .refine((m) => (m.emails === undefined) !== (m.email === undefined), { message: 'Ange emails (en lista med minst en adress).' }),
-      )
-      .optional(),
-    counties: z
-      .record(
+          .check(z.refine((m) => (m.emails === undefined) !== (m.email === undefined), { message: 'Ange emails (en lista med minst en adress).' })),
+      ),
+    ),
+    counties: z.optional(
+      z.record(
         CountyCode,
         z
           .strictObject({
-            mailbox: EmailAddress.optional(),
-            officers: Addresses(0).optional(),
-            officer: EmailAddress.optional().meta({ deprecated: true, description: 'Som officers med en adress (äldre form).' }),
+            mailbox: z.optional(EmailAddress),
+            officers: z.optional(Addresses(0)),
+            officer: z.optional(EmailAddress).register(z.globalRegistry, { deprecated: true, description: 'Som officers med en adress (äldre form).' }),
           })
-          .refine((c) => !(c.officers !== undefined && c.officer !== undefined), { message: 'Ange officers eller officer, inte båda.' })
-          .refine((c) => c.mailbox !== undefined || c.officers !== undefined || c.officer !== undefined, { message: 'Ange mailbox eller officers.' }),
-      )
-      .optional(),
-    migrationsverket: z.strictObject({ mailbox: EmailAddress }).optional(),
-    administrators: z.strictObject({ mailbox: EmailAddress }).optional(),
+          .check(
+            z.refine((c) => !(c.officers !== undefined && c.officer !== undefined), { message: 'Ange officers eller officer, inte båda.' }),
+            z.refine((c) => c.mailbox !== undefined || c.officers !== undefined || c.officer !== undefined, { message: 'Ange mailbox eller officers.' }),
+          ),
+      ),
+    ),
+    migrationsverket: z.optional(z.strictObject({ mailbox: EmailAddress })),
+    administrators: z.optional(z.strictObject({ mailbox: EmailAddress })),
   })
-  .refine((b) => Object.values(b).some((v) => v !== undefined), {
-    message: 'Ange minst en av municipalities, counties, migrationsverket eller administrators.',
-  })
-  .meta({ id: 'ContactsImport' });
+  .check(
+    z.refine((b) => Object.values(b).some((v) => v !== undefined), {
+      message: 'Ange minst en av municipalities, counties, migrationsverket eller administrators.',
+    }),
+  )
+  .register(z.globalRegistry, { id: 'ContactsImport' });
 
 export type Contacts = z.infer<typeof ContactsSchema>;
 export type MunicipalityContact = z.infer<typeof MunicipalityContact>;

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { CountyCode, MunicipalityCode } from './reference';
 
 /**
@@ -29,7 +29,7 @@ export const MailKind = z
     'ReceiverDeclined',
     'ProposalDecided',
   ])
-  .meta({
+  .register(z.globalRegistry, {
     id: 'MailKind',
     description:
       'Vilket meddelande det är: arbetsflödets (publish, reminder, deadline, auto-submit, report, finalize, failure, deadline-moved, county-warning, left-out) eller händelsen i länets logg som det berättar om.',
@@ -54,6 +54,6 @@ export const SentMailEntry = z.object({
   cc: z.array(z.string()),
   addressee: Addressee,
   /** The county the mail concerns; none for the administrators' mails. */
-  county: CountyCode.optional(),
+  county: z.optional(CountyCode),
 });
 export type SentMailEntry = z.infer<typeof SentMailEntry>;

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 /**
  * Characters free text may not hold: control characters other than line breaks (CR, LF),
@@ -12,10 +12,10 @@ export const hasForbiddenCharacters = (text: string): boolean => FORBIDDEN.test(
 
 /** Free text typed by a person (a reason, a comment, a decision reference), at most `max` characters. */
 export function freeText(max: number) {
-  return z
-    .string()
-    .max(max, `Texten får vara högst ${max} tecken lång.`)
-    .refine((text) => !hasForbiddenCharacters(text), {
+  return z.string().check(
+    z.maxLength(max, `Texten får vara högst ${max} tecken lång.`),
+    z.refine((text) => !hasForbiddenCharacters(text), {
       message: 'Texten innehåller styrtecken eller tecken som ändrar textriktningen. Ta bort dem och försök igen.',
-    });
+    }),
+  );
 }

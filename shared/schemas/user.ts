@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { roleOfClaims } from '../domain/roles';
 import type { Person } from './ledger';
 import { CountyCode, MunicipalityCode } from './reference';
@@ -30,12 +30,12 @@ export type User =
   | ({ role: 'admin' } & WithPerson);
 
 /** A claim that may name a person: trimmed, 1–200 characters, no control or direction characters. */
-const PersonText = z
-  .string()
-  .trim()
-  .min(1)
-  .max(200)
-  .refine((text) => !hasForbiddenCharacters(text));
+const PersonText = z.string().check(
+  z.trim(),
+  z.minLength(1),
+  z.maxLength(200),
+  z.refine((text) => !hasForbiddenCharacters(text)),
+);
 
 /**
  * The person from the standard OpenID claims of an ID token (Cognito's and the local
@@ -47,7 +47,7 @@ export function personFromClaims(claims: Record<string, unknown>): Person | unde
   const sub = PersonText.safeParse(claims.sub);
   if (!sub.success) return undefined;
   const name = PersonText.safeParse(claims.name);
-  const email = z.email().max(254).safeParse(typeof claims.email === 'string' ? claims.email.trim() : claims.email);
+  const email = z.email().check(z.maxLength(254)).safeParse(typeof claims.email === 'string' ? claims.email.trim() : claims.email);
   return { sub: sub.data, ...(name.success ? { name: name.data } : {}), ...(email.success ? { email: email.data } : {}) };
 }
 

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { CountyCode } from '../schemas/reference';
 
 /**
@@ -134,16 +134,16 @@ export const Milestone = z.object({
 });
 
 /** The execution input, and the state data every top-level task receives as `{ year }`. */
-export const YearInput = z.object({ year: z.number().int() });
-export const PlanInput = YearInput.extend({ executionId: z.string() });
+export const YearInput = z.object({ year: z.int() });
+export const PlanInput = z.extend(YearInput, { executionId: z.string() });
 /** Acts get the milestone they act on (ResultPath null: they return nothing the machine keeps). */
-export const ActInput = YearInput.extend({ milestone: Milestone });
+export const ActInput = z.extend(YearInput, { milestone: Milestone });
 /**
  * Prepare the county review, Send the county reports, Fix the final shares: their milestone
  * is implied ('countyReports', 'finalize'), so the machine may pass `{ year }`, `{ year, milestone }`
  * or the whole state data (extra keys are ignored).
  */
-export const YearActInput = YearInput.extend({ milestone: Milestone.optional() });
+export const YearActInput = z.extend(YearInput, { milestone: z.optional(Milestone) });
 
 /** Check: DUE → act on `milestone`; WAIT → Wait until `waitUntil` (UTC, Z, whole seconds), check again; DONE → complete. */
 export const CheckResult = z.discriminatedUnion('status', [
@@ -158,33 +158,33 @@ export const CheckResult = z.discriminatedUnion('status', [
  */
 const CountyStep = z.enum(['countyWarning', 'countyReport']);
 export const CountyItem = z.object({
-  year: z.number().int(),
+  year: z.int(),
   county: CountyCode,
   hasProposals: z.boolean(),
   next: CountyStep,
-  timeoutSeconds: z.number().int().min(1),
+  timeoutSeconds: z.int().check(z.gte(1)),
 });
 export const PrepareReviewResult = z.object({ counties: z.array(CountyItem) });
-export const AwaitReportInput = CountyItem.extend({ taskToken: z.string() });
+export const AwaitReportInput = z.extend(CountyItem, { taskToken: z.string() });
 /**
  * After a timeout: the county item back (it replaces the iteration's state data) with
  * SUBMITTED, or WAIT_AGAIN and a new `timeoutSeconds` when the report date was moved later.
  */
-export const AutoSubmitResult = CountyItem.extend({ status: z.enum(['SUBMITTED', 'WAIT_AGAIN']) });
+export const AutoSubmitResult = z.extend(CountyItem, { status: z.enum(['SUBMITTED', 'WAIT_AGAIN']) });
 /** After the warning step: the county item back, waiting until the report date (or still until the warning, if it was moved later). */
-export const WarnCountyResult = CountyItem.extend({ warned: z.boolean() });
-export const FailureInput = YearInput.extend({ error: z.object({ Error: z.string().optional(), Cause: z.string().optional() }) });
+export const WarnCountyResult = z.extend(CountyItem, { warned: z.boolean() });
+export const FailureInput = z.extend(YearInput, { error: z.object({ Error: z.optional(z.string()), Cause: z.optional(z.string()) }) });
 /**
  * cycle-start-next (the yearly schedule's target): `year` is the share year to start; without
  * it, the Stockholm calendar year of `scheduledTime` + 1 (the schedule's input: the time the
  * invocation was due, also on its retries), or of now + 1. An empty or missing event is fine.
  */
-export const StartNextInput = z.preprocess(
-  (value) => (value === undefined || value === null || value === '' ? {} : value),
-  z.object({ year: z.number().int().optional(), scheduledTime: z.iso.datetime({ offset: true }).optional() }),
+export const StartNextInput = z.pipe(
+  z.transform((value: unknown) => (value === undefined || value === null || value === '' ? {} : value)),
+  z.object({ year: z.optional(z.int()), scheduledTime: z.optional(z.iso.datetime({ offset: true })) }),
 );
 /** What cycle-start-next returns (and logs). */
-export const StartNextResult = z.object({ year: z.number().int(), executionArn: z.string(), alreadyStarted: z.boolean() });
+export const StartNextResult = z.object({ year: z.int(), executionArn: z.string(), alreadyStarted: z.boolean() });
 
 export type Milestone = z.infer<typeof Milestone>;
 export type CheckResult = z.infer<typeof CheckResult>;

@@ -8,7 +8,6 @@
  */
 import fc, { type Arbitrary } from 'fast-check';
 import * as z from 'zod';
-import type { ZodType } from 'zod';
 
 type JsonSchema = {
   $ref?: string;
@@ -33,7 +32,7 @@ type JsonSchema = {
 };
 
 /** Values the schema would (mostly) accept: the right shape, field types and string patterns. */
-export function shapedLike(schema: ZodType): Arbitrary<unknown> {
+export function shapedLike(schema: z.core.$ZodType): Arbitrary<unknown> {
   const root = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
   return arbitraryOf(root, root.$defs ?? {}, 0);
 }

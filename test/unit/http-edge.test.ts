@@ -13,8 +13,8 @@ import { wrongStatusMessage } from '../../shared/domain/status-names';
 import { ProposalStatus, type LedgerEvent } from '../../shared/schemas/ledger';
 import { DecisionBody, GiverParams, SubmitProposalBody } from '../../shared/schemas/api';
 
-const messages = (schema: z.ZodType, input: unknown, place: 'body' | 'path' | 'query' = 'body') =>
-  schema.safeParse(input, { error: swedishErrors(place) }).error?.issues.map((i) => i.message);
+const messages = (schema: z.core.$ZodType, input: unknown, place: 'body' | 'path' | 'query' = 'body') =>
+  z.safeParse(schema, input, { error: swedishErrors(place) }).error?.issues.map((i) => i.message);
 
 const TYPE_WORDS = /\b(string|number|undefined|boolean|object|array|expected|received|invalid|input)\b/i;
 

@@ -60,7 +60,7 @@ function resolutionOf(d: ResolutionDraft) {
 
 const compact = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 
-function issues(error: z.ZodError): FieldError[] {
+function issues(error: z.core.$ZodError): FieldError[] {
   return error.issues.map((i) => ({
     field: FIELD_OF_PATH[i.path.join('.')],
     // The schemas' own messages (free text, e-mail, telephone) are Swedish sentences; zod's defaults are not.

@@ -1,5 +1,5 @@
 import type { Context } from 'aws-lambda';
-import type { ZodType } from 'zod';
+import type { ZodMiniType } from 'zod/mini';
 import { currentTime } from '../../app/clock';
 import { instrumented } from '../../platform/invocation';
 import { log, logAbout } from '../../platform/logger';
@@ -15,7 +15,7 @@ export type Act<A, I, R> = (app: A, input: I, now: string) => Promise<R>;
  * Catch records the failure. `app`: the ports the act reaches, as the function gives them. Its
  * log lines carry the year and county of the input, where it has them.
  */
-export function taskHandler<A, I, R>(schema: ZodType<I>, act: Act<A, I, R>, app: A): (event: unknown, context?: Context) => Promise<R> {
+export function taskHandler<A, I, R>(schema: ZodMiniType<I>, act: Act<A, I, R>, app: A): (event: unknown, context?: Context) => Promise<R> {
   return instrumented(async (event: unknown) => {
     const parsed = schema.safeParse(event);
     if (!parsed.success) {

@@ -38,7 +38,7 @@ function sameFields(command: Command, event: EventBody, notRecorded: string[] = 
 
 /** The fields each event type records, from the ledger's schema. */
 const FIELDS_OF = Object.fromEntries(
-  EventBodySchema.options.map((option) => [option.shape.type.value, new Set(Object.keys(option.shape))]),
+  EventBodySchema.def.options.map((option) => [option.shape.type.def.values[0], new Set(Object.keys(option.shape))]),
 ) as Record<EventType, Set<string>>;
 
 function sameValue(a: unknown, b: unknown): boolean {
