@@ -1,5 +1,6 @@
 import type { CheckResult, CountyItem, Milestone } from '../workflow/contract';
-import { TIME_ZONE, countyWarningAt, milestones, toUtcIso, windowClosesAt, type Calendar } from './calendar';
+import { countyWarningAt, milestones, toUtcIso, windowClosesAt, type Calendar } from './calendar';
+import { stockholmFormat } from './stockholm-time';
 import type { LedgerState } from './ledger/state';
 
 /**
@@ -155,11 +156,11 @@ export function milestoneLabel(milestone: Pick<Milestone, 'kind' | 'id'>): strin
   }
 }
 
-const stockholmYearFormat = new Intl.DateTimeFormat('en-US', { timeZone: TIME_ZONE, year: 'numeric' });
+const stockholmYearFormat = stockholmFormat('en-US', { year: 'numeric' });
 
 /** The calendar year in Stockholm at an instant (1 January starts at 23:00 UTC the day before). */
 export function stockholmYear(now: string): number {
-  return Number(stockholmYearFormat.format(instantMs(now)));
+  return Number(stockholmYearFormat().format(instantMs(now)));
 }
 
 function instantMs(instant: string): number {

@@ -5,6 +5,7 @@ import type { ProposalStatus, Resolution } from '../schemas/ledger';
 import { approvedProposals, shareLines } from './ledger/final-shares';
 import type { LedgerState } from './ledger/state';
 import { displayOf } from './person';
+import { stockholmFormat } from './stockholm-time';
 import { sum, toPerMille } from './per-mille';
 
 /** R10: the fixed compensation per municipality, which no redistribution touches. */
@@ -174,7 +175,7 @@ function resolutionCells(resolution: Resolution | undefined): CsvCell[] {
   return [resolution?.decisionReference, person, resolution?.comment];
 }
 
-const CSV_TIME = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Stockholm', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+const CSV_TIME = stockholmFormat('sv-SE', { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
 
 /** "2027-11-10 14:03": Stockholm time, as a spreadsheet with Swedish settings reads a date and time. */
-const csvTime = (instant: string): string => CSV_TIME.format(new Date(instant));
+const csvTime = (instant: string): string => CSV_TIME().format(new Date(instant));

@@ -8,8 +8,17 @@ export const TIME_ZONE = 'Europe/Stockholm';
 export const SECOND = 1000;
 const DAY = 86_400 * SECOND;
 
-const stockholmFormat = new Intl.DateTimeFormat('en-US', {
-  timeZone: TIME_ZONE,
+/**
+ * An Intl.DateTimeFormat in Stockholm time, built at its first use: building the first one
+ * loads the time zone data, about 17 ms, which a cold start that formats no time (most of
+ * them: a refusal, a read) should not pay (npm run bench:cold).
+ */
+export function stockholmFormat(locale: string, options: Intl.DateTimeFormatOptions): () => Intl.DateTimeFormat {
+  let format: Intl.DateTimeFormat | undefined;
+  return () => (format ??= new Intl.DateTimeFormat(locale, { ...options, timeZone: TIME_ZONE }));
+}
+
+const wallClock = stockholmFormat('en-US', {
   hourCycle: 'h23',
   year: 'numeric',
   month: 'numeric',
@@ -29,7 +38,7 @@ export function wallMs(year: number, month: number, day: number, hour = 0, minut
 
 /** Stockholm's UTC offset (ms) at a whole-second instant, as Intl reports it. */
 export function offsetAt(utc: number): number {
-  const parts = stockholmFormat.formatToParts(utc);
+  const parts = wallClock().formatToParts(utc);
   const part = (type: Intl.DateTimeFormatPartTypes) => Number(parts.find((p) => p.type === type)?.value);
   return wallMs(part('year'), part('month'), part('day'), part('hour'), part('minute'), part('second')) - utc;
 }

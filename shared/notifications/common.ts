@@ -3,6 +3,7 @@ import { findCounty, findMunicipality } from '../reference';
 import type { Contacts } from '../schemas/contacts';
 import type { Resolution } from '../schemas/ledger';
 import { defaultCountyContact, defaultMunicipalityContact } from './default-contacts';
+import { stockholmFormat } from '../domain/stockholm-time';
 import { recipientKey, type Mail } from './mailer';
 
 /**
@@ -73,15 +74,15 @@ export function formatPerMille(milli: Milli): string {
   return `${String(milli / 1000).replace('.', ',')} promille`;
 }
 
-const DATE = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Stockholm', day: 'numeric', month: 'long', year: 'numeric' });
-const DATE_TIME = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Stockholm', day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit' });
-const WEEKDAY = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Stockholm', weekday: 'long' });
+const DATE = stockholmFormat('sv-SE', { day: 'numeric', month: 'long', year: 'numeric' });
+const DATE_TIME = stockholmFormat('sv-SE', { day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit' });
+const WEEKDAY = stockholmFormat('sv-SE', { weekday: 'long' });
 
 /** "2 november 2030", Stockholm time. */
-export const longDate = (instant: string): string => DATE.format(new Date(instant));
+export const longDate = (instant: string): string => DATE().format(new Date(instant));
 /** "2 november 2030 kl. 23:59" (with the weekday first if asked: "lördag 2 november …"), Stockholm time. */
 export const longTime = (instant: string, weekday = false): string =>
-  `${weekday ? `${WEEKDAY.format(new Date(instant))} ` : ''}${DATE_TIME.format(new Date(instant))}`;
+  `${weekday ? `${WEEKDAY().format(new Date(instant))} ` : ''}${DATE_TIME().format(new Date(instant))}`;
 
 /** Whom a mail goes to: the addresses, and the organisation and county for the year's list of sent mails. */
 export type Addressing = Pick<Mail, 'to' | 'cc' | 'replyTo' | 'addressee' | 'county'>;
