@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { LogLevel, NodejsFunction, OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { Charset, LogLevel, NodejsFunction, OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { ENTRY_METADATA_KEY } from '../metadata';
@@ -120,6 +120,7 @@ export function cdkBundling(traceAwsCalls: boolean): BundlingOptions {
     minify: b.minify,
     keepNames: b.keepNames,
     sourceMap: b.sourcemap,
+    charset: { utf8: Charset.UTF8 }[b.charset],
     define: bundleDefines(traceAwsCalls),
     bundleAwsSDK: true,
     externalModules: [...b.external],

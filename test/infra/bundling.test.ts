@@ -35,6 +35,7 @@ describe('one way to bundle a Lambda (infra/bundling.ts)', () => {
       minify: LAMBDA_BUNDLING.minify,
       keepNames: LAMBDA_BUNDLING.keepNames,
       sourceMap: LAMBDA_BUNDLING.sourcemap,
+      charset: LAMBDA_BUNDLING.charset,
       define: bundleDefines(false),
       bundleAwsSDK: true,
       externalModules: LAMBDA_BUNDLING.external,
