@@ -1,6 +1,6 @@
 import type { CheckResult, CountyItem, Milestone } from '../workflow/contract';
 import { countyWarningAt, milestones, toUtcIso, windowClosesAt, type Calendar } from './calendar';
-import { stockholmFormat } from './stockholm-time';
+import { offsetAt } from './stockholm-time';
 import type { LedgerState } from './ledger/state';
 
 /**
@@ -156,11 +156,10 @@ export function milestoneLabel(milestone: Pick<Milestone, 'kind' | 'id'>): strin
   }
 }
 
-const stockholmYearFormat = stockholmFormat('en-US', { year: 'numeric' });
-
 /** The calendar year in Stockholm at an instant (1 January starts at 23:00 UTC the day before). */
 export function stockholmYear(now: string): number {
-  return Number(stockholmYearFormat().format(instantMs(now)));
+  const ms = instantMs(now);
+  return new Date(ms + offsetAt(ms)).getUTCFullYear();
 }
 
 function instantMs(instant: string): number {
