@@ -1,9 +1,12 @@
 import { decideProposal } from '../../shared/app/proposals';
-import { tables } from '../../shared/composition/tables';
+import { uses } from '../../shared/composition/lazy';
+import { cycles } from '../../shared/composition/stores/cycles';
+import { idempotency } from '../../shared/composition/stores/idempotency';
+import { ledgers } from '../../shared/composition/stores/ledgers';
 import { httpHandler } from '../../shared/http/handler';
 import { route } from '../../shared/http/routes';
 
-export const handler = httpHandler({ ...route('decide-proposal'), app: tables }, async ({ body, params, ...request }) => ({
+export const handler = httpHandler({ ...route('decide-proposal'), app: uses(ledgers, cycles, idempotency) }, async ({ body, params, ...request }) => ({
   status: 200,
   body: await decideProposal({ ...request, year: params.year }, params.giver, body),
 }));

@@ -1,11 +1,13 @@
 import { getCycle } from '../../shared/app/cycle';
 import { uses } from '../../shared/composition/lazy';
-import { tables } from '../../shared/composition/tables';
+import { cycles } from '../../shared/composition/stores/cycles';
+import { idempotency } from '../../shared/composition/stores/idempotency';
+import { ledgers } from '../../shared/composition/stores/ledgers';
 import { workflow } from '../../shared/composition/workflow';
 import { httpHandler } from '../../shared/http/handler';
 import { route } from '../../shared/http/routes';
 
-export const handler = httpHandler({ ...route('get-cycle'), app: uses(tables, workflow) }, async ({ params, ...request }) => ({
+export const handler = httpHandler({ ...route('get-cycle'), app: uses(ledgers, cycles, idempotency, workflow) }, async ({ params, ...request }) => ({
   status: 200,
   body: await getCycle({ ...request, year: params.year }),
 }));

@@ -1,9 +1,12 @@
 import { getProposalHistory } from '../../shared/app/proposal-history';
-import { tables } from '../../shared/composition/tables';
+import { uses } from '../../shared/composition/lazy';
+import { cycles } from '../../shared/composition/stores/cycles';
+import { idempotency } from '../../shared/composition/stores/idempotency';
+import { ledgers } from '../../shared/composition/stores/ledgers';
 import { httpHandler } from '../../shared/http/handler';
 import { route } from '../../shared/http/routes';
 
-export const handler = httpHandler({ ...route('get-proposal-history'), app: tables }, async ({ params, ...request }) => ({
+export const handler = httpHandler({ ...route('get-proposal-history'), app: uses(ledgers, cycles, idempotency) }, async ({ params, ...request }) => ({
   status: 200,
   body: await getProposalHistory({ ...request, year: params.year }, params.giver),
 }));

@@ -2,10 +2,14 @@ import { currentTime } from '../../shared/app/clock';
 import { sweepNotices } from '../../shared/app/sweep-notices';
 import { uses } from '../../shared/composition/lazy';
 import { mailing } from '../../shared/composition/mailing';
-import { tables } from '../../shared/composition/tables';
+import { contacts } from '../../shared/composition/stores/contacts';
+import { cycles } from '../../shared/composition/stores/cycles';
+import { ledgers } from '../../shared/composition/stores/ledgers';
+import { notified } from '../../shared/composition/stores/notified';
+import { sentMail } from '../../shared/composition/stores/sent-mail';
 import { instrumented } from '../../shared/platform/invocation';
 
-const app = uses(tables, mailing);
+const app = uses(ledgers, cycles, contacts, sentMail, notified, mailing);
 
 /**
  * The daily schedule's target (infra/constructs/notice-sweep.ts): sends the notices of events

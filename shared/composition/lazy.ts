@@ -32,9 +32,21 @@ export function lazyGroup<K extends keyof AppContext>(keys: readonly K[], build:
   return group;
 }
 
+/**
+ * One value that several groups build on (the table's client), built at the first use of any
+ * of them, from the environment as it is then; built again after setAppContext(undefined).
+ */
+export function lazyShared<T>(build: (env: NodeJS.ProcessEnv) => T): () => T {
+  let built: T | undefined;
+  rebuilds.push(() => (built = undefined));
+  return () => (built ??= build(process.env));
+}
+
+/** Every group's members in one type. */
+type Together<G extends readonly object[]> = G extends readonly [infer First, ...infer Rest extends object[]] ? First & Together<Rest> : unknown;
+
 /** Groups side by side, each still built on its first use. */
-export function uses<A extends object, B extends object>(a: A, b: B): A & B;
-export function uses<A extends object, B extends object, C extends object>(a: A, b: B, c: C): A & B & C;
+export function uses<G extends object[]>(...groups: G): Together<G>;
 export function uses(...groups: object[]): object {
   return Object.defineProperties({}, Object.assign({}, ...groups.map((g) => Object.getOwnPropertyDescriptors(g))));
 }

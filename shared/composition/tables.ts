@@ -1,38 +1,27 @@
-import { documentClient } from '../adapters/dynamodb/client';
-import { DynamoContactStore } from '../adapters/dynamodb/contact-store';
-import { DynamoCountyReportStore } from '../adapters/dynamodb/county-report-store';
-import { DynamoCycleStore } from '../adapters/dynamodb/cycle-store';
-import { DynamoIdempotencyStore } from '../adapters/dynamodb/idempotency-store';
-import { DynamoLedgerStore } from '../adapters/dynamodb/ledger-store';
-import { DynamoNoticeProgress } from '../adapters/dynamodb/notice-progress';
-import { DynamoSentMailStore } from '../adapters/dynamodb/sent-mail-store';
-import { currentTime } from '../app/clock';
 import type { Tables } from '../app/context';
-import { defaultContacts } from '../notifications/default-contacts';
-import type { Contacts } from '../schemas/contacts';
-import { required } from './env';
-import { lazyGroup } from './lazy';
+import { uses } from './lazy';
+import { buildContacts, contacts } from './stores/contacts';
+import { buildCycles, cycles } from './stores/cycles';
+import { buildIdempotency, idempotency } from './stores/idempotency';
+import { buildLedgers, ledgers } from './stores/ledgers';
+import { buildNotified, notified } from './stores/notified';
+import { buildReportStore, reportStore } from './stores/report-store';
+import { buildSentMail, sentMail } from './stores/sent-mail';
+import { tableIn } from './stores/table';
 
-/** Every store of the one table (TABLE_NAME) on one DynamoDB client (endpoint: AWS_ENDPOINT_URL_DYNAMODB). */
+/** Every store of the one table on one DynamoDB client, from `env` (the tests' whole context). */
 export function buildTables(env: NodeJS.ProcessEnv): Tables {
-  const tableName = required(env, 'TABLE_NAME');
-  const db = documentClient();
+  const table = tableIn(env);
   return {
-    ledgers: new DynamoLedgerStore(db, tableName),
-    // Leases and expiry on the clock the rest of the system keeps (the local stack's virtual one; real time on AWS).
-    idempotency: new DynamoIdempotencyStore(db, tableName, undefined, () => Date.parse(currentTime())),
-    cycles: new DynamoCycleStore(db, tableName),
-    contacts: new DynamoContactStore(db, tableName, undefined, () => defaultsOf(env)),
-    sentMail: new DynamoSentMailStore(db, tableName),
-    notified: new DynamoNoticeProgress(db, tableName),
-    reportStore: new DynamoCountyReportStore(db, tableName),
+    ...buildLedgers(table),
+    ...buildIdempotency(table),
+    ...buildCycles(table),
+    ...buildContacts(table, env),
+    ...buildSentMail(table),
+    ...buildNotified(table),
+    ...buildReportStore(table),
   };
 }
 
-/** The example contacts, with Migrationsverket's mailbox of the deployment (MIGRATIONSVERKET_MAILBOX) when given. */
-function defaultsOf(env: NodeJS.ProcessEnv): Contacts {
-  const mailbox = env.MIGRATIONSVERKET_MAILBOX;
-  return { ...defaultContacts(), ...(mailbox && { migrationsverket: { mailbox } }) };
-}
-
-export const tables: Tables = lazyGroup(['ledgers', 'idempotency', 'cycles', 'contacts', 'sentMail', 'notified', 'reportStore'], buildTables);
+/** Every store, each built on its first use: the workflow's tasks and the stream follower reach them all (ActContext). */
+export const tables: Tables = uses(ledgers, idempotency, cycles, contacts, sentMail, notified, reportStore);

@@ -49,7 +49,7 @@ describe('the layers', () => {
   it('sees the imports it looks for (the check would catch an adapter import)', () => {
     const file = 'shared/app/x.ts';
     expect(target(file, '../adapters/dynamodb/client')).toBe('shared/adapters/dynamodb/client');
-    expect(importsOf('shared/composition/tables.ts').map((s) => target('shared/composition/tables.ts', s))).toContain('shared/adapters/dynamodb/client');
+    expect(importsOf('shared/composition/stores/table.ts').map((s) => target('shared/composition/stores/table.ts', s))).toContain('shared/adapters/dynamodb/client');
   });
 });
 

@@ -53,6 +53,13 @@ describe('the clients a function loads', () => {
     expect(packages.filter((p) => /client-(ses|sfn)/.test(p))).toEqual([]);
   });
 
+  // Each store is a group of its own (shared/composition/stores): a route loads the adapters of the stores it uses, not the whole table's.
+  it('a route on the ledger bundles its stores, not the mail log or the contacts', async () => {
+    const inputs = await inputsOf('submit-proposal');
+    expect(inputs).toEqual(expect.arrayContaining(['shared/adapters/dynamodb/ledger-store.ts', 'shared/adapters/dynamodb/idempotency-store.ts']));
+    expect(inputs.filter((input) => /shared\/adapters\/dynamodb\/(sent-mail-store|contact-store|county-report-store|notice-progress)\.ts$/.test(input))).toEqual([]);
+  });
+
   it('the follower loads DynamoDB and SES, not Step Functions; get-cycle DynamoDB and Step Functions, not SES', async () => {
     const follower = await sdkPackagesOf('follow-ledger');
     expect(follower).toEqual(expect.arrayContaining(['@aws-sdk/client-dynamodb', '@aws-sdk/client-ses']));
