@@ -7,6 +7,9 @@ import { freeText } from './text';
 /**
  * The HTTP contract (docs/DESIGN.md "Requests"). Request schemas are strict: unknown fields are
  * refused. The OpenAPI document is generated from these schemas (`.register(z.globalRegistry, { id })`).
+ * The answers' schemas are `z.lazy`: every function imports the whole contract (ROUTES), but
+ * a function parses requests and only documents answers, so their schemas are built where
+ * they are used (the OpenAPI document at bundle time, tests), not at every cold start.
  */
 
 /** A per-mille amount as JSON: a number with at most 3 decimals (parsed exactly by the domain). */
@@ -31,19 +34,19 @@ export const CountyParams = z.strictObject({ year: YearParam, county: CountyCode
 export const CountyQuery = z.strictObject({ county: z.optional(CountyCode) });
 export type CountyQuery = z.infer<typeof CountyQuery>;
 
-export const Health = z.object({ status: z.literal('ok') }).register(z.globalRegistry, { id: 'Health' });
+export const Health = z.lazy(() => z.object({ status: z.literal('ok') })).register(z.globalRegistry, { id: 'Health' });
 
 // --- Reference data ------------------------------------------------------------------
 
-const CountyView = z.object({ code: CountyCode, name: z.string() }).register(z.globalRegistry, { id: 'County' });
-export const CountyList = z.object({ counties: z.array(CountyView) }).register(z.globalRegistry, { id: 'CountyList' });
-const MunicipalityView = z.object({ code: MunicipalityCode, name: z.string(), county: CountyCode }).register(z.globalRegistry, { id: 'Municipality' });
-export const MunicipalityList = z.object({ municipalities: z.array(MunicipalityView) }).register(z.globalRegistry, { id: 'MunicipalityList' });
+const CountyView = z.lazy(() => z.object({ code: CountyCode, name: z.string() })).register(z.globalRegistry, { id: 'County' });
+export const CountyList = z.lazy(() => z.object({ counties: z.array(CountyView) })).register(z.globalRegistry, { id: 'CountyList' });
+const MunicipalityView = z.lazy(() => z.object({ code: MunicipalityCode, name: z.string(), county: CountyCode })).register(z.globalRegistry, { id: 'Municipality' });
+export const MunicipalityList = z.lazy(() => z.object({ municipalities: z.array(MunicipalityView) })).register(z.globalRegistry, { id: 'MunicipalityList' });
 
 // --- Shares --------------------------------------------------------------------------
 
 const ShareInput = z.strictObject({ municipality: MunicipalityCode, perMille: PerMilleAmount });
-export const ImportSharesJson = z.strictObject({ shares: z.array(ShareInput).check(z.minLength(1)) }).register(z.globalRegistry, { id: 'ImportShares' });
+export const ImportSharesJson = z.lazy(() => z.strictObject({ shares: z.array(ShareInput).check(z.minLength(1)) })).register(z.globalRegistry, { id: 'ImportShares' });
 /** CSV text `municipality_code,per_mille` (the handler passes text/* bodies as a string). */
 export const ImportSharesCsv = z.string().register(z.globalRegistry, {
   description: 'CSV med rubrikraden municipality_code,per_mille; decimalpunkt eller decimalkomma (citera eller använd semikolon som avgränsare).',
@@ -52,7 +55,7 @@ export const ImportSharesCsv = z.string().register(z.globalRegistry, {
 export const ImportSharesBody = z.union([ImportSharesCsv, ImportSharesJson]);
 export type ImportSharesBody = z.infer<typeof ImportSharesBody>;
 
-export const ShareRow = z
+export const ShareRow = z.lazy(() => z
   .object({
     municipality: MunicipalityCode,
     name: z.string(),
@@ -61,9 +64,9 @@ export const ShareRow = z
     givenPerMille: z.number(),
     receivedPerMille: z.number(),
     finalPerMille: z.nullable(z.number()),
-  })
+  }))
   .register(z.globalRegistry, { id: 'ShareRow' });
-export const ShareList = z.object({ year: z.int(), shares: z.array(ShareRow) }).register(z.globalRegistry, { id: 'ShareList' });
+export const ShareList = z.lazy(() => z.object({ year: z.int(), shares: z.array(ShareRow) })).register(z.globalRegistry, { id: 'ShareList' });
 export type ShareRow = z.infer<typeof ShareRow>;
 export type ShareList = z.infer<typeof ShareList>;
 
@@ -103,26 +106,26 @@ const ResolutionFields = {
   comment: z.optional(freeText(2000)).register(z.globalRegistry, { description: 'Kommentar till beslutet, högst 2 000 tecken.' }),
 };
 
-export const SubmitProposalBody = z
-  .strictObject({ receiver: MunicipalityCode, perMille: PerMilleAmount, ...ResolutionFields })
+export const SubmitProposalBody = z.lazy(() => z
+  .strictObject({ receiver: MunicipalityCode, perMille: PerMilleAmount, ...ResolutionFields }))
   .register(z.globalRegistry, { id: 'SubmitProposal' });
-export const AmendProposalBody = z
+export const AmendProposalBody = z.lazy(() => z
   .strictObject({ receiver: z.optional(MunicipalityCode), perMille: z.optional(PerMilleAmount), ...ResolutionFields })
-  .check(z.refine((b) => b.receiver !== undefined || b.perMille !== undefined, { message: 'Ange receiver eller perMille.' }))
+  .check(z.refine((b) => b.receiver !== undefined || b.perMille !== undefined, { message: 'Ange receiver eller perMille.' })))
   .register(z.globalRegistry, { id: 'AmendProposal' });
-export const ConsentBody = z.strictObject({ accept: z.boolean(), ...ResolutionFields }).register(z.globalRegistry, { id: 'Consent' });
-export const DecisionBody = z
+export const ConsentBody = z.lazy(() => z.strictObject({ accept: z.boolean(), ...ResolutionFields })).register(z.globalRegistry, { id: 'Consent' });
+export const DecisionBody = z.lazy(() => z
   .strictObject({
     outcome: DecisionOutcome,
     reason: z.optional(freeText(2000)).register(z.globalRegistry, { description: 'Motivering; krävs vid avslag. Högst 2 000 tecken.' }),
-  })
+  }))
   .register(z.globalRegistry, { id: 'Decision' });
 export type SubmitProposalBody = z.infer<typeof SubmitProposalBody>;
 export type ConsentBody = z.infer<typeof ConsentBody>;
 export type AmendProposalBody = z.infer<typeof AmendProposalBody>;
 export type DecisionBody = z.infer<typeof DecisionBody>;
 
-export const ProposalView = z
+export const ProposalView = z.lazy(() => z
   .object({
     year: z.int(),
     giver: MunicipalityCode,
@@ -148,9 +151,9 @@ export const ProposalView = z
     giverResolution: z.optional(ResolutionSchema),
     /** What the receiver's leadership stated with its answer. */
     receiverResolution: z.optional(ResolutionSchema),
-  })
+  }))
   .register(z.globalRegistry, { id: 'Proposal' });
-export const ProposalList = z.object({ year: z.int(), proposals: z.array(ProposalView) }).register(z.globalRegistry, { id: 'ProposalList' });
+export const ProposalList = z.lazy(() => z.object({ year: z.int(), proposals: z.array(ProposalView) })).register(z.globalRegistry, { id: 'ProposalList' });
 
 export type ProposalView = z.infer<typeof ProposalView>;
 export type ProposalList = z.infer<typeof ProposalList>;
@@ -158,18 +161,18 @@ export type ProposalList = z.infer<typeof ProposalList>;
 // --- Proposal history ----------------------------------------------------------------
 
 /** Who acted, as a proposal's history shows it: the role, the organisation's code and the person's name (no e-mail, no token subject). */
-export const HistoryActor = z
+export const HistoryActor = z.lazy(() => z
   .object({
     role: ActorSchema.shape.role,
     id: z.optional(z.string()).register(z.globalRegistry, { description: 'Kommunens eller länets kod' }),
     name: z.optional(z.string()).register(z.globalRegistry, { description: 'Personens namn, när inloggningen angav det' }),
-  })
+  }))
   .register(z.globalRegistry, { id: 'HistoryActor' });
 
 const Happened = { at: Instant, actor: HistoryActor };
 const Terms = { receiver: MunicipalityCode, perMille: z.number() };
 
-export const ProposalHistoryEvent = z
+export const ProposalHistoryEvent = z.lazy(() => z
   .discriminatedUnion('type', [
     z.object({ type: z.literal('ProposalSubmitted'), ...Happened, ...Terms, resolution: z.optional(ResolutionSchema) }),
     z.object({ type: z.literal('ProposalAmended'), ...Happened, ...Terms, resolution: z.optional(ResolutionSchema) }),
@@ -184,10 +187,10 @@ export const ProposalHistoryEvent = z
     z.object({ type: z.literal('ProposalLeftOut'), ...Happened }).register(z.globalRegistry, {
       description: 'Länsrapporten lämnades automatiskt medan förslaget var överenskommet men obeslutat; det ändrar inga andelar.',
     }),
-  ])
+  ]))
   .register(z.globalRegistry, { id: 'ProposalHistoryEvent', description: 'En händelse i förslagets historik: när, vem och vad; belopp i promille.' });
-export const ProposalHistory = z
-  .object({ year: z.int(), county: CountyCode, giver: MunicipalityCode, events: z.array(ProposalHistoryEvent) })
+export const ProposalHistory = z.lazy(() => z
+  .object({ year: z.int(), county: CountyCode, giver: MunicipalityCode, events: z.array(ProposalHistoryEvent) }))
   .register(z.globalRegistry, { id: 'ProposalHistory' });
 export type HistoryActor = z.infer<typeof HistoryActor>;
 export type ProposalHistoryEvent = z.infer<typeof ProposalHistoryEvent>;
@@ -195,7 +198,7 @@ export type ProposalHistory = z.infer<typeof ProposalHistory>;
 
 // --- County report -------------------------------------------------------------------
 
-export const ReportView = z
+export const ReportView = z.lazy(() => z
   .object({
     year: z.int(),
     county: CountyCode,
@@ -231,7 +234,7 @@ export const ReportView = z
     ),
     totals: z.object({ beforePerMille: z.number(), afterPerMille: z.number() }),
     fixedCompensation: z.object({ amountSek: z.int(), unchanged: z.literal(true), statement: z.string() }),
-  })
+  }))
   .register(z.globalRegistry, { id: 'CountyReport' });
 export type ReportView = z.infer<typeof ReportView>;
 
@@ -244,12 +247,12 @@ const CalendarFields = {
   countyReportAt: z.string(),
   finalizeAt: z.string(),
 };
-const CalendarView = z
-  .object({ publishAt: Instant, reminders: z.array(Instant), deadline: Instant, countyReportAt: Instant, finalizeAt: Instant })
+const CalendarView = z.lazy(() => z
+  .object({ publishAt: Instant, reminders: z.array(Instant), deadline: Instant, countyReportAt: Instant, finalizeAt: Instant }))
   .register(z.globalRegistry, { id: 'Calendar' });
 /** Any of the calendar's fields, as ISO 8601 instants with an offset ('Z' or ±HH:MM). */
 export const CalendarPatch = z.partial(z.strictObject(CalendarFields)).register(z.globalRegistry, { id: 'CalendarPatch' });
-export const StartCycleBody = z.strictObject({ calendar: z.optional(CalendarPatch) }).register(z.globalRegistry, { id: 'StartCycle' });
+export const StartCycleBody = z.lazy(() => z.strictObject({ calendar: z.optional(CalendarPatch) })).register(z.globalRegistry, { id: 'StartCycle' });
 export const MoveCalendarBody = CalendarPatch.check(
   z.refine((b) => Object.keys(b).length > 0, {
     message: 'Ange minst ett av kalenderns fält.',
@@ -259,7 +262,7 @@ export type CalendarPatch = z.infer<typeof CalendarPatch>;
 
 const Phase = z.enum(['PLANNED', 'OPEN', 'CLOSED', 'REPORTED', 'FINAL']).register(z.globalRegistry, { id: 'Phase' });
 const CountyReportStatus = z.enum(['PENDING', 'SUBMITTED', 'AUTO_SUBMITTED']);
-export const CycleView = z
+export const CycleView = z.lazy(() => z
   .object({
     year: z.int(),
     phase: Phase,
@@ -278,22 +281,22 @@ export const CycleView = z
      * year since): when, the error's name and message, and the step it stopped in (Swedish).
      */
     failure: z.nullable(z.object({ at: Instant, error: z.string(), message: z.string(), step: z.nullable(z.string()) })),
-  })
+  }))
   .register(z.globalRegistry, { id: 'Cycle' });
 export type CycleView = z.infer<typeof CycleView>;
 
 // --- Audit ---------------------------------------------------------------------------
 
-export const AuditEvent = z
+export const AuditEvent = z.lazy(() => z
   .looseObject({
     seq: z.int(),
     type: z.string(),
     at: Instant,
     actor: z.object({ role: z.string(), id: z.optional(z.string()), person: z.optional(PersonSchema) }),
     idempotencyKey: z.optional(z.string()),
-  })
+  }))
   .register(z.globalRegistry, { id: 'AuditEvent', description: 'Händelsen med sitt innehåll; belopp i promille.' });
-export const AuditList = z.object({ year: z.int(), county: CountyCode, events: z.array(AuditEvent) }).register(z.globalRegistry, { id: 'AuditList' });
+export const AuditList = z.lazy(() => z.object({ year: z.int(), county: CountyCode, events: z.array(AuditEvent) })).register(z.globalRegistry, { id: 'AuditList' });
 export type AuditEvent = z.infer<typeof AuditEvent>;
 export type AuditList = z.infer<typeof AuditList>;
 
@@ -318,7 +321,7 @@ export const MailsQuery = z.strictObject({
 });
 export type MailsQuery = z.infer<typeof MailsQuery>;
 
-export const SentMailView = z
+export const SentMailView = z.lazy(() => z
   .object({
     sentAt: Instant,
     kind: MailKind,
@@ -333,15 +336,15 @@ export const SentMailView = z
       name: z.string(),
     }),
     county: z.optional(CountyCode),
-  })
+  }))
   .register(z.globalRegistry, { id: 'SentMail', description: 'Ett skickat meddelande, till de adresser det gick till då.' });
-export const SentMailList = z
+export const SentMailList = z.lazy(() => z
   .object({
     year: z.int(),
     county: z.optional(CountyCode),
     mails: z.array(SentMailView),
     next: z.optional(z.string()).register(z.globalRegistry, { description: 'Finns när det finns fler, äldre meddelanden: skicka det som after.' }),
-  })
+  }))
   .register(z.globalRegistry, { id: 'SentMailList' });
 export type SentMailView = z.infer<typeof SentMailView>;
 export type SentMailList = z.infer<typeof SentMailList>;

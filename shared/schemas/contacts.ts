@@ -15,25 +15,25 @@ const EmailAddress = z.email().check(z.maxLength(254)).register(z.globalRegistry
 const MAX_ADDRESSES = 10;
 const Addresses = (min: number) => z.array(EmailAddress).check(z.minLength(min), z.maxLength(MAX_ADDRESSES));
 
-export const MunicipalityContact = z.object({
+export const MunicipalityContact = z.lazy(() => z.object({
   /** Every address that receives the municipality's mails (at least one). */
   emails: Addresses(1),
-});
-export const CountyContact = z.object({
+}));
+export const CountyContact = z.lazy(() => z.object({
   /** The county administrative board's functional mailbox: the To and the Reply-To of its mails. */
   mailbox: EmailAddress,
   /** The officers handling redistribution, copied on every mail to the county (may be none). */
   officers: Addresses(0),
-});
+}));
 const MailboxContact = z.object({ mailbox: EmailAddress });
 
-export const ContactsSchema = z
+export const ContactsSchema = z.lazy(() => z
   .object({
     municipalities: z.record(MunicipalityCode, MunicipalityContact),
     counties: z.record(CountyCode, CountyContact),
     migrationsverket: MailboxContact,
     administrators: MailboxContact,
-  })
+  }))
   .register(z.globalRegistry, { id: 'Contacts' });
 
 /**

@@ -30,7 +30,7 @@ export const ResolutionSchema = z.object({
 });
 
 /** What a county ledger records: one event per accepted command. */
-export const EventBodySchema = z.discriminatedUnion('type', [
+export const EventBodySchema = z.lazy(() => z.discriminatedUnion('type', [
   z.object({ type: z.literal('SharesImported'), shares: z.record(MunicipalityCode, Milli) }),
   z.object({ type: z.literal('WindowOpened') }),
   z.object({ type: z.literal('ProposalSubmitted'), giver: MunicipalityCode, receiver: MunicipalityCode, perMille: Milli, resolution: z.optional(ResolutionSchema) }),
@@ -42,9 +42,9 @@ export const EventBodySchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ProposalDecided'), giver: MunicipalityCode, outcome: DecisionOutcome, reason: z.optional(z.string()) }),
   z.object({ type: z.literal('CountyReportSubmitted'), mode: ReportMode }),
   z.object({ type: z.literal('SharesFinalized'), shares: z.record(MunicipalityCode, Milli) }),
-]);
+]));
 
-export const LedgerEventSchema = z.intersection(
+export const LedgerEventSchema = z.lazy(() => z.intersection(
   z.object({
     seq: z.int().check(z.positive()),
     at: Instant,
@@ -52,7 +52,7 @@ export const LedgerEventSchema = z.intersection(
     idempotencyKey: z.optional(z.string()),
   }),
   EventBodySchema,
-);
+));
 
 const LedgerKeySchema = z.object({ year: z.int(), county: CountyCode });
 

@@ -30,16 +30,19 @@ const MATCHES: { [T in CommandType]: Matcher<T> } = {
 
 function sameFields(command: Command, event: EventBody, notRecorded: string[] = []): boolean {
   const recorded = event as Record<string, unknown>;
-  const fields = FIELDS_OF[event.type];
+  const fields = fieldsOf(event.type);
   return Object.entries(command).every(
     ([name, value]) => name === 'type' || value === undefined || notRecorded.includes(name) || !fields.has(name) || sameValue(value, recorded[name]),
   );
 }
 
-/** The fields each event type records, from the ledger's schema. */
-const FIELDS_OF = Object.fromEntries(
-  EventBodySchema.def.options.map((option) => [option.shape.type.def.values[0], new Set(Object.keys(option.shape))]),
-) as Record<EventType, Set<string>>;
+let fieldsByType: Record<EventType, Set<string>> | undefined;
+
+/** The fields each event type records, from the ledger's schema (built at its first use, as the schema is). */
+const fieldsOf = (type: EventType): Set<string> =>
+  (fieldsByType ??= Object.fromEntries(
+    EventBodySchema.def.getter().def.options.map((option) => [option.shape.type.def.values[0], new Set(Object.keys(option.shape))]),
+  ) as Record<EventType, Set<string>>)[type];
 
 function sameValue(a: unknown, b: unknown): boolean {
   return JSON.stringify(normalize(a)) === JSON.stringify(normalize(b));
