@@ -205,7 +205,9 @@ async function main(): Promise<void> {
     console.log(
       `targets: no-SDK KB ≤ ${TARGET.bundleKB} (the bundle without the AWS SDK; "bundle KB" is the whole, SDK included) · cold ≤ SDK base + ${TARGET.overSdkMs} ms · (health) ≤ ${TARGET.healthOverEmpty} × empty`,
     );
-    console.log('cold: import + first call. SDK base: a handler that only creates those clients (the empty handler where there are none).');
+    console.log(
+      'cold: import + first call. SDK base: a handler that only creates those clients (the empty handler where there are none; +query: and sends one Query, as the sweep\'s first call does).',
+    );
     console.log('naive: no minification, no tree shaking. no-SDK: as deployed but with the AWS SDK left to the runtime.');
     console.log('traced: cold ms as deployed with the setting traceAwsCalls (the Powertools Tracer and the X-Ray SDK in the bundle; not a target).');
     console.log('');
