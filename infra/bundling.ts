@@ -42,7 +42,7 @@ export const LAMBDA_BUNDLING = {
  * - OMF_TRACE_AWS_CALLS: whether the bundle holds the Powertools Tracer (and the X-Ray SDK it
  *   brings), which records each AWS SDK call as an X-Ray subsegment: the deployment setting
  *   `traceAwsCalls` (infra/settings.ts, read in shared/platform/tracer.ts). Without it esbuild
- *   leaves the Tracer out: it costs every cold start about 115 KB and 15–20 ms
+ *   leaves the Tracer out: it costs every cold start about 115 KB and 15–24 ms
  *   (`npm run bench:cold` prints both ways); the functions' own X-Ray segments (active
  *   tracing) do not need it.
  * - OMF_OPENAPI_DOCUMENT: the API's OpenAPI document as JSON, generated here from ROUTES, so

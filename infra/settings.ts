@@ -26,7 +26,7 @@ export interface DeploymentSettings {
   authDomainPrefix?: string;
   /**
    * Each AWS SDK call of the functions as an X-Ray subsegment (the Powertools Tracer in every
-   * bundle, about 115 KB and 13–20 ms a cold start). Off by default: X-Ray still shows each
+   * bundle, about 115 KB and 15–24 ms a cold start). Off by default: X-Ray still shows each
    * invocation, its start and its duration (active tracing).
    */
   traceAwsCalls: boolean;
