@@ -354,8 +354,7 @@ interface SesHolder {
 
 /**
  * dynalite, aws-ses-v2-local and the keys start while the template is read (synthesized
- * when its sources changed); the state machine emulator's module loads meanwhile too (its
- * module and validator take ~0.4 s).
+ * when its sources changed); the state machine emulator's module loads meanwhile too.
  */
 async function startEmulators(start: Start): Promise<{ template: Record<string, any>; dynamo: StackDynamo; ses: SesHolder; keys: LocalKeys }> {
   const { dataDir, cleanups, options } = start;

@@ -145,11 +145,17 @@ export class WorkflowRunner {
     for (const record of this.file.load((message) => this.log('warn', message))) this.records.set(record.name, record);
   }
 
-  /** Loads the emulator, validates the local ASL with it, and reads the executions file (nothing runs yet: see resume()). */
+  /**
+   * Loads the emulator and reads the executions file (nothing runs yet: see resume()). The
+   * emulator does not validate the definition again: compiling its validator's schemas took
+   * ~0.45 s of every start, and the tests hold the synthesized definition, and the local one
+   * made of it, to the same asl-validator with the same options (test/infra/workflow.test.ts,
+   * test/local/local-workflow.test.ts); what the emulator cannot run is refused before this
+   * (definition.ts, UnsupportedDefinitionError).
+   */
   static async create(options: RunnerOptions): Promise<WorkflowRunner> {
     const emulator = await loadEmulator();
-    // asl-validator (inside the emulator) writes into the definition it checks: give it a copy.
-    const machine = new emulator.StateMachine(structuredClone(options.definition.local) as EmulatorDefinition, { validationOptions: { checkArn: true, checkPaths: true } });
+    const machine = new emulator.StateMachine(structuredClone(options.definition.local) as EmulatorDefinition, { validationOptions: { noValidate: true } });
     return new WorkflowRunner(options, machine, await emulatorTimeoutError(emulator));
   }
 
@@ -443,16 +449,11 @@ export class WorkflowRunner {
 
 let emulatorLoading: Promise<Emulator> | undefined;
 
-/**
- * aws-local-stepfunctions (after the polyfill it needs), with its validator's schemas compiled:
- * ~0.4 s, which the local stack spends while it synthesizes the template.
- */
+/** aws-local-stepfunctions, after the polyfill it needs (loaded while the local stack reads the template). */
 export function loadEmulator(): Promise<Emulator> {
   emulatorLoading ??= (async () => {
     await import('./polyfill');
-    const emulator: Emulator = await import('aws-local-stepfunctions');
-    new emulator.StateMachine({ StartAt: 'Warm', States: { Warm: { Type: 'Pass', End: true } } }, { validationOptions: { checkArn: true, checkPaths: true } });
-    return emulator;
+    return (await import('aws-local-stepfunctions')) as Emulator;
   })();
   return emulatorLoading;
 }
