@@ -50,8 +50,15 @@ export const LAMBDA_BUNDLING = {
  *   loading every schema and zod's JSON Schema generator to build the same document again.
  */
 export function bundleDefines(traceAwsCalls: boolean): Record<string, string> {
-  return {
-    'process.env.OMF_TRACE_AWS_CALLS': JSON.stringify(String(traceAwsCalls)),
-    OMF_OPENAPI_DOCUMENT: JSON.stringify(JSON.stringify(openApiDocument())),
-  };
+  return { 'process.env.OMF_TRACE_AWS_CALLS': JSON.stringify(String(traceAwsCalls)), OMF_OPENAPI_DOCUMENT: openApiLiteral() };
+}
+
+let documentLiteral: string | undefined;
+
+/** The document as a JavaScript string literal, made once for all the functions of a synthesis. */
+const openApiLiteral = (): string => (documentLiteral ??= JSON.stringify(JSON.stringify(openApiDocument())));
+
+/** LAMBDA_BUNDLING with its defines, as esbuild's own options (bench:cold, the tests that bundle as deployed). */
+export function esbuildOptions(traceAwsCalls: boolean) {
+  return { ...LAMBDA_BUNDLING, external: [...LAMBDA_BUNDLING.external], mainFields: [...LAMBDA_BUNDLING.mainFields], define: bundleDefines(traceAwsCalls) };
 }

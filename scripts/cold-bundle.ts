@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { build, type BuildOptions, type Metafile } from 'esbuild';
-import { LAMBDA_BUNDLING, bundleDefines } from '../infra/bundling';
+import { LAMBDA_BUNDLING, bundleDefines, esbuildOptions } from '../infra/bundling';
 
 /** How a handler is bundled for `npm run bench:cold`. */
 export type Variant =
@@ -23,11 +23,10 @@ export interface Bundle {
 }
 
 const { bundle, platform, format, target, banner, logLevel } = LAMBDA_BUNDLING;
-const AS_DEPLOYED: BuildOptions = { ...LAMBDA_BUNDLING, external: [...LAMBDA_BUNDLING.external], mainFields: [...LAMBDA_BUNDLING.mainFields], define: bundleDefines(false) };
 const OPTIONS: Record<Variant, BuildOptions> = {
-  deployed: AS_DEPLOYED,
-  traced: { ...AS_DEPLOYED, define: bundleDefines(true) },
-  'runtime-sdk': { ...AS_DEPLOYED, external: [...LAMBDA_BUNDLING.external, '@aws-sdk/*'] },
+  deployed: esbuildOptions(false),
+  traced: esbuildOptions(true),
+  'runtime-sdk': { ...esbuildOptions(false), external: [...LAMBDA_BUNDLING.external, '@aws-sdk/*'] },
   naive: { bundle, platform, format, target, banner, logLevel, minify: false, treeShaking: false, define: bundleDefines(false) },
 };
 

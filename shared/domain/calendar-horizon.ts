@@ -1,5 +1,5 @@
 import { CALENDAR_LABELS as LABELS, reminderLabel, type Calendar } from './calendar';
-import { TIME_ZONE } from './stockholm-time';
+import { stockholmFormat } from './stockholm-time';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -12,7 +12,8 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  */
 const CALENDAR_HORIZON_DAYS = 350;
 
-const dateOf = (instant: number): string => new Intl.DateTimeFormat('sv-SE', { timeZone: TIME_ZONE, dateStyle: 'long' }).format(instant);
+const LONG_DATE = stockholmFormat('sv-SE', { dateStyle: 'long' });
+const dateOf = (instant: number): string => LONG_DATE().format(instant);
 
 /**
  * Why a calendar reaches beyond what the year's execution, started at `start`, can wait,

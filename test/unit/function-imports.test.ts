@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
-import { LAMBDA_BUNDLING, bundleDefines } from '../../infra/bundling';
+import { esbuildOptions } from '../../infra/bundling';
 import { entryOf } from '../../infra/constructs/function';
 import { ROUTES, type RouteSpec } from '../../shared/http/routes';
 
@@ -15,10 +15,7 @@ const ROOT = resolve(__dirname, '../..');
 /** The files a function's bundle is made of (repo-relative, packages under node_modules/). */
 async function inputsOf(name: string): Promise<string[]> {
   const result = await build({
-    ...LAMBDA_BUNDLING,
-    mainFields: [...LAMBDA_BUNDLING.mainFields],
-    external: [...LAMBDA_BUNDLING.external],
-    define: bundleDefines(false),
+    ...esbuildOptions(false),
     entryPoints: [resolve(ROOT, entryOf(name))],
     write: false,
     metafile: true,
